@@ -1,0 +1,47 @@
+# Two commands a new user needs: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Demo settings for `make run`; production sets its own environment (see README).
+RUN_ENV := DEBUG=true
+
+.PHONY: run test setup lint format demo sweep clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+run: setup
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py build_demo --if-empty
+	$(RUN_ENV) $(BIN)/python manage.py demo_accounts
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (the clock sweep runs every 60 s in the background)"
+	$(RUN_ENV) $(BIN)/python manage.py sweep --loop 60 & \
+	  SWEEP=$$!; trap "kill $$SWEEP 2>/dev/null" EXIT INT TERM; \
+	  $(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var/zuofeng.sqlite3*

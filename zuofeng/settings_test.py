@@ -1,0 +1,29 @@
+"""Test settings: the real settings, made fast (MD5 hashing) and deterministic."""
+
+from __future__ import annotations
+
+import os
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM guard would
+# otherwise refuse the test's own database calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from zuofeng.settings import *  # noqa: F403
+from zuofeng.settings import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "10000/minute"}
+
+# A concrete duty model used only by the duty clock's own tests.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.dutyapp"]  # noqa: F405
+
+# Let the suite flush its throw-away databases (TRUNCATE/DELETE of audit rows); the tests of
+# the append-only triggers turn this off again for their own statements.
+AUDIT_MAINTENANCE = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c zuofeng.audit_maintenance=on"  # noqa: F405
