@@ -1,0 +1,127 @@
+"""The audit chain: written with the change, append-only, and verifiable."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from org import actions
+from org.models import Unit
+from zuofeng.audit.chain import PendingEvent, record, record_many, verify_chain
+from zuofeng.audit.models import AppendOnlyError, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def make_events(count: int) -> list[AuditEvent]:
+    for n in range(count):
+        actions.create_unit(actor=None, code=f"U{n}", name=f"单位{n}", kind=Unit.Kind.DEPARTMENT)
+    return list(AuditEvent.objects.order_by("id"))
+
+
+def test_each_event_links_to_the_previous_one() -> None:
+    events = make_events(3)
+    assert events[0].prev_hash == "0" * 64
+    assert events[1].prev_hash == events[0].hash
+    assert events[2].prev_hash == events[1].hash
+    assert verify_chain() is None
+
+
+def test_event_records_actor_action_object_and_summary(district: object) -> None:
+    unit = district.market
+    actions.archive_unit(actor=district.root, unit=unit, reason="机构改革合并")
+    event = AuditEvent.objects.for_object(unit).last()
+    assert event.action == "org.archive_unit"
+    assert event.actor == district.root
+    assert event.after == {"archived": True}
+    assert event.reason == "机构改革合并"
+
+
+def test_event_rolls_back_with_the_change() -> None:
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.create_unit(actor=None, code="X", name="回滚局", kind=Unit.Kind.DEPARTMENT)
+        raise RuntimeError("change fails after its event was written")
+    assert AuditEvent.objects.count() == before
+    assert not Unit.objects.filter(code="X").exists()
+
+
+def test_recording_outside_a_transaction_is_a_programming_error() -> None:
+    # pytest-django wraps each test in a transaction; leave it to see the guard.
+    with pytest.raises(RuntimeError):
+        connection.in_atomic_block = False
+        try:
+            record(actor=None, action="x", object_type="t", object_id="1")
+        finally:
+            connection.in_atomic_block = True
+
+
+def test_django_refuses_to_update_or_delete_events() -> None:
+    event = make_events(1)[0]
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(reason="x")
+
+
+def test_the_database_refuses_raw_updates_and_deletes(settings: object) -> None:
+    event = make_events(1)[0]
+    settings.AUDIT_MAINTENANCE = False  # as in production
+    for sql in (
+        "UPDATE audit_auditevent SET reason = 'forged' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL zuofeng.audit_maintenance = 'off'")
+            cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).reason == ""
+
+
+def _tamper(sql: str, params: list[object]) -> None:
+    """Simulate someone with database access rewriting history behind the triggers (the
+    test settings leave the maintenance switch on, as an attacker with the keys could)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_verify_audit_reports_the_first_edited_event() -> None:
+    events = make_events(4)
+    _tamper("UPDATE audit_auditevent SET reason = 'forged' WHERE id = %s", [events[1].pk])
+    broken = verify_chain()
+    assert broken is not None and broken.event_id == events[1].pk
+    with pytest.raises(CommandError, match=f"#{events[1].pk}"):
+        call_command("verify_audit")
+
+
+def test_verify_audit_reports_a_deleted_event() -> None:
+    events = make_events(4)
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    broken = verify_chain()
+    assert broken is not None and broken.event_id == events[3].pk
+
+
+def test_verify_audit_passes_on_an_intact_chain() -> None:
+    make_events(2)
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "全部校验通过" in out.getvalue()
+
+
+def test_record_many_continues_the_same_chain() -> None:
+    make_events(2)
+    with transaction.atomic():
+        record_many(
+            actor=None,
+            events=[PendingEvent(action="t", object_type="t", object_id=str(n)) for n in range(5)],
+        )
+    actions.create_unit(actor=None, code="Z", name="最后局", kind=Unit.Kind.DEPARTMENT)
+    assert AuditEvent.objects.count() == 8
+    assert verify_chain() is None
