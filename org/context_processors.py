@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from org.scoping import is_staff_member, roles_of, sees_all_units, unit_of
+
+
+def staff_context(request: HttpRequest) -> dict[str, Any]:
+    """Expose the user's unit and roles to templates (navigation, banners)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "my_unit": unit_of(user),
+        "my_roles": roles_of(user),
+        "is_staff_member": is_staff_member(user),
+        "sees_all_units": sees_all_units(user),
+    }
