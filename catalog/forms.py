@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from catalog.models import Matter
+from catalog.spreadsheet import parse_materials
+
+MATTER_FORM_FIELDS = [
+    "name",
+    "kind",
+    "legal_basis",
+    "steps",
+    "fee",
+    "statutory_limit_days",
+    "promised_limit_days",
+    "online",
+    "window_authority",
+    "contact_phone",
+]
+
+
+class MatterForm(forms.ModelForm):
+    materials_text = forms.CharField(
+        label="申请材料",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text="每行一项：材料名称|原件份数|复印件份数|备注，例如：身份证|1|1|",
+    )
+
+    class Meta:
+        model = Matter
+        fields = MATTER_FORM_FIELDS
+        widgets = {
+            "legal_basis": forms.Textarea(attrs={"rows": 3}),
+            "steps": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["materials_text"] = "\n".join(
+                f"{m.name}|{m.originals}|{m.copies}|{m.notes}"
+                for m in self.instance.materials.all()
+            )
+
+    def clean_materials_text(self) -> list[dict[str, Any]]:
+        errors: list[str] = []
+        materials = parse_materials(self.cleaned_data.get("materials_text", ""), errors)
+        if errors:
+            raise forms.ValidationError(errors)
+        return materials
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        statutory = cleaned.get("statutory_limit_days")
+        promised = cleaned.get("promised_limit_days")
+        if statutory is not None and promised is not None and promised > statutory:
+            self.add_error("promised_limit_days", "承诺时限不能超过法定时限")
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="事项清单文件（.xlsx）")

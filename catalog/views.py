@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from catalog import actions
+from catalog.forms import MatterForm
+from catalog.models import Matter
+from catalog.search import search_matters
+from catalog.spreadsheet import ImportRefused, export_matters, import_matters
+from org.models import Unit
+from org.scoping import sees_all_units
+from portal.decorators import staff_required
+
+
+def get_matter_for_staff(user: object, pk: int) -> Matter:
+    """A matter the user may edit, or 404 (another unit's matter does not exist for them)."""
+    return get_object_or_404(Matter.objects.editable_by(user).select_related("unit"), pk=pk)
+
+
+def matter_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    unit_code = request.GET.get("unit", "")
+    immediate = request.GET.get("immediate") == "1"
+    online = request.GET.get("online") == "1"
+    matters = Matter.objects.public().select_related("unit").order_by("unit__sort_order", "code")
+    if query:
+        matters = search_matters(matters, query)  # ranked: name matches first
+    if unit_code:
+        matters = matters.filter(unit__code=unit_code)
+    if immediate:
+        matters = matters.filter(promised_limit_days=0)
+    if online:
+        matters = matters.filter(online=True)
+    page = Paginator(matters, 20).get_page(request.GET.get("page"))
+    units = (
+        Unit.objects.active()
+        .filter(matters__archived=False)
+        .distinct()
+        .order_by("sort_order", "code")
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "catalog/matter_list.html",
+        {
+            "page": page,
+            "query": query,
+            "units": units,
+            "unit_code": unit_code,
+            "immediate": immediate,
+            "online": online,
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+def matter_detail(request: HttpRequest, code: str) -> HttpResponse:
+    matter = get_object_or_404(
+        Matter.objects.public().select_related("unit").prefetch_related("materials"), code=code
+    )
+    return render(request, "catalog/matter_detail.html", {"matter": matter, "now": timezone.now()})
+
+
+@staff_required
+def staff_matter_list(request: HttpRequest) -> HttpResponse:
+    matters = Matter.objects.editable_by(request.user).select_related("unit").order_by("code")
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        matters = search_matters(matters, query)
+    page = Paginator(matters, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/staff_matter_list.html",
+        {"page": page, "query": query, "all_units": sees_all_units(request.user)},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_matter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = get_matter_for_staff(request.user, pk)
+    if not request.user.has_perm("catalog.change_matter"):
+        # Window and discipline staff see their unit's matters but do not maintain them.
+        raise PermissionDenied("您的角色不能修改事项")
+    form = MatterForm(request.POST or None, instance=matter)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        # The form already applied its values to the instance; reload so the action sees
+        # the stored state for its before/after audit summary.
+        matter.refresh_from_db()
+        try:
+            matter = actions.update_matter(
+                actor=request.user,
+                matter=matter,
+                changes=changes,
+                materials=form.cleaned_data["materials_text"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已保存“{matter.name}”")
+            return redirect("catalog:staff_list")
+    return render(request, "catalog/matter_form.html", {"form": form, "matter": matter})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_matter_import(request: HttpRequest) -> HttpResponse:
+    if not sees_all_units(request.user):
+        # Importing rewrites many units' lists: the office or an admin does it.
+        messages.error(request, "只有督查室或系统管理员可以导入事项清单")
+        return redirect("catalog:staff_list")
+    report = None
+    refused = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            refused = "请选择要导入的 Excel 文件"
+        elif not upload.name.lower().endswith(".xlsx"):
+            refused = "文件类型不对：请上传 .xlsx 格式的 Excel 文件"
+        else:
+            try:
+                report = import_matters(
+                    actor=request.user, data=upload.read(), filename=upload.name
+                )
+            except ImportRefused as exc:
+                refused = str(exc)
+            if report is not None and report.ok:
+                messages.success(
+                    request,
+                    f"导入成功：新增 {report.created} 项，更新 {report.updated} 项，"
+                    f"内容未变 {report.unchanged} 项",
+                )
+                return redirect("catalog:staff_list")
+    return render(
+        request,
+        "catalog/import.html",
+        {"report": report, "refused": refused, "errors": (report.errors[:500] if report else [])},
+    )
+
+
+@staff_required
+def staff_matter_export(request: HttpRequest) -> HttpResponse:
+    data = export_matters(Matter.objects.editable_by(request.user).filter(archived=False))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="matters-{stamp}.xlsx"'
+    return response
