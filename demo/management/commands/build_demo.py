@@ -1,0 +1,53 @@
+"""`python manage.py build_demo [--seed N] [--if-empty]`: fill an empty database with 示范区."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from demo.builder import DEFAULT_SEED, DistrictNotEmpty, build_demo, district_is_empty
+
+
+class Command(BaseCommand):
+    help = "生成虚构的演示区县“示范区”：单位、人员和政务服务事项（仅用于空数据库）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="随机种子；相同种子生成相同数据"
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="数据库中已有单位时什么也不做（供 make run 反复调用）",
+        )
+
+    def handle(self, *args: Any, seed: int, if_empty: bool, **options: Any) -> None:
+        if not district_is_empty():
+            if if_empty:
+                self.stdout.write("数据库中已有单位数据，跳过演示数据生成。")
+                return
+            raise CommandError(self._refusal())
+        started = time.perf_counter()
+        try:
+            counts = build_demo(seed)
+        except DistrictNotEmpty as error:
+            # Another process filled the database between the check above and the build.
+            raise CommandError(self._refusal()) from error
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示数据已生成（种子 {seed}）：单位 {counts['units']} 个，"
+                f"人员 {counts['people']} 名，事项 {counts['matters']} 项，"
+                f"用时 {seconds:.1f} 秒。"
+            )
+        )
+
+    @staticmethod
+    def _refusal() -> str:
+        return (
+            "数据库中已有单位数据，拒绝生成演示数据（以免与现有数据混在一起）。"
+            "只想在空数据库上生成请加 --if-empty；要重建演示数据，请先换用一个空数据库"
+            "（例如删除 var/zuofeng.sqlite3 后重新执行 migrate）。"
+        )
