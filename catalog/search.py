@@ -11,9 +11,9 @@ import jieba
 from django.db.models import Case, Q, QuerySet, Value, When
 
 # Words that say "I want to do something" without saying what.
-_GENERIC = set(
-    "办理 申请 怎么 怎么办 怎样 如何 我要 要 办 需要 哪里 哪些 什么 可以 手续 流程 材料 "
-    "的 了 吗 呢 在 去 我 想".split()
+_GENERIC = frozenset(
+    {"办理", "申请", "怎么", "怎么办", "怎样", "如何", "我要", "要", "办", "需要", "哪里", "哪些"}
+    | {"什么", "可以", "手续", "流程", "材料", "的", "了", "吗", "呢", "在", "去", "我", "想"}
 )
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise

@@ -45,5 +45,7 @@ def test_search_lists_matters_named_after_the_query_before_those_that_only_need_
         ("结婚登记需要什么材料", ["结婚登记"]),
     ],
 )
-def test_everyday_phrasings_reduce_to_the_words_that_matter(phrase: str, expected: list[str]) -> None:
+def test_everyday_phrasings_reduce_to_the_words_that_matter(
+    phrase: str, expected: list[str]
+) -> None:
     assert query_terms(phrase) == expected
