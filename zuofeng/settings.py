@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "org",
     "catalog",
     "portal",
+    "cases",
     "demo",
 ]
 
@@ -201,4 +202,7 @@ ZUOFENG = {
     ),
     "IMPORT_MAX_ROWS": env_int("ZUOFENG_IMPORT_MAX_ROWS", 20000, minimum=1),
     "IMPORT_MAX_BYTES": env_int("ZUOFENG_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1),
+    "ATTACHMENT_MAX_BYTES": env_int("ZUOFENG_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1),
+    # Public case lookups per client address (django-ratelimit syntax).
+    "LOOKUP_RATE": env_str("ZUOFENG_LOOKUP_RATE", "30/m"),
 }

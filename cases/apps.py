@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = "办件"
+
+    def ready(self) -> None:
+        from cases.models import Case
+        from zuofeng.duty.registry import DutyKind, register_duty
+
+        register_duty(
+            DutyKind(
+                model=Case, unit_field="unit", label_field="number", url_name="cases:staff_detail"
+            )
+        )

@@ -1,0 +1,82 @@
+"""Attachments: checked by content and size, stored under MEDIA_ROOT (outside the web root)
+with generated names, and served only through a view that checks who is asking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+# Accepted types, recognised by their first bytes rather than by what the browser claims.
+SIGNATURES: list[tuple[bytes, str, str]] = [
+    (b"%PDF-", ".pdf", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
+    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
+    (
+        b"PK\x03\x04",
+        ".docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+]
+ALLOWED_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".docx"}
+FORBIDDEN_NAME_CHARS = set('/\\:*?"<>|\x00')
+
+
+def max_bytes() -> int:
+    return int(settings.ZUOFENG["ATTACHMENT_MAX_BYTES"])
+
+
+def check_upload(upload: Any) -> tuple[str, str]:
+    """Return (extension, content type) of an acceptable upload, or raise ValidationError."""
+    name = getattr(upload, "name", "") or ""
+    if not name or any(ch in FORBIDDEN_NAME_CHARS for ch in name) or ".." in name:
+        raise ValidationError(f"文件名“{name}”含有不允许的字符（/ \\ : * ? 等），请改名后重新上传")
+    if len(name) > 200:
+        raise ValidationError("文件名太长，请改短后重新上传")
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ValidationError(
+            f"文件“{name}”的类型不支持：只能上传 PDF、JPG、PNG 或 Word（.docx）文件"
+        )
+    if upload.size > max_bytes():
+        raise ValidationError(
+            f"文件“{name}”超过 {max_bytes() // (1024 * 1024)} MB，请压缩后重新上传"
+        )
+    if upload.size == 0:
+        raise ValidationError(f"文件“{name}”是空的")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for magic, extension, content_type in SIGNATURES:
+        if head.startswith(magic):
+            if extension == ".jpg" and suffix not in {".jpg", ".jpeg"}:
+                break
+            if extension != ".jpg" and suffix != extension:
+                break
+            return extension, content_type
+    raise ValidationError(f"文件“{name}”的内容与扩展名不符，或不是支持的文件类型")
+
+
+def store_attachment(
+    *, case: Any, material_name: str, upload: Any, actor: Any, at: dt.datetime
+) -> Any:
+    from cases.models import Attachment
+
+    extension, content_type = check_upload(upload)
+    attachment = Attachment(
+        case=case,
+        material_name=(material_name or "其他材料")[:200],
+        token=secrets.token_hex(16),
+        extension=extension,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_at=at,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.file.save(attachment.token + extension, upload, save=False)
+    attachment.save()
+    return attachment
