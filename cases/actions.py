@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.attachments import store_attachment
+from cases.attachments import store_attachments
 from cases.models import Case, CaseEvent, SupplementRequest, Transfer
 from catalog.models import Matter
 from org.models import Unit
@@ -48,8 +48,14 @@ def new_query_code() -> str:
 
 
 def _locked(case: Case) -> Case:
-    # Lock the row: two staff acting on one case at once must not both succeed.
-    return Case.objects.select_for_update().select_related("matter", "unit").get(pk=case.pk)
+    # Lock the row: two staff acting on one case at once must not both succeed. Only the
+    # case's own row: a plain FOR UPDATE over the join would also lock the matter and the
+    # unit, serialising every action on every case of one matter and blocking catalogue edits.
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("matter", "unit")
+        .get(pk=case.pk)
+    )
 
 
 def _require_member(actor: Any, unit: Unit) -> None:
@@ -113,6 +119,10 @@ def submit_case(
 ) -> Case:
     """Record a new application. `files` pairs a material name with an uploaded file."""
     at = at or timezone.now()
+    if channel not in Case.Channel.values:
+        raise ValidationError("申请渠道无效")
+    if applicant_kind not in Case.ApplicantKind.values:
+        raise ValidationError("申请人类型无效")
     matter = Matter.objects.select_related("unit").get(pk=matter.pk)
     if matter.archived or matter.unit.archived:
         raise ValidationError("该事项已停用，不能再申请")
@@ -122,8 +132,6 @@ def submit_case(
     else:
         # Staff enter counter, phone and self-service applications for their own unit only.
         _require_member(actor, matter.unit)
-    if channel not in Case.Channel.values:
-        raise ValidationError("申请渠道无效")
     case = Case(
         query_code=new_query_code(),
         matter=matter,
@@ -145,8 +153,7 @@ def submit_case(
     case.save()
     case.number = f"{local_date(at):%Y%m%d}{case.pk:06d}"
     case.save(update_fields=["number"])
-    for material_name, upload in files or []:
-        store_attachment(case=case, material_name=material_name, upload=upload, actor=actor, at=at)
+    store_attachments(case=case, files=files or [], actor=actor, at=at)
     _event(case, CaseEvent.Kind.SUBMITTED, actor=actor, at=at, public_note="申请已提交")
     if case.forwarded_to_back_office:
         _event(
@@ -254,8 +261,7 @@ def supply_materials(
     if not files and not note.strip():
         raise ValidationError("请上传补正材料或说明已当面提交")
     before = snapshot(case, CASE_FIELDS)
-    for material_name, upload in files or []:
-        store_attachment(case=case, material_name=material_name, upload=upload, actor=actor, at=at)
+    store_attachments(case=case, files=files or [], actor=actor, at=at)
     case.status = case.status_before_supplement or Case.Status.SUBMITTED
     case.status_before_supplement = ""
     if case.clock_paused_at is not None:
@@ -280,8 +286,16 @@ def refuse_acceptance(
     case = _locked(case)
     _require_member(actor, case.unit)
     _require_status(case, Case.Status.SUBMITTED, Case.Status.SUPPLEMENT, doing="作出不予受理")
+    if case.accepted_at is not None:
+        # Supplement asked after acceptance: the case is already accepted (its clock is
+        # paused, not stopped), so it ends with a decision, not with 不予受理.
+        raise CaseConflict(
+            f"办件 {case.number} 已于 {timezone.localtime(case.accepted_at):%Y年%m月%d日} 受理，"
+            "不能再作出不予受理；请在申请人补正后依法作出办结决定。"
+        )
     before = snapshot(case, CASE_FIELDS)
     case.status = Case.Status.NOT_ACCEPTED
+    case.status_before_supplement = ""
     case.decision_reason, case.decision_legal_basis = reason, legal_basis
     case.decided_at = at
     case.save()
@@ -395,13 +409,14 @@ def transfer_case(
     if to_unit.archived:
         raise ValidationError({"to_unit": "该单位已撤销"})
     before = snapshot(case, CASE_FIELDS)
+    from_unit = case.unit
     previous_units = {case.matter.unit_id} | set(
         case.transfers.values_list("from_unit_id", flat=True)
     )
     is_return = to_unit.pk in previous_units
     transfer = Transfer.objects.create(
         case=case,
-        from_unit=case.unit,
+        from_unit=from_unit,
         to_unit=to_unit,
         reason=reason,
         at=at,
@@ -413,13 +428,15 @@ def transfer_case(
     case.unit = to_unit
     case.handler = None
     case.save()
-    _event(
-        case,
-        CaseEvent.Kind.TRANSFERRED,
+    # The step is the sending unit's (its staff did it), not the receiving unit's.
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.TRANSFERRED,
         actor=actor,
         at=at,
+        unit=from_unit,
         note=reason,
-        public_note=f"转 {to_unit.name} 办理",
+        public_note=f"转 {to_unit.name} 办理"[:300],
     )
     _audit(case, "transfer_case", actor=actor, before=before, reason=reason)
     return transfer

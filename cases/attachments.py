@@ -60,9 +60,36 @@ def check_upload(upload: Any) -> tuple[str, str]:
     raise ValidationError(f"文件“{name}”的内容与扩展名不符，或不是支持的文件类型")
 
 
+def store_attachments(
+    *, case: Any, files: list[tuple[str, Any]], actor: Any, at: dt.datetime
+) -> list[Any]:
+    """Store (material name, upload) pairs, all or none.
+
+    Every upload is checked before the first is written: the database rolls back a refused
+    application, but files written to MEDIA_ROOT would stay behind as orphans. A failure
+    while writing removes what this call already wrote, for the same reason.
+    """
+    for _, upload in files:
+        check_upload(upload)
+    stored: list[Any] = []
+    try:
+        for material_name, upload in files:
+            stored.append(
+                store_attachment(
+                    case=case, material_name=material_name, upload=upload, actor=actor, at=at
+                )
+            )
+    except BaseException:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return stored
+
+
 def store_attachment(
     *, case: Any, material_name: str, upload: Any, actor: Any, at: dt.datetime
 ) -> Any:
+    """Store one upload under a generated name (see `cases.models.attachment_path`)."""
     from cases.models import Attachment
 
     extension, content_type = check_upload(upload)

@@ -199,6 +199,15 @@ class SupplementRequest(models.Model):
         ordering = ["requested_at", "id"]
         verbose_name = "补正告知"
         verbose_name_plural = "补正告知"
+        constraints = [
+            # The applicant never holds two open notices for one case: a second notice while
+            # the first is unanswered is a conflict, not a repeat (supply_materials closes it).
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(supplied_at__isnull=True),
+                name="supplement_one_open_per_case",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} 补正：{'、'.join(self.materials)}"
@@ -220,6 +229,12 @@ class Transfer(models.Model):
         ordering = ["at", "id"]
         verbose_name = "转办"
         verbose_name_plural = "转办"
+        constraints = [
+            # A "transfer" to one's own unit would count as work done without moving the case.
+            models.CheckConstraint(
+                condition=~Q(from_unit=models.F("to_unit")), name="transfer_to_another_unit"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case}: {self.from_unit} → {self.to_unit}"
