@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from catalog.models import MATTER_CODE_PATTERN, MATTER_CODE_RULE, Material, Matter
+from catalog.models import Material, Matter
 from zuofeng.audit.chain import record, snapshot
 
 MATTER_FIELDS = [
@@ -43,9 +43,7 @@ def create_matter(
     *, actor: Any, materials: list[dict[str, Any]] | None = None, **fields: Any
 ) -> Matter:
     matter = Matter(**fields)
-    if not MATTER_CODE_PATTERN.fullmatch(str(matter.code)):
-        raise ValidationError({"code": f"{MATTER_CODE_RULE}（当前为“{matter.code}”）"})
-    matter.full_clean()
+    matter.full_clean()  # includes the code rule, so the admin enforces it too
     matter.save()
     _replace_materials(matter, materials or [])
     record(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -39,7 +40,13 @@ class Matter(models.Model):
         RECEIVE_ONLY = "receive_only", "进驻大厅，窗口只收件"
         DECIDE = "decide", "进驻大厅，窗口授权办理"
 
-    code = models.CharField("事项编码", max_length=40, unique=True)
+    # Codes appear in public URLs: a slash or a space would break the catalogue's links.
+    code = models.CharField(
+        "事项编码",
+        max_length=40,
+        unique=True,
+        validators=[RegexValidator(f"^{MATTER_CODE_PATTERN.pattern}$", MATTER_CODE_RULE)],
+    )
     name = models.CharField("事项名称", max_length=200)
     unit = models.ForeignKey(
         "org.Unit", on_delete=models.PROTECT, related_name="matters", verbose_name="实施单位"

@@ -36,6 +36,25 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 after=snapshot(obj, fields),
             )
 
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: Any, change: bool
+    ) -> None:
+        """Inline rows (a matter's materials, a unit's staff) are audited on their parent."""
+        with transaction.atomic():
+            saved = formset.save()
+            deleted = list(formset.deleted_objects)
+            if saved or deleted:
+                record(
+                    actor=request.user,
+                    action="admin.change_related",
+                    obj=form.instance,
+                    after={
+                        "model": formset.model._meta.label_lower,
+                        "saved": [str(item) for item in saved],
+                        "deleted": [str(item) for item in deleted],
+                    },
+                )
+
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         with transaction.atomic():
             record(actor=request.user, action="admin.delete", obj=obj)
