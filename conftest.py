@@ -76,9 +76,14 @@ def district(db: Any) -> District:
     bob = person("bob", "鲍勃", [Role.UNIT_STAFF], hr)
     olivia = person("olivia", "欧丽", [Role.SUPERVISOR], office)
     dora = person("dora", "朵拉", [Role.DISCIPLINE], discipline)
-    root = person("root", "管理员", [Role.ADMIN], None)
-    root.is_superuser = True
-    root.save()
+    root = actions.add_person(
+        actor=None,
+        username="root",
+        full_name="管理员",
+        roles=[Role.ADMIN],
+        password=PASSWORD,
+        superuser=True,
+    )
     ruth = person("ruth", "路思", [Role.APPLICANT], None)
     market.refresh_from_db()
     return District(

@@ -94,15 +94,24 @@ def add_person(
     phone: str = "",
     password: str | None = None,
     password_hash: str | None = None,
+    superuser: bool = False,
 ) -> User:
     """Create a user with roles and, for staff, membership of a unit.
 
     `password_hash` lets the demo builder reuse one precomputed hash for hundreds of accounts
     (hashing each password would take most of its time budget).
     """
+    unknown = sorted({str(role) for role in roles} - set(Role.values))
+    if unknown:
+        raise ValidationError(f"未知角色：{'、'.join(unknown)}")
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"用户名“{username}”已存在")
-    user = User(username=username, first_name=full_name, is_staff=Role.ADMIN in roles)
+    user = User(
+        username=username,
+        first_name=full_name,
+        is_staff=Role.ADMIN in roles or superuser,
+        is_superuser=superuser,
+    )
     if password_hash is not None:
         user.password = password_hash
     elif password is not None:
@@ -121,6 +130,7 @@ def add_person(
             "username": username,
             "roles": sorted(str(r) for r in roles),
             "unit": unit.pk if unit else None,
+            **({"superuser": True} if superuser else {}),
         },
     )
     return user

@@ -173,3 +173,14 @@ def test_archiving_a_unit_hides_it_from_active_units_and_is_audited(district: Di
     assert event.reason == "撤镇设街道"
     assert event.before == {"archived": False}
     assert event.after == {"archived": True}
+
+
+def test_a_mistyped_role_is_refused_rather_than_creating_a_user_without_one(db: object) -> None:
+    from django.contrib.auth.models import User
+    from django.core.exceptions import ValidationError
+
+    from org.actions import add_person
+
+    with pytest.raises(ValidationError, match="未知角色"):
+        add_person(actor=None, username="typo", full_name="某人", roles=["unit_staf"])
+    assert not User.objects.filter(username="typo").exists()
