@@ -147,12 +147,15 @@ def sweep_thresholds(now: dt.datetime) -> dict[str, dt.datetime]:
     gives the same answers (tested against each other).
     """
     today = local_date(now)
+    # Blue while at most N working days remain: every due date before the (N+1)-th working
+    # day after today, including a deadline an admin later declared a holiday.
     blue_day = today
-    remaining = _config("DUTY_BLUE_WORKDAYS")
+    remaining = _config("DUTY_BLUE_WORKDAYS") + 1
     while remaining > 0:
         blue_day += dt.timedelta(days=1)
         if is_workday(blue_day):
             remaining -= 1
+    blue_day -= dt.timedelta(days=1)
     # The latest due date that is already `office_after` working days late today.
     office_day = today
     counted = 0

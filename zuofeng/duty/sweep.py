@@ -86,7 +86,10 @@ def _claim(
     placeholders = ", ".join(["%s"] * len(ids))
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {quote(column)} = %s "
-        f"WHERE {pk} IN ({placeholders}) AND {quote(column)} {old_condition} %s RETURNING {pk}"
+        f"WHERE {pk} IN ({placeholders}) AND {quote(column)} {old_condition} %s "
+        # Re-check the clock: staff may have decided or paused the duty since it was read.
+        f"AND {quote('clock_stopped_at')} IS NULL AND {quote('clock_paused_at')} IS NULL "
+        f"RETURNING {pk}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [new, *ids, old])
