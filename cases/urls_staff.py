@@ -1,3 +1,17 @@
+"""Staff pages of cases (the app_name "cases" is set in cases/urls.py)."""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from cases.views import staff
+
+urlpatterns = [
+    path("staff/cases/", staff.queue, name="staff_queue"),
+    path("staff/cases/escalated/", staff.escalated, name="staff_escalated"),
+    path("staff/cases/measures/", staff.unit_measures, name="unit_measures"),
+    path("staff/cases/<int:pk>/", staff.detail, name="staff_detail"),
+    path("staff/cases/<int:pk>/receipt/", staff.receipt, name="receipt"),
+    path("staff/cases/<int:pk>/<str:action>/", staff.act, name="staff_act"),
+    path("staff/counter/", staff.counter, name="counter"),
+]

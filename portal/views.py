@@ -31,7 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
-        return redirect("portal:home")
+        # Login lands everyone here; applicants belong on their own cases.
+        return redirect("cases:my_cases")
     unit = unit_of(request.user)
     matters = (
         Matter.objects.filter(unit=unit, archived=False).order_by("code")

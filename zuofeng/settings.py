@@ -172,6 +172,13 @@ CSRF_COOKIE_SECURE = env_bool("HTTPS", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# Behind a reverse proxy every request comes from the proxy's address: per-client limits
+# (the public lookup, the API) must read the client address the proxy passes on.
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+if NUM_PROXIES:
+    REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+    _real_ip_header = env_str("REAL_IP_HEADER", "X-Real-IP")
+    RATELIMIT_IP_META_KEY = "HTTP_" + _real_ip_header.upper().replace("-", "_")
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 )

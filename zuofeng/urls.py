@@ -6,10 +6,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from cases.api import CaseViewSet
 from catalog.api import MatterViewSet
 
 router = DefaultRouter()
 router.register("matters", MatterViewSet, basename="matter")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("", include("portal.urls")),

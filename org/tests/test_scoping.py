@@ -127,12 +127,14 @@ def test_applicants_cannot_post_an_edit_either(district: District, matters: dict
     assert matters["market"].name == "食品经营许可"
 
 
-def test_applicants_asking_for_the_staff_workbench_are_sent_home(district: District) -> None:
-    # The workbench is where login lands everyone, so an applicant is sent home, not to a 404.
+def test_applicants_asking_for_the_staff_workbench_are_sent_to_their_cases(
+    district: District,
+) -> None:
+    # The workbench is where login lands everyone, so an applicant goes to their own cases.
     response = district.client_for(district.ruth).get("/staff/")
 
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/my/cases/"
 
 
 def test_scope_to_unit_returns_nothing_for_the_public_and_applicants(

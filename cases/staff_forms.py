@@ -1,0 +1,246 @@
+"""Forms of the staff case pages. They only shape input: every rule about states and
+permissions stays in `cases.actions`, whose errors the views map back onto these forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cases.models import Case
+from catalog.models import Matter
+from org.models import Unit
+from zuofeng.duty.models import WarningLevel
+
+
+def _textarea(rows: int = 3, **attrs: Any) -> forms.Textarea:
+    return forms.Textarea(attrs={"class": "textarea", "rows": rows, **attrs})
+
+
+def _input(**attrs: Any) -> forms.TextInput:
+    return forms.TextInput(attrs={"class": "input", **attrs})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; content and size are checked by `cases.attachments`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # A plain file input: Bulma's styled .file-input needs a script to show the names.
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def named_files(uploads: list[Any], default_name: str) -> list[tuple[str, Any]]:
+    """Pair each upload with a material name: the file name without its extension."""
+    pairs = []
+    for upload in uploads:
+        stem = (upload.name or "").rsplit(".", 1)[0].strip()
+        pairs.append((stem[:200] or default_name, upload))
+    return pairs
+
+
+def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Attach an action's ValidationError to the form: keys the form knows go to their field,
+    the rest (the actions name fields by their Chinese labels) to the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.error_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- the case actions ---------------------------------------------------------------------
+
+
+class AcceptForm(forms.Form):
+    """受理 takes no input: the promised limit comes from the matter."""
+
+
+class CloseForm(forms.Form):
+    """归档 takes no input."""
+
+
+class SupplementForm(forms.Form):
+    materials = forms.CharField(
+        label="需补正的全部材料",
+        widget=_textarea(4, placeholder="每行一项，一次列全"),
+        max_length=5000,
+        help_text="一次性告知：请把所有缺少或不符合要求的材料一次列全，每行一项。",
+        error_messages={"required": "请列出需要补正的全部材料"},
+    )
+    note = forms.CharField(label="说明", required=False, max_length=2000, widget=_textarea(2))
+
+    def clean_materials(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["materials"].splitlines()]
+        materials = [line[:200] for line in lines if line]
+        if not materials:
+            raise ValidationError("请列出需要补正的全部材料")
+        return materials
+
+
+class SupplyForm(forms.Form):
+    note = forms.CharField(
+        label="说明",
+        required=False,
+        max_length=2000,
+        widget=_textarea(2, placeholder="如：申请人已在窗口当面提交"),
+    )
+    files = MultipleFileField(label="补正材料（可多选）", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("files") and not (data.get("note") or "").strip():
+            raise ValidationError("请上传补正材料或说明已当面提交")
+        return data
+
+
+class RefuseAcceptanceForm(forms.Form):
+    reason = forms.CharField(label="不予受理理由", max_length=5000, widget=_textarea(3))
+    legal_basis = forms.CharField(label="法律依据", max_length=5000, widget=_textarea(2))
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(
+        label="办理情况（内部）",
+        max_length=5000,
+        widget=_textarea(3, placeholder="如：现场核查，经营场所与申报一致"),
+    )
+    public_note = forms.CharField(
+        label="公开说明（申请人查询可见，勿写个人信息）",
+        required=False,
+        max_length=300,
+        widget=_input(),
+    )
+
+
+class DecideForm(forms.Form):
+    APPROVE, REFUSE = "approve", "refuse"
+
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, "准予"), (REFUSE, "不予许可")], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(label="理由", required=False, max_length=5000, widget=_textarea(3))
+    legal_basis = forms.CharField(
+        label="法律依据", required=False, max_length=5000, widget=_textarea(2)
+    )
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data.get("decision") == self.APPROVE
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == self.REFUSE:
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "不予许可必须写明理由")
+            if not (data.get("legal_basis") or "").strip():
+                self.add_error("legal_basis", "不予许可必须写明法律依据")
+        return data
+
+
+class TransferForm(forms.Form):
+    to_unit = forms.ModelChoiceField(
+        label="转至单位", queryset=Unit.objects.none(), empty_label="请选择单位"
+    )
+    reason = forms.CharField(
+        label="转办理由",
+        max_length=5000,
+        widget=_textarea(3, placeholder="为什么不属于本单位办理，应由哪个单位办理、依据是什么"),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Units that handle the public's matters; the office and discipline do not take cases.
+        self.fields["to_unit"].queryset = (
+            Unit.objects.active()
+            .exclude(pk=case.unit_id)
+            .exclude(kind__in=[Unit.Kind.SUPERVISION, Unit.Kind.DISCIPLINE])
+            .order_by("sort_order", "code")
+        )
+
+
+# --- the counter -------------------------------------------------------------------------
+
+
+class CounterForm(forms.Form):
+    matter = forms.ModelChoiceField(
+        label="办理事项", queryset=Matter.objects.none(), empty_label="请选择事项"
+    )
+    applicant_kind = forms.ChoiceField(
+        label="申请人类型",
+        choices=Case.ApplicantKind.choices,
+        initial=Case.ApplicantKind.RESIDENT,
+    )
+    applicant_name = forms.CharField(label="申请人（个人姓名或企业名称）", max_length=100)
+    applicant_phone = forms.CharField(label="联系电话", max_length=20, widget=_input())
+    applicant_id_number = forms.CharField(
+        label="证件号码（身份证号或统一社会信用代码）", max_length=32, widget=_input()
+    )
+    files = MultipleFileField(label="申请材料扫描件（可选，可多选）", required=False)
+    accept_now = forms.BooleanField(label="材料齐全，当场受理", required=False, initial=True)
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["applicant_name"].widget.attrs["class"] = "input"
+        # Only this unit's current matters: an archived matter is not offered at all.
+        self.fields["matter"].queryset = Matter.objects.public().filter(unit=unit).order_by("code")
+
+
+# --- queue filters -----------------------------------------------------------------------
+
+
+STATUS_OPEN, STATUS_ALL = "open", "all"
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's GET filters. Unknown or malformed values are reported, then ignored."""
+
+    level = forms.ChoiceField(
+        label="预警", required=False, choices=[("", "全部预警"), *WarningLevel.choices]
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[(STATUS_OPEN, "未办结"), (STATUS_ALL, "全部"), *Case.Status.choices],
+    )
+    matter = forms.ModelChoiceField(
+        label="事项", required=False, queryset=Matter.objects.none(), empty_label="全部事项"
+    )
+    unit = forms.ModelChoiceField(
+        label="单位",
+        required=False,
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        empty_label="全部单位",
+    )
+    flag = forms.CharField(required=False, widget=forms.HiddenInput)
+    month = forms.RegexField(
+        required=False, regex=r"^\d{4}-\d{2}$", widget=forms.HiddenInput, max_length=7
+    )
+
+    def __init__(self, *args: Any, unit: Unit | None, all_units: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if all_units:
+            self.fields["unit"].queryset = Unit.objects.order_by("sort_order", "code")
+            # The office picks a unit first; the full district list of matters is too long.
+            selected = self.data.get("unit")
+            matters = (
+                Matter.objects.filter(unit__code=selected) if selected else Matter.objects.none()
+            )
+        else:
+            del self.fields["unit"]
+            matters = Matter.objects.filter(unit=unit)
+        self.fields["matter"].queryset = matters.order_by("archived", "code")
