@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "catalog",
     "portal",
     "cases",
+    "evaluations",
     "demo",
 ]
 
@@ -212,6 +213,17 @@ ZUOFENG = {
     "IMPORT_MAX_ROWS": env_int("ZUOFENG_IMPORT_MAX_ROWS", 20000, minimum=1),
     "IMPORT_MAX_BYTES": env_int("ZUOFENG_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1),
     "ATTACHMENT_MAX_BYTES": env_int("ZUOFENG_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1),
+    # 好差评: a decided case unrated after this many natural days may get the default level
+    # (0: no default rating, the national default; some provinces use 3, 基本满意).
+    "RATING_DEFAULT_AFTER_DAYS": env_int("ZUOFENG_RATING_DEFAULT_AFTER_DAYS", 7, minimum=1),
+    "RATING_DEFAULT_LEVEL": env_int("ZUOFENG_RATING_DEFAULT_LEVEL", 0, minimum=0, maximum=5),
+    "RATING_LINK_MAX_AGE_DAYS": env_int("ZUOFENG_RATING_LINK_MAX_AGE_DAYS", 30, minimum=1),
+    # A unit with fewer ratings in a month shows 样本不足 instead of a rate.
+    "RATING_MIN_SAMPLE": env_int("ZUOFENG_RATING_MIN_SAMPLE", 10, minimum=1),
+    # 差评整改: verify within N working days, finish within M (one city uses 5 for the whole).
+    "RECTIFY_VERIFY_WORKDAYS": env_int("ZUOFENG_RECTIFY_VERIFY_WORKDAYS", 2, minimum=0),
+    "RECTIFY_FINISH_WORKDAYS": env_int("ZUOFENG_RECTIFY_FINISH_WORKDAYS", 15, minimum=1),
+    "RATING_COMMENT_MAX_CHARS": env_int("ZUOFENG_RATING_COMMENT_MAX_CHARS", 500, minimum=1),
     # Public case lookups per client address (django-ratelimit syntax).
     "LOOKUP_RATE": env_str("ZUOFENG_LOOKUP_RATE", "30/m"),
 }

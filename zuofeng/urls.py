@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("catalog.urls")),
     path("", include("cases.urls")),
+    path("", include("evaluations.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,401 @@
+"""好差评 state changes: rating a case, the rectification it opens, appeals.
+
+Each is one function, called by every channel's page, the API, the sweep and the demo, and
+each writes its audit event in its own transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases.models import Case
+from evaluations.models import (
+    BAD_LEVELS,
+    HALL_TAGS,
+    ONLINE_TAGS,
+    Appeal,
+    Evaluation,
+    Level,
+    Rectification,
+)
+from org.models import Unit
+from org.roles import Role
+from org.scoping import has_role, unit_of
+from zuofeng.audit.chain import record, snapshot
+from zuofeng.duty import clock
+from zuofeng.workdays.calendar import add_workdays, local_date
+
+RATABLE_STATUSES = (
+    Case.Status.APPROVED,
+    Case.Status.REFUSED,
+    Case.Status.NOT_ACCEPTED,
+    Case.Status.CLOSED,
+)
+RECTIFICATION_FIELDS = [
+    "status",
+    "outcome",
+    "callback_answer",
+    "re_rating",
+    "due_at",
+    "warning_level",
+]
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|&[#a-zA-Z0-9]+;|javascript:", re.IGNORECASE)
+
+
+class RatingConflict(Exception):
+    """The case cannot be rated now (not decided yet, or already rated)."""
+
+
+class RectificationConflict(Exception):
+    """The work order is not in a state that allows this step."""
+
+
+def _config(name: str) -> int:
+    return int(settings.ZUOFENG[name])
+
+
+def tags_for(case: Case) -> tuple[str, ...]:
+    return ONLINE_TAGS if case.channel == Case.Channel.ONLINE else HALL_TAGS
+
+
+def clean_comment(comment: str) -> str:
+    text = (comment or "").strip()
+    if len(text) > _config("RATING_COMMENT_MAX_CHARS"):
+        raise ValidationError(
+            {"comment": f"评价内容不能超过 {_config('RATING_COMMENT_MAX_CHARS')} 字"}
+        )
+    if _MARKUP.search(text):
+        raise ValidationError({"comment": "评价内容不能包含网页代码（如 < > 标签），请用文字描述"})
+    return text
+
+
+def _check_level(level: Any) -> int:
+    try:
+        value = int(level)
+    except (TypeError, ValueError):
+        value = 0
+    if value not in Level.values:
+        raise ValidationError({"level": "评价等级必须是 1 到 5 之间的整数（非常不满意到非常满意）"})
+    return value
+
+
+@transaction.atomic
+def rate_case(
+    *,
+    actor: Any,
+    case: Case,
+    level: Any,
+    source: str,
+    tags: list[str] | None = None,
+    comment: str = "",
+    anonymous: bool = False,
+    allow_publication: bool = False,
+    is_default: bool = False,
+    at: dt.datetime | None = None,
+) -> Evaluation:
+    """一事一评: rate a decided case once. A bad rating opens a rectification work order."""
+    at = at or timezone.now()
+    value = _check_level(level)
+    text = clean_comment(comment)
+    chosen = list(dict.fromkeys(tags or []))
+    allowed = tags_for(case)
+    unknown = [tag for tag in chosen if tag not in allowed]
+    if unknown:
+        raise ValidationError({"tags": f"该渠道的评价指标只有：{'、'.join(allowed)}"})
+    if source not in Evaluation.Source.values:
+        raise ValidationError("评价渠道无效")
+    # Lock the case so two submissions for it queue here; the one-to-one constraint is the
+    # last line of defence if anything bypasses this function.
+    case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+    if case.status not in RATABLE_STATUSES:
+        raise RatingConflict("该办件尚未办结，办结后才能评价")
+    if Evaluation.objects.filter(case=case).exists():
+        raise RatingConflict("该办件已经评价过了，每件事只能评价一次")
+    evaluation = Evaluation(
+        case=case,
+        unit=case.unit,
+        level=value,
+        tags=chosen,
+        comment=text,
+        anonymous=anonymous,
+        allow_publication=allow_publication and bool(text),
+        source=source,
+        is_default=is_default,
+        created_at=at,
+        rated_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    try:
+        with transaction.atomic():
+            evaluation.save()
+    except IntegrityError:
+        raise RatingConflict("该办件已经评价过了，每件事只能评价一次") from None
+    record(
+        actor=actor,
+        action="evaluations.rate_case",
+        obj=evaluation,
+        after={"case": case.number, "level": value, "source": source, "default": is_default},
+    )
+    if value in BAD_LEVELS:
+        open_rectification(evaluation=evaluation, at=at)
+    return evaluation
+
+
+def open_rectification(*, evaluation: Evaluation, at: dt.datetime) -> Rectification:
+    """Called inside rate_case's transaction: the unit that decided the case must answer."""
+    rectification = Rectification(
+        number=f"ZG{local_date(at):%Y%m%d}{evaluation.pk:06d}",
+        evaluation=evaluation,
+        unit=evaluation.unit,
+        opened_at=at,
+        verify_due_at=add_workdays(at, _config("RECTIFY_VERIFY_WORKDAYS")),
+    )
+    clock.start_clock(rectification, at=at, limit_workdays=_config("RECTIFY_FINISH_WORKDAYS"))
+    rectification.save()
+    record(
+        actor=None,
+        action="evaluations.open_rectification",
+        obj=rectification,
+        after=snapshot(rectification, RECTIFICATION_FIELDS),
+    )
+    return rectification
+
+
+def _locked(rectification: Rectification) -> Rectification:
+    # Two staff working one order at once must not both move it.
+    return Rectification.objects.select_for_update(of=("self",)).get(pk=rectification.pk)
+
+
+def _require_member(actor: Any, unit_id: int) -> None:
+    unit = unit_of(actor)
+    if unit is None or unit.pk != unit_id:
+        raise PermissionDenied("只有被评价单位的工作人员可以办理该整改单")
+
+
+def _require_status(rectification: Rectification, *allowed: str, doing: str) -> None:
+    if rectification.status not in allowed:
+        raise RectificationConflict(
+            f"整改单 {rectification.number} 当前为“{rectification.get_status_display()}”，"
+            f"不能{doing}。请刷新页面查看最新状态。"
+        )
+
+
+def _required(value: str, label: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({label: f"必须填写{label}"})
+    return text[:5000]
+
+
+def _audit(
+    rectification: Rectification,
+    action: str,
+    *,
+    actor: Any,
+    before: dict[str, Any],
+    reason: str = "",
+) -> None:
+    after = snapshot(rectification, RECTIFICATION_FIELDS)
+    changed = {key for key in after if after[key] != before.get(key)}
+    record(
+        actor=actor,
+        action=f"evaluations.{action}",
+        obj=rectification,
+        before={key: before.get(key) for key in changed},
+        after={key: after[key] for key in changed},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def verify_rectification(
+    *, actor: Any, rectification: Rectification, finding: str, at: dt.datetime | None = None
+) -> Rectification:
+    """核实: what the unit found when it looked into the complaint behind the rating."""
+    at = at or timezone.now()
+    finding = _required(finding, "核实情况")
+    rectification = _locked(rectification)
+    _require_member(actor, rectification.unit_id)
+    _require_status(rectification, Rectification.Status.VERIFYING, doing="登记核实情况")
+    before = snapshot(rectification, RECTIFICATION_FIELDS)
+    rectification.finding = finding
+    rectification.verified_at = at
+    rectification.status = Rectification.Status.RECTIFYING
+    rectification.save()
+    _audit(rectification, "verify_rectification", actor=actor, before=before)
+    return rectification
+
+
+@transaction.atomic
+def rectify(
+    *,
+    actor: Any,
+    rectification: Rectification,
+    outcome: str,
+    measures: str,
+    at: dt.datetime | None = None,
+) -> Rectification:
+    """立行立改, 限期整改 (with the measures taken), or 解释说明 (with the explanation)."""
+    at = at or timezone.now()
+    if outcome not in Rectification.Outcome.values:
+        raise ValidationError({"outcome": "请选择整改方式"})
+    label = "解释说明" if outcome == Rectification.Outcome.EXPLAINED else "整改措施"
+    measures = _required(measures, label)
+    rectification = _locked(rectification)
+    _require_member(actor, rectification.unit_id)
+    _require_status(rectification, Rectification.Status.RECTIFYING, doing="登记整改结果")
+    before = snapshot(rectification, RECTIFICATION_FIELDS)
+    rectification.outcome = outcome
+    rectification.measures = measures
+    rectification.rectified_at = at
+    rectification.returned_for_quality = False
+    rectification.status = Rectification.Status.CALLBACK
+    rectification.save()
+    _audit(rectification, "rectify", actor=actor, before=before)
+    return rectification
+
+
+@transaction.atomic
+def record_callback(
+    *,
+    actor: Any,
+    rectification: Rectification,
+    answer: str,
+    note: str = "",
+    re_rating: Any = None,
+    at: dt.datetime | None = None,
+) -> Rectification:
+    """回访: the rater's answer and, if they wish, a new rating (the original stays on file)."""
+    at = at or timezone.now()
+    if answer not in Rectification.CallbackAnswer.values:
+        raise ValidationError({"answer": "请选择回访结果"})
+    new_level = _check_level(re_rating) if re_rating not in (None, "") else None
+    rectification = _locked(rectification)
+    _require_member(actor, rectification.unit_id)
+    _require_status(rectification, Rectification.Status.CALLBACK, doing="登记回访")
+    before = snapshot(rectification, RECTIFICATION_FIELDS)
+    rectification.callback_answer = answer
+    rectification.callback_note = (note or "").strip()[:5000]
+    rectification.callback_at = at
+    rectification.re_rating = new_level
+    rectification.status = Rectification.Status.APPROVAL
+    rectification.save()
+    _audit(rectification, "record_callback", actor=actor, before=before)
+    return rectification
+
+
+def _require_head(actor: Any, unit_id: int) -> None:
+    if not Unit.objects.filter(pk=unit_id, head=actor).exists():
+        raise PermissionDenied("只有本单位一把手可以审核整改结果")
+
+
+@transaction.atomic
+def approve_rectification(
+    *, actor: Any, rectification: Rectification, at: dt.datetime | None = None
+) -> Rectification:
+    """The unit head approves closure; the clock stops and on-time is settled."""
+    at = at or timezone.now()
+    rectification = _locked(rectification)
+    _require_head(actor, rectification.unit_id)
+    _require_status(rectification, Rectification.Status.APPROVAL, doing="审核办结")
+    before = snapshot(rectification, RECTIFICATION_FIELDS)
+    rectification.status = Rectification.Status.CLOSED
+    rectification.approved_by = actor
+    rectification.closed_at = at
+    clock.stop_clock(rectification, at=at)
+    rectification.save()
+    _audit(rectification, "approve_rectification", actor=actor, before=before)
+    return rectification
+
+
+@transaction.atomic
+def return_rectification(
+    *, actor: Any, rectification: Rectification, reason: str, at: dt.datetime | None = None
+) -> Rectification:
+    """The head sends poor work back: the order turns yellow (returned for quality)."""
+    reason = _required(reason, "退回理由")
+    rectification = _locked(rectification)
+    _require_head(actor, rectification.unit_id)
+    _require_status(rectification, Rectification.Status.APPROVAL, doing="退回")
+    before = snapshot(rectification, RECTIFICATION_FIELDS)
+    rectification.status = Rectification.Status.RECTIFYING
+    rectification.returned_for_quality = True
+    rectification.save()
+    _audit(rectification, "return_rectification", actor=actor, before=before, reason=reason)
+    return rectification
+
+
+@transaction.atomic
+def file_appeal(
+    *, actor: Any, evaluation: Evaluation, reason: str, evidence: str, at: dt.datetime | None = None
+) -> Appeal:
+    """申诉 against a rating the unit considers malicious or mistaken."""
+    at = at or timezone.now()
+    reason = _required(reason, "申诉理由")
+    evidence = _required(evidence, "证据说明")
+    evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
+    _require_member(actor, evaluation.unit_id)
+    if evaluation.excluded:
+        raise RectificationConflict("该评价已不计入统计，无需申诉")
+    if evaluation.appeals.filter(status=Appeal.Status.PENDING).exists():
+        raise RectificationConflict("该评价已有待裁定的申诉")
+    appeal = Appeal.objects.create(
+        evaluation=evaluation,
+        unit=evaluation.unit,
+        reason=reason,
+        evidence=evidence,
+        filed_by=actor,
+        filed_at=at,
+    )
+    record(
+        actor=actor,
+        action="evaluations.file_appeal",
+        obj=appeal,
+        after={"evaluation": evaluation.pk},
+        reason=reason,
+    )
+    return appeal
+
+
+@transaction.atomic
+def decide_appeal(
+    *, actor: Any, appeal: Appeal, uphold: bool, note: str, at: dt.datetime | None = None
+) -> Appeal:
+    """The supervision office decides; an upheld appeal takes the rating out of statistics."""
+    at = at or timezone.now()
+    if not has_role(actor, Role.SUPERVISOR):
+        raise PermissionDenied("只有督查室可以裁定申诉")
+    note = _required(note, "裁定意见")
+    appeal = Appeal.objects.select_for_update(of=("self",)).get(pk=appeal.pk)
+    if appeal.status != Appeal.Status.PENDING:
+        raise RectificationConflict("该申诉已经裁定")
+    appeal.status = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
+    appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, at, note
+    appeal.save()
+    record(
+        actor=actor,
+        action="evaluations.decide_appeal",
+        obj=appeal,
+        after={"status": appeal.status},
+        reason=note,
+    )
+    if uphold:
+        evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=appeal.evaluation_id)
+        evaluation.excluded = True
+        evaluation.excluded_reason = f"申诉成立：{note}"[:2000]
+        evaluation.save(update_fields=["excluded", "excluded_reason"])
+        record(
+            actor=actor,
+            action="evaluations.exclude_evaluation",
+            obj=evaluation,
+            before={"excluded": False},
+            after={"excluded": True},
+            reason=note,
+        )
+    return appeal

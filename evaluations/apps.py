@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class EvaluationsConfig(AppConfig):
+    name = "evaluations"
+    verbose_name = "好差评"
+
+    def ready(self) -> None:
+        from evaluations.models import Rectification
+        from evaluations.sweep import apply_default_ratings
+        from zuofeng.duty.registry import DutyKind, register_duty, register_sweep_step
+
+        register_duty(
+            DutyKind(
+                model=Rectification,
+                unit_field="unit",
+                label_field="number",
+                url_name="evaluations:rectification",
+            )
+        )
+        register_sweep_step("evaluations.default_ratings", apply_default_ratings)

@@ -1,0 +1,124 @@
+"""Monthly 好差评 results per unit, computed from the raw rows (the published page, the
+benchmark's integrity check and, later, the scorecard all read these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, F, Q
+
+from evaluations.models import BAD_LEVELS, Evaluation, Level, Rectification
+from org.models import Unit
+from zuofeng.workdays.calendar import LOCAL_TZ
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: Unit
+    ratings: int
+    very_satisfied: int
+    satisfied: int
+    basic: int
+    bad: int
+    rectifications: int
+    rectified_on_time: int
+    enough_sample: bool
+
+    @property
+    def satisfaction_rate(self) -> Decimal | None:
+        """(非常满意 + 满意) / all ratings."""
+        return _rate(self.very_satisfied + self.satisfied, self.ratings)
+
+    @property
+    def satisfaction_rate_with_basic(self) -> Decimal | None:
+        """(非常满意 + 满意 + 基本满意) / all ratings."""
+        return _rate(self.very_satisfied + self.satisfied + self.basic, self.ratings)
+
+    @property
+    def rectified_on_time_rate(self) -> Decimal | None:
+        return _rate(self.rectified_on_time, self.rectifications)
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime(year, month, 1, tzinfo=LOCAL_TZ)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=LOCAL_TZ)
+    return start, end
+
+
+def monthly_results(year: int, month: int, *, include_defaults: bool = True) -> list[UnitResult]:
+    """Per unit: ratings in the month (upheld appeals excluded) and the on-time share of the
+    rectifications opened in the month that are closed."""
+    start, end = month_bounds(year, month)
+    ratings = Evaluation.objects.counted().filter(created_at__gte=start, created_at__lt=end)
+    if not include_defaults:
+        ratings = ratings.filter(is_default=False)
+    rows = {
+        row["unit"]: row
+        for row in ratings.values("unit").annotate(
+            n=Count("id"),
+            v5=Count("id", filter=Q(level=Level.VERY_SATISFIED)),
+            v4=Count("id", filter=Q(level=Level.SATISFIED)),
+            v3=Count("id", filter=Q(level=Level.BASIC)),
+            bad=Count("id", filter=Q(level__in=BAD_LEVELS)),
+        )
+    }
+    orders = {
+        row["unit"]: row
+        for row in Rectification.objects.filter(
+            opened_at__gte=start, opened_at__lt=end, evaluation__excluded=False
+        )
+        .values("unit")
+        .annotate(
+            n=Count("id"),
+            on_time=Count(
+                "id",
+                filter=Q(closed_at__isnull=False, closed_at__lte=F("due_at")),
+            ),
+        )
+    }
+    minimum = int(settings.ZUOFENG["RATING_MIN_SAMPLE"])
+    units = Unit.objects.filter(pk__in=set(rows) | set(orders)).order_by("sort_order", "code")
+    results = []
+    for unit in units:
+        row = rows.get(unit.pk, {})
+        order = orders.get(unit.pk, {})
+        results.append(
+            UnitResult(
+                unit=unit,
+                ratings=row.get("n", 0),
+                very_satisfied=row.get("v5", 0),
+                satisfied=row.get("v4", 0),
+                basic=row.get("v3", 0),
+                bad=row.get("bad", 0),
+                rectifications=order.get("n", 0),
+                rectified_on_time=order.get("on_time", 0),
+                enough_sample=row.get("n", 0) >= minimum,
+            )
+        )
+    return results
+
+
+_PHONE = re.compile(r"1[3-9]\d{9}")
+_ID = re.compile(r"\d{17}[\dXx]|\d{15}")
+_LONG_DIGITS = re.compile(r"\d{6,}")
+
+
+def scrub_comment(text: str, applicant_name: str = "") -> str:
+    """Remove personal data from a comment before it is published."""
+    text = _ID.sub("[已隐去]", text)
+    text = _PHONE.sub("[已隐去]", text)
+    text = _LONG_DIGITS.sub("[已隐去]", text)
+    name = applicant_name.strip()
+    if len(name) >= 2:
+        text = text.replace(name, "[已隐去]")
+    return text
