@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
@@ -30,6 +31,7 @@ from org.roles import Role
 from org.scoping import has_role, unit_of
 from zuofeng.audit.chain import record, snapshot
 from zuofeng.duty import clock
+from zuofeng.duty.models import Notification
 from zuofeng.workdays.calendar import add_workdays, local_date
 
 RATABLE_STATUSES = (
@@ -55,6 +57,12 @@ class RatingConflict(Exception):
 
 class RectificationConflict(Exception):
     """The work order is not in a state that allows this step."""
+
+
+class AppealConflict(RectificationConflict):
+    """The rating cannot be appealed now, or the appeal is already decided.
+
+    A subclass so that callers catching RectificationConflict keep working."""
 
 
 def _config(name: str) -> int:
@@ -142,24 +150,34 @@ def rate_case(
         obj=evaluation,
         after={"case": case.number, "level": value, "source": source, "default": is_default},
     )
-    if value in BAD_LEVELS:
+    # A default rating is nobody's complaint: there is no rater to call back and nothing to
+    # verify, so even a (misconfigured) bad default level opens no work order.
+    if value in BAD_LEVELS and not is_default:
         open_rectification(evaluation=evaluation, at=at)
     return evaluation
 
 
-def open_rectification(*, evaluation: Evaluation, at: dt.datetime) -> Rectification:
+@transaction.atomic
+def open_rectification(
+    *, evaluation: Evaluation, at: dt.datetime, actor: Any = None
+) -> Rectification:
     """Called inside rate_case's transaction: the unit that decided the case must answer."""
     rectification = Rectification(
         number=f"ZG{local_date(at):%Y%m%d}{evaluation.pk:06d}",
         evaluation=evaluation,
-        unit=evaluation.unit,
+        unit_id=evaluation.unit_id,
         opened_at=at,
-        verify_due_at=add_workdays(at, _config("RECTIFY_VERIFY_WORKDAYS")),
     )
     clock.start_clock(rectification, at=at, limit_workdays=_config("RECTIFY_FINISH_WORKDAYS"))
+    assert rectification.due_at is not None
+    # Where the whole order has fewer working days than the verify step (one city allows 5
+    # in all), verification cannot be due after the order itself.
+    rectification.verify_due_at = min(
+        add_workdays(at, _config("RECTIFY_VERIFY_WORKDAYS")), rectification.due_at
+    )
     rectification.save()
     record(
-        actor=None,
+        actor=actor,
         action="evaluations.open_rectification",
         obj=rectification,
         after=snapshot(rectification, RECTIFICATION_FIELDS),
@@ -255,6 +273,8 @@ def rectify(
     rectification.measures = measures
     rectification.rectified_at = at
     rectification.returned_for_quality = False
+    # The yellow of a return for quality ends with the new work; the deadline's own level stays.
+    rectification.warning_level = clock.warning_for(rectification, at)
     rectification.status = Rectification.Status.CALLBACK
     rectification.save()
     _audit(rectification, "rectify", actor=actor, before=before)
@@ -276,6 +296,8 @@ def record_callback(
     if answer not in Rectification.CallbackAnswer.values:
         raise ValidationError({"answer": "请选择回访结果"})
     new_level = _check_level(re_rating) if re_rating not in (None, "") else None
+    if new_level is not None and answer == Rectification.CallbackAnswer.UNREACHABLE:
+        raise ValidationError({"level": "联系不上评价人时不能登记重新评价"})
     rectification = _locked(rectification)
     _require_member(actor, rectification.unit_id)
     _require_status(rectification, Rectification.Status.CALLBACK, doing="登记回访")
@@ -291,7 +313,10 @@ def record_callback(
 
 
 def _require_head(actor: Any, unit_id: int) -> None:
-    if not Unit.objects.filter(pk=unit_id, head=actor).exists():
+    # Without the authentication check, actor=None would match a unit that has no head.
+    if not getattr(actor, "is_authenticated", False) or not actor.pk:
+        raise PermissionDenied("只有本单位一把手可以审核整改结果")
+    if not Unit.objects.filter(pk=unit_id, head_id=actor.pk).exists():
         raise PermissionDenied("只有本单位一把手可以审核整改结果")
 
 
@@ -319,6 +344,7 @@ def return_rectification(
     *, actor: Any, rectification: Rectification, reason: str, at: dt.datetime | None = None
 ) -> Rectification:
     """The head sends poor work back: the order turns yellow (returned for quality)."""
+    at = at or timezone.now()
     reason = _required(reason, "退回理由")
     rectification = _locked(rectification)
     _require_head(actor, rectification.unit_id)
@@ -326,9 +352,22 @@ def return_rectification(
     before = snapshot(rectification, RECTIFICATION_FIELDS)
     rectification.status = Rectification.Status.RECTIFYING
     rectification.returned_for_quality = True
+    # Shown at once (red stays red); the sweep computes the same level and so adds nothing.
+    rectification.warning_level = clock.warning_for(rectification, at)
     rectification.save()
     _audit(rectification, "return_rectification", actor=actor, before=before, reason=reason)
+    Notification.objects.create(
+        unit_id=rectification.unit_id,
+        audience=Notification.Audience.UNIT_STAFF,
+        title=f"差评整改 {rectification.number} 被一把手退回：{reason[:100]}",
+        link=duty_link(rectification),
+        created_at=at,
+    )
     return rectification
+
+
+def duty_link(rectification: Rectification) -> str:
+    return reverse("evaluations:rectification", args=[rectification.pk])
 
 
 @transaction.atomic
@@ -339,12 +378,14 @@ def file_appeal(
     at = at or timezone.now()
     reason = _required(reason, "申诉理由")
     evidence = _required(evidence, "证据说明")
+    # Lock the rating (always before its appeals, as decide_appeal does): two staff filing at
+    # once must not both pass the pending check.
     evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
     _require_member(actor, evaluation.unit_id)
     if evaluation.excluded:
-        raise RectificationConflict("该评价已不计入统计，无需申诉")
+        raise AppealConflict("该评价已不计入统计，无需申诉")
     if evaluation.appeals.filter(status=Appeal.Status.PENDING).exists():
-        raise RectificationConflict("该评价已有待裁定的申诉")
+        raise AppealConflict("该评价已有待督查室裁定的申诉，请等待裁定结果")
     appeal = Appeal.objects.create(
         evaluation=evaluation,
         unit=evaluation.unit,
@@ -372,9 +413,17 @@ def decide_appeal(
     if not has_role(actor, Role.SUPERVISOR):
         raise PermissionDenied("只有督查室可以裁定申诉")
     note = _required(note, "裁定意见")
+    # Lock order rating → appeal, the same as file_appeal, so the two cannot deadlock.
+    evaluation_id = Appeal.objects.values_list("evaluation_id", flat=True).get(pk=appeal.pk)
+    evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation_id)
     appeal = Appeal.objects.select_for_update(of=("self",)).get(pk=appeal.pk)
     if appeal.status != Appeal.Status.PENDING:
-        raise RectificationConflict("该申诉已经裁定")
+        raise AppealConflict(
+            f"该申诉已于 {timezone.localtime(appeal.decided_at):%Y年%m月%d日} 裁定"
+            f"（{appeal.get_status_display()}），请刷新页面查看"
+            if appeal.decided_at
+            else "该申诉已经裁定"
+        )
     appeal.status = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
     appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, at, note
     appeal.save()
@@ -382,11 +431,11 @@ def decide_appeal(
         actor=actor,
         action="evaluations.decide_appeal",
         obj=appeal,
+        before={"status": Appeal.Status.PENDING.value},
         after={"status": appeal.status},
         reason=note,
     )
     if uphold:
-        evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=appeal.evaluation_id)
         evaluation.excluded = True
         evaluation.excluded_reason = f"申诉成立：{note}"[:2000]
         evaluation.save(update_fields=["excluded", "excluded_reason"])
@@ -398,4 +447,23 @@ def decide_appeal(
             after={"excluded": True},
             reason=note,
         )
+        _withdraw_rectification(evaluation, actor=actor, at=at, reason=note)
     return appeal
+
+
+def _withdraw_rectification(
+    evaluation: Evaluation, *, actor: Any, at: dt.datetime, reason: str
+) -> None:
+    """An upheld appeal ends the open work order: a malicious or mistaken review must not keep
+    a clock running that escalates against the unit. A closed order stays as it was."""
+    rectification = (
+        Rectification.objects.select_for_update(of=("self",)).filter(evaluation=evaluation).first()
+    )
+    if rectification is None or not rectification.is_open:
+        return
+    before = snapshot(rectification, RECTIFICATION_FIELDS)
+    rectification.status = Rectification.Status.WITHDRAWN
+    if rectification.clock_stopped_at is None:
+        clock.stop_clock(rectification, at=at)
+    rectification.save()
+    _audit(rectification, "withdraw_rectification", actor=actor, before=before, reason=reason)

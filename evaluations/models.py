@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from org.scoping import scope_to_unit
 from zuofeng.duty.models import Duty
@@ -91,7 +92,11 @@ class Evaluation(models.Model):
 
 class RectificationQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> RectificationQuerySet:
+        """A unit's own work orders (every unit's for the office)."""
         return scope_to_unit(self, user)
+
+    def open(self) -> RectificationQuerySet:
+        return self.exclude(status__in=Rectification.FINISHED_STATUSES)
 
 
 class Rectification(Duty):
@@ -103,6 +108,9 @@ class Rectification(Duty):
         CALLBACK = "callback", "待回访"
         APPROVAL = "approval", "待一把手审核"
         CLOSED = "closed", "已办结"
+        # The office upheld the unit's appeal: the review was malicious or mistaken, so the
+        # work order ends without a rectification and its clock stops (no more escalations).
+        WITHDRAWN = "withdrawn", "申诉成立，整改终止"
 
     class Outcome(models.TextChoices):
         IMMEDIATE = "immediate", "立行立改"
@@ -114,6 +122,8 @@ class Rectification(Duty):
         BASIC = "basic", "基本满意"
         DISSATISFIED = "dissatisfied", "不满意"
         UNREACHABLE = "unreachable", "联系不上"
+
+    FINISHED_STATUSES = (Status.CLOSED, Status.WITHDRAWN)
 
     number = models.CharField("整改单号", max_length=24, unique=True)
     evaluation = models.OneToOneField(
@@ -152,16 +162,38 @@ class Rectification(Duty):
         indexes = [
             # The unit's rectification queue.
             models.Index(fields=["unit", "status", "due_at"], name="rectification_queue_idx"),
+            # The duty sweep: running clocks by deadline.
+            models.Index(
+                fields=["due_at"],
+                name="rectification_running_due_idx",
+                condition=Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
 
     @property
+    def is_open(self) -> bool:
+        return self.status not in self.FINISHED_STATUSES
+
+    @property
+    def verified_late(self) -> bool:
+        """Verified after the verify deadline, or not verified and past it (shown, not scored)."""
+        moment = self.verified_at or timezone.now()
+        return moment > self.verify_due_at
+
+    @property
     def closed_on_time(self) -> bool | None:
         if self.closed_at is None or self.due_at is None:
             return None
         return self.closed_at <= self.due_at
+
+
+class AppealQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> AppealQuerySet:
+        """A unit's own appeals (every unit's for the office, which decides them)."""
+        return scope_to_unit(self, user)
 
 
 class Appeal(models.Model):
@@ -187,6 +219,8 @@ class Appeal(models.Model):
     decided_at = models.DateTimeField("裁定时间", null=True, blank=True)
     decision_note = models.TextField("裁定意见", blank=True)
 
+    objects = AppealQuerySet.as_manager()
+
     class Meta:
         ordering = ["-filed_at"]
         verbose_name = "申诉"
@@ -198,6 +232,10 @@ class Appeal(models.Model):
                 condition=Q(status="pending"),
                 name="appeal_one_pending_per_evaluation",
             ),
+        ]
+        indexes = [
+            # The office's queue: pending appeals, oldest first.
+            models.Index(fields=["status", "filed_at"], name="appeal_queue_idx"),
         ]
 
     def __str__(self) -> str:

@@ -23,7 +23,10 @@ def apply_default_ratings(now: dt.datetime) -> dict[str, int]:
     due = list(
         Case.objects.filter(
             status__in=RATABLE_STATUSES, decided_at__lte=cutoff, evaluation__isnull=True
-        ).values_list("pk", flat=True)[:BATCH]
+        )
+        # Oldest first, so a backlog larger than one batch drains in order.
+        .order_by("decided_at", "pk")
+        .values_list("pk", flat=True)[:BATCH]
     )
     rated = 0
     for case in Case.objects.filter(pk__in=due):

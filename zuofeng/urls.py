@@ -8,10 +8,12 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import CaseViewSet
 from catalog.api import MatterViewSet
+from evaluations.api import RatingViewSet
 
 router = DefaultRouter()
 router.register("matters", MatterViewSet, basename="matter")
 router.register("cases", CaseViewSet, basename="case")
+router.register("ratings", RatingViewSet, basename="rating")
 
 urlpatterns = [
     path("", include("portal.urls")),

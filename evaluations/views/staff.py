@@ -1,0 +1,631 @@
+"""Staff pages of 好差评: the unit's rectification work orders (差评整改), one order with the
+step its state allows, the unit's ratings with an appeal form each, and the appeal queue the
+supervision office decides.
+
+Reads go through `visible_to` (another unit's record is a 404); every change goes through
+`evaluations.actions`, which also decides who may act and in which state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case as SqlCase
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from evaluations import actions
+from evaluations.models import BAD_LEVELS, Appeal, Evaluation, Level, Rectification
+from evaluations.staff_forms import (
+    APPEAL_ALL,
+    APPEAL_DECIDED,
+    APPEAL_PENDING,
+    LEVEL_BAD,
+    STATUS_ALL,
+    STATUS_OPEN,
+    AppealForm,
+    ApproveForm,
+    CallbackForm,
+    DecideAppealForm,
+    RatingFilterForm,
+    RectificationFilterForm,
+    RectifyForm,
+    ReturnForm,
+    VerifyForm,
+    add_action_errors,
+)
+from evaluations.stats import month_bounds
+from org.models import Unit
+from org.roles import Role
+from org.scoping import has_role, sees_all_units, unit_of
+from portal.decorators import staff_required
+from zuofeng.audit.models import AuditEvent
+from zuofeng.duty import clock
+from zuofeng.duty.models import WARNING_RANK, EscalationLevel, WarningLevel
+from zuofeng.masking import mask_name, mask_phone
+
+PAGE_SIZE = 30
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def get_rectification_for_staff(user: Any, pk: int) -> Rectification:
+    """A work order the user may see, or 404: another unit's order does not exist for them."""
+    return get_object_or_404(
+        Rectification.objects.visible_to(user).select_related(
+            "unit",
+            "approved_by",
+            "evaluation",
+            "evaluation__case",
+            "evaluation__case__matter",
+        ),
+        pk=pk,
+    )
+
+
+def get_evaluation_for_staff(user: Any, pk: int) -> Evaluation:
+    return get_object_or_404(
+        Evaluation.objects.visible_to(user).select_related("case", "case__matter", "unit"), pk=pk
+    )
+
+
+def is_member(user: Any, unit_id: int) -> bool:
+    """Whether the user works in the rated unit (only its staff act on its orders)."""
+    unit = unit_of(user)
+    return unit is not None and unit.pk == unit_id
+
+
+def is_head(user: Any, unit: Unit) -> bool:
+    return unit.head_id is not None and unit.head_id == user.pk
+
+
+def may_decide_appeals(user: Any) -> bool:
+    return has_role(user, Role.SUPERVISOR)
+
+
+def with_urgency(orders: QuerySet[Rectification]) -> QuerySet[Rectification]:
+    """Open orders first; among them red, yellow, blue, none; then the nearest deadline."""
+    finished = SqlCase(
+        When(status__in=Rectification.FINISHED_STATUSES, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    rank = SqlCase(
+        *(When(warning_level=level, then=Value(rank)) for level, rank in WARNING_RANK.items()),
+        default=Value(len(WARNING_RANK)),
+        output_field=IntegerField(),
+    )
+    return orders.annotate(finished=finished, urgency=rank).order_by(
+        "finished", "urgency", F("due_at").asc(nulls_last=True), "opened_at", "pk"
+    )
+
+
+# --- the steps a work order page can post --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """One postable step: its form, who takes it, and how it calls `evaluations.actions`."""
+
+    form_class: type[forms.Form]
+    run: Callable[[Any, Rectification, dict[str, Any]], str]
+    head_only: bool = False
+
+
+def _verify(user: Any, order: Rectification, data: dict[str, Any]) -> str:
+    actions.verify_rectification(actor=user, rectification=order, finding=data["finding"])
+    return f"整改单 {order.number} 已登记核实情况，请整改或向评价人解释说明"
+
+
+def _rectify(user: Any, order: Rectification, data: dict[str, Any]) -> str:
+    order = actions.rectify(
+        actor=user, rectification=order, outcome=data["outcome"], measures=data["measures"]
+    )
+    return f"已登记“{order.get_outcome_display()}”，请回访评价人"
+
+
+def _callback(user: Any, order: Rectification, data: dict[str, Any]) -> str:
+    actions.record_callback(
+        actor=user,
+        rectification=order,
+        answer=data["answer"],
+        note=data["note"],
+        re_rating=data["re_rating"],
+    )
+    return "回访已登记，待本单位一把手审核办结"
+
+
+def _approve(user: Any, order: Rectification, data: dict[str, Any]) -> str:
+    order = actions.approve_rectification(actor=user, rectification=order)
+    return f"整改单 {order.number} 已办结" + ("（按期）" if order.closed_on_time else "（超期）")
+
+
+def _return(user: Any, order: Rectification, data: dict[str, Any]) -> str:
+    actions.return_rectification(actor=user, rectification=order, reason=data["reason"])
+    return f"整改单 {order.number} 已退回重新整改，并标为黄色预警"
+
+
+STEPS: dict[str, StepSpec] = {
+    "verify": StepSpec(VerifyForm, _verify),
+    "rectify": StepSpec(RectifyForm, _rectify),
+    "callback": StepSpec(CallbackForm, _callback),
+    "approve": StepSpec(ApproveForm, _approve, head_only=True),
+    "return": StepSpec(ReturnForm, _return, head_only=True),
+}
+
+SLOTS_BY_STATUS: dict[str, list[str]] = {
+    Rectification.Status.VERIFYING: ["verify"],
+    Rectification.Status.RECTIFYING: ["rectify"],
+    Rectification.Status.CALLBACK: ["callback"],
+    Rectification.Status.APPROVAL: ["approve", "return"],
+    Rectification.Status.CLOSED: [],
+    Rectification.Status.WITHDRAWN: [],
+}
+
+
+def _may_take(user: Any, order: Rectification, spec: StepSpec) -> bool:
+    return is_head(user, order.unit) if spec.head_only else is_member(user, order.unit_id)
+
+
+def _step_form(slot: str, data: Any = None) -> forms.Form:
+    form_class = STEPS[slot].form_class
+    kwargs = {"auto_id": f"id_{slot}_%s"}
+    return form_class(data, **kwargs) if data is not None else form_class(**kwargs)
+
+
+def _step_forms(
+    order: Rectification, user: Any, bound: tuple[str, forms.Form] | None = None
+) -> dict[str, forms.Form]:
+    """Forms for the steps this user may take now: none for the office, which only reads."""
+    result = {}
+    for slot in SLOTS_BY_STATUS.get(order.status, []):
+        if _may_take(user, order, STEPS[slot]):
+            result[slot] = bound[1] if bound and bound[0] == slot else _step_form(slot)
+    return result
+
+
+# --- the status trail ----------------------------------------------------------------------
+
+TRAIL_LABELS = {
+    "evaluations.open_rectification": "派单：差评自动生成整改单",
+    "evaluations.verify_rectification": "核实",
+    "evaluations.rectify": "整改 / 解释说明",
+    "evaluations.record_callback": "回访",
+    "evaluations.approve_rectification": "一把手审核办结",
+    "evaluations.return_rectification": "一把手退回重新整改",
+    "evaluations.withdraw_rectification": "申诉成立，整改终止",
+    "duty.warning": "预警变化",
+    "duty.escalate": "超期升级",
+}
+TRAIL_VALUES: dict[str, Callable[[Any], str]] = {
+    "status": lambda v: Rectification.Status(v).label,
+    "warning_level": lambda v: WarningLevel(v).label,
+    "escalation_level": lambda v: EscalationLevel(v).label,
+    "outcome": lambda v: Rectification.Outcome(v).label,
+    "callback_answer": lambda v: Rectification.CallbackAnswer(v).label,
+    "re_rating": lambda v: Level(v).label,
+}
+TRAIL_FIELDS = {
+    "status": "状态",
+    "warning_level": "预警",
+    "escalation_level": "升级",
+    "outcome": "整改方式",
+    "callback_answer": "回访结果",
+    "re_rating": "重新评价",
+}
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    at: Any
+    label: str
+    actor: str
+    changes: list[str]
+    reason: str
+
+
+def _describe(field: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    try:
+        return TRAIL_VALUES[field](value)
+    except (KeyError, ValueError):
+        return str(value)
+
+
+def status_trail(order: Rectification) -> list[TrailEntry]:
+    entries = []
+    for event in AuditEvent.objects.for_object(order).order_by("id"):
+        changes = [
+            f"{TRAIL_FIELDS[key]}：{_describe(key, value)}"
+            for key, value in (event.after or {}).items()
+            if key in TRAIL_FIELDS
+            and value not in (None, "")
+            and (event.before or {}).get(key) != value
+        ]
+        entries.append(
+            TrailEntry(
+                at=event.created_at,
+                label=TRAIL_LABELS.get(event.action, event.action),
+                actor=event.actor_label,
+                changes=changes,
+                reason=event.reason,
+            )
+        )
+    return entries
+
+
+# --- work orders -------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def rectifications(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    all_units = sees_all_units(user)
+    form = RectificationFilterForm(request.GET, all_units=all_units)
+    form.is_valid()  # invalid filters are shown as errors and left out
+    data = form.cleaned_data
+
+    orders = Rectification.objects.visible_to(user)
+    status = data.get("status") or STATUS_OPEN
+    if status == STATUS_OPEN:
+        orders = orders.open()
+    elif status != STATUS_ALL:
+        orders = orders.filter(status=status)
+    if data.get("level"):
+        orders = orders.filter(warning_level=data["level"])
+    if all_units and data.get("unit"):
+        orders = orders.filter(unit=data["unit"])
+    orders = with_urgency(orders.select_related("unit", "evaluation", "evaluation__case"))
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    headed = [] if all_units else list(Unit.objects.filter(head=user).values_list("pk", flat=True))
+    awaiting_me = (
+        Rectification.objects.filter(unit__in=headed, status=Rectification.Status.APPROVAL).count()
+        if headed
+        else 0
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "evaluations/staff/rectifications.html",
+        {
+            "form": form,
+            "page": page,
+            "all_units": all_units,
+            "status": status,
+            "is_head": bool(headed),
+            "awaiting_me": awaiting_me,
+            "querystring": params.urlencode(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _rater(order: Rectification, member: bool) -> dict[str, str] | None:
+    """Who rated, unless the rating is anonymous. The phone is always masked; the name only
+    for readers outside the unit (the office), like the case pages do."""
+    evaluation = order.evaluation
+    if evaluation.anonymous:
+        return None
+    case = evaluation.case
+    return {
+        "name": case.applicant_name if member else mask_name(case.applicant_name),
+        "phone": mask_phone(case.applicant_phone),
+    }
+
+
+def _detail_context(
+    request: HttpRequest, order: Rectification, bound: tuple[str, forms.Form] | None = None
+) -> dict[str, Any]:
+    user = request.user
+    now = timezone.now()
+    member = is_member(user, order.unit_id)
+    evaluation = order.evaluation
+    return {
+        "order": order,
+        "evaluation": evaluation,
+        "case": evaluation.case,
+        "member": member,
+        "head": is_head(user, order.unit),
+        "rater": _rater(order, member),
+        "forms": _step_forms(order, user, bound),
+        "remaining": (
+            clock.remaining_workdays(order, now) if order.is_open and order.due_at else None
+        ),
+        "verify_late": order.verified_late,
+        "trail": status_trail(order),
+        "appeals": evaluation.appeals.select_related("filed_by", "decided_by"),
+    }
+
+
+@staff_required
+@require_GET
+def rectification(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_rectification_for_staff(request.user, pk)
+    return render(request, "evaluations/staff/rectification.html", _detail_context(request, order))
+
+
+@staff_required
+@require_POST
+def rectification_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    spec = STEPS.get(action)
+    if spec is None:
+        raise Http404
+    user = request.user
+    order = get_rectification_for_staff(user, pk)
+    if not _may_take(user, order, spec):
+        # The office reads every order but acts on none; the actions refuse it as well.
+        raise PermissionDenied(
+            "只有本单位一把手可以审核整改结果"
+            if spec.head_only
+            else "只有被评价单位的工作人员可以办理该整改单"
+        )
+    form = _step_form(action, request.POST)
+    if form.is_valid():
+        try:
+            message = spec.run(user, order, form.cleaned_data)
+        except actions.RectificationConflict as exc:
+            messages.error(request, str(exc))
+            order = get_rectification_for_staff(user, pk)
+            context = _detail_context(request, order)
+            return render(request, "evaluations/staff/rectification.html", context, status=409)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("evaluations:rectification", pk=order.pk)
+    if action not in SLOTS_BY_STATUS.get(order.status, []):
+        # A stale page posted a step the order has moved past: say so instead of showing a
+        # form the order no longer offers.
+        messages.error(
+            request,
+            f"整改单 {order.number} 当前为“{order.get_status_display()}”，请刷新页面查看最新状态。",
+        )
+    context = _detail_context(request, order, bound=(action, form))
+    return render(request, "evaluations/staff/rectification.html", context, status=400)
+
+
+# --- ratings ------------------------------------------------------------------------------
+
+
+@dataclass
+class RatingRow:
+    evaluation: Evaluation
+    rectification: Rectification | None
+    appeal: Appeal | None  # the latest
+    appeal_form: forms.Form | None
+
+
+def _rating_rows(page_items: list[Evaluation], user: Any) -> list[RatingRow]:
+    rows = []
+    for evaluation in page_items:
+        try:
+            order: Rectification | None = evaluation.rectification
+        except Rectification.DoesNotExist:
+            order = None
+        appeals = list(evaluation.appeals.all())
+        latest = appeals[0] if appeals else None
+        can_appeal = (
+            is_member(user, evaluation.unit_id)
+            and not evaluation.excluded
+            and not any(a.status == Appeal.Status.PENDING for a in appeals)
+        )
+        rows.append(
+            RatingRow(
+                evaluation=evaluation,
+                rectification=order,
+                appeal=latest,
+                appeal_form=(
+                    AppealForm(auto_id=f"id_appeal_{evaluation.pk}_%s") if can_appeal else None
+                ),
+            )
+        )
+    return rows
+
+
+@staff_required
+@require_GET
+def unit_ratings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    all_units = sees_all_units(user)
+    form = RatingFilterForm(request.GET, all_units=all_units)
+    form.is_valid()
+    data = form.cleaned_data
+
+    ratings = Evaluation.objects.visible_to(user)
+    level = data.get("level") or ""
+    if level == LEVEL_BAD:
+        ratings = ratings.filter(level__in=BAD_LEVELS)
+    elif level:
+        ratings = ratings.filter(level=int(level))
+    month = data.get("month") or ""
+    if month:
+        start, end = month_bounds(int(month[:4]), int(month[5:7]))
+        ratings = ratings.filter(created_at__gte=start, created_at__lt=end)
+    if all_units and data.get("unit"):
+        ratings = ratings.filter(unit=data["unit"])
+    summary = ratings.aggregate(
+        total=Count("id"),
+        bad=Count("id", filter=Q(level__in=BAD_LEVELS)),
+        defaults=Count("id", filter=Q(is_default=True)),
+        excluded=Count("id", filter=Q(excluded=True)),
+    )
+    ratings = (
+        ratings.select_related("case", "case__matter", "unit", "rectification")
+        .prefetch_related(Prefetch("appeals", queryset=Appeal.objects.order_by("-filed_at", "-pk")))
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(ratings, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "evaluations/staff/ratings.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": _rating_rows(list(page.object_list), user),
+            "summary": summary,
+            "all_units": all_units,
+            "unit": unit_of(user),
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """申诉 against one rating: the form alone (GET, or a POST with errors)."""
+    user = request.user
+    evaluation = get_evaluation_for_staff(user, pk)
+    if not is_member(user, evaluation.unit_id):
+        raise PermissionDenied("只有被评价单位的工作人员可以对该评价提出申诉")
+    template = "evaluations/staff/appeal_form.html"
+    if request.method != "POST":
+        return render(request, template, {"evaluation": evaluation, "form": AppealForm()})
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.file_appeal(
+                actor=user,
+                evaluation=evaluation,
+                reason=form.cleaned_data["reason"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except actions.RectificationConflict as exc:
+            messages.error(request, str(exc))
+            return render(request, template, {"evaluation": evaluation, "form": None}, status=409)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(
+                request, f"已对办件 {evaluation.case.number} 的评价提出申诉，待督查室裁定"
+            )
+            return redirect("evaluations:appeals")
+    return render(request, template, {"evaluation": evaluation, "form": form}, status=400)
+
+
+# --- appeals -----------------------------------------------------------------------------
+
+
+@dataclass
+class AppealRow:
+    appeal: Appeal
+    uphold_form: forms.Form | None
+    reject_form: forms.Form | None
+
+
+def _decide_form(appeal: Appeal, decision: str, data: Any = None) -> forms.Form:
+    kwargs: dict[str, Any] = {"auto_id": f"id_{decision}_{appeal.pk}_%s"}
+    if data is not None:
+        return DecideAppealForm(data, **kwargs)
+    return DecideAppealForm(initial={"decision": decision}, **kwargs)
+
+
+def _appeals_context(
+    request: HttpRequest, bound: tuple[int, str, forms.Form] | None = None
+) -> dict[str, Any]:
+    user = request.user
+    decider = may_decide_appeals(user)
+    default = APPEAL_PENDING if decider else APPEAL_ALL
+    status = request.GET.get("status") or default
+    if status not in (APPEAL_PENDING, APPEAL_DECIDED, APPEAL_ALL):
+        status = default
+    appeals = Appeal.objects.visible_to(user).select_related(
+        "evaluation",
+        "evaluation__case",
+        "evaluation__case__matter",
+        "evaluation__rectification",
+        "unit",
+        "filed_by",
+        "decided_by",
+    )
+    if status == APPEAL_PENDING:
+        # The queue: the longest-waiting first.
+        appeals = appeals.filter(status=Appeal.Status.PENDING).order_by("filed_at", "pk")
+    else:
+        if status == APPEAL_DECIDED:
+            appeals = appeals.exclude(status=Appeal.Status.PENDING)
+        appeals = appeals.order_by("-filed_at", "-pk")
+    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for appeal in page.object_list:
+        uphold = reject = None
+        if decider and appeal.status == Appeal.Status.PENDING:
+            uphold = _decide_form(appeal, DecideAppealForm.UPHOLD)
+            reject = _decide_form(appeal, DecideAppealForm.REJECT)
+            if bound and bound[0] == appeal.pk:
+                if bound[1] == DecideAppealForm.UPHOLD:
+                    uphold = bound[2]
+                else:
+                    reject = bound[2]
+        rows.append(AppealRow(appeal, uphold, reject))
+    pending_count = (
+        Appeal.objects.visible_to(user).filter(status=Appeal.Status.PENDING).count()
+        if status != APPEAL_PENDING
+        else page.paginator.count
+    )
+    return {
+        "rows": rows,
+        "page": page,
+        "status": status,
+        "decider": decider,
+        "all_units": sees_all_units(user),
+        "pending_count": pending_count,
+        "querystring": f"status={status}",
+    }
+
+
+@staff_required
+@require_GET
+def appeals(request: HttpRequest) -> HttpResponse:
+    return render(request, "evaluations/staff/appeals.html", _appeals_context(request))
+
+
+@staff_required
+@require_POST
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    appeal = get_object_or_404(Appeal.objects.visible_to(user), pk=pk)
+    if not may_decide_appeals(user):
+        raise PermissionDenied("只有督查室可以裁定申诉")
+    decision = (
+        DecideAppealForm.UPHOLD
+        if request.POST.get("decision") == DecideAppealForm.UPHOLD
+        else DecideAppealForm.REJECT
+    )
+    form = _decide_form(appeal, decision, request.POST)
+    if form.is_valid():
+        try:
+            actions.decide_appeal(
+                actor=user, appeal=appeal, uphold=form.uphold, note=form.cleaned_data["note"]
+            )
+        except actions.RectificationConflict as exc:
+            messages.error(request, str(exc))
+            context = _appeals_context(request)
+            return render(request, "evaluations/staff/appeals.html", context, status=409)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "已裁定申诉成立：该评价不计入统计，未办结的整改单随之终止"
+                if form.uphold
+                else "已裁定申诉不成立：该评价继续计入统计",
+            )
+            return redirect("evaluations:appeals")
+    context = _appeals_context(request, bound=(appeal.pk, decision, form))
+    return render(request, "evaluations/staff/appeals.html", context, status=400)
