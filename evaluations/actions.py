@@ -94,6 +94,20 @@ def _check_level(level: Any) -> int:
     return value
 
 
+def _require_rater(actor: Any, case: Case, source: str) -> None:
+    """Who may speak for the rater on each channel. The SMS link's signature is its own
+    credential; the default rating is the system's."""
+    if source == Evaluation.Source.APPLICANT_PAGE:
+        if case.applicant_user_id is None or getattr(actor, "pk", None) != case.applicant_user_id:
+            raise PermissionDenied("只能评价本人申请的办件")
+    elif source in (Evaluation.Source.HALL_DEVICE, Evaluation.Source.PHONE):
+        unit = unit_of(actor)
+        if unit is None or unit.pk != case.unit_id:
+            raise PermissionDenied("只有承办单位的工作人员可以打开评价器或录入电话评价")
+    elif source == Evaluation.Source.DEFAULT and actor is not None:
+        raise PermissionDenied("默认评价只能由系统生成")
+
+
 @transaction.atomic
 def rate_case(
     *,
@@ -122,6 +136,7 @@ def rate_case(
     # Lock the case so two submissions for it queue here; the one-to-one constraint is the
     # last line of defence if anything bypasses this function.
     case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+    _require_rater(actor, case, source)
     if case.status not in RATABLE_STATUSES:
         raise RatingConflict("该办件尚未办结，办结后才能评价")
     if Evaluation.objects.filter(case=case).exists():

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from evaluations.models import BAD_LEVELS, Evaluation, Level, Rectification
 from org.models import Unit
@@ -55,9 +56,13 @@ def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def monthly_results(year: int, month: int, *, include_defaults: bool = True) -> list[UnitResult]:
+def monthly_results(
+    year: int, month: int, *, include_defaults: bool = True, now: dt.datetime | None = None
+) -> list[UnitResult]:
     """Per unit: ratings in the month (upheld appeals excluded) and the on-time share of the
-    rectifications opened in the month that are closed."""
+    rectifications opened in the month whose outcome is settled: closed, or already past their
+    deadline (an open order still within its time is not counted either way yet)."""
+    now = now or timezone.now()
     start, end = month_bounds(year, month)
     ratings = Evaluation.objects.counted().filter(created_at__gte=start, created_at__lt=end)
     if not include_defaults:
@@ -79,7 +84,7 @@ def monthly_results(year: int, month: int, *, include_defaults: bool = True) -> 
         )
         .values("unit")
         .annotate(
-            n=Count("id"),
+            n=Count("id", filter=Q(closed_at__isnull=False) | Q(due_at__lt=now)),
             on_time=Count(
                 "id",
                 filter=Q(closed_at__isnull=False, closed_at__lte=F("due_at")),
@@ -108,17 +113,19 @@ def monthly_results(year: int, month: int, *, include_defaults: bool = True) -> 
     return results
 
 
-_PHONE = re.compile(r"1[3-9]\d{9}")
-_ID = re.compile(r"\d{17}[\dXx]|\d{15}")
-_LONG_DIGITS = re.compile(r"\d{6,}")
+# Runs of digits that may be broken up by spaces, dashes or dots ("138-0013-8000",
+# "110101 19900101 002X"): any such run of 6+ digits is treated as personal data.
+_DIGIT_RUN = re.compile(r"\d(?:[\s\-.·]*[\dXx]){5,}")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def scrub_comment(text: str, applicant_name: str = "") -> str:
     """Remove personal data from a comment before it is published."""
-    text = _ID.sub("[已隐去]", text)
-    text = _PHONE.sub("[已隐去]", text)
-    text = _LONG_DIGITS.sub("[已隐去]", text)
-    name = applicant_name.strip()
+    text = _EMAIL.sub("[已隐去]", text)
+    text = _DIGIT_RUN.sub("[已隐去]", text)
+    name = "".join(applicant_name.split())
     if len(name) >= 2:
-        text = text.replace(name, "[已隐去]")
+        # The rater's own name, also when written with spaces between its characters.
+        spaced = r"\s*".join(re.escape(ch) for ch in name)
+        text = re.sub(spaced, "[已隐去]", text)
     return text

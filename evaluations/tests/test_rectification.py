@@ -81,8 +81,9 @@ def decided_case(
 def rate(
     d: District, case: Case, level: int, *, at: dt.datetime | None = None, **kwargs: Any
 ) -> Evaluation:
-    kwargs.setdefault("source", Evaluation.Source.APPLICANT_PAGE)
-    return actions.rate_case(actor=d.ruth, case=case, level=level, at=at, **kwargs)
+    # The rater follows the signed SMS link: no login, the link is the credential.
+    kwargs.setdefault("source", Evaluation.Source.SMS_LINK)
+    return actions.rate_case(actor=None, case=case, level=level, at=at, **kwargs)
 
 
 def bad_order(
