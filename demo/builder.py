@@ -1,9 +1,11 @@
 """Build the fictional demo district 示范区: units, people and the service catalogue.
 
-The build is a sequence of steps (`build_units`, `build_people`, `build_matters`; later issues
-add cases, ratings and complaints). Each step first *plans* its rows with a pure function of
-the seed (`plan_units`, `plan_people`, `plan_matters`) and then creates them through the
-apps' actions, so every demo row has its audit event exactly like a row entered by hand.
+The build is a sequence of steps (`build_units`, `build_people`, `build_matters`, then
+`build_cases` in demo.cases; later issues add ratings and complaints). Each step first *plans*
+its rows with a pure function of the seed (`plan_units`, `plan_people`, `plan_matters`) and
+then creates them through the apps' actions, so every demo row has its audit event exactly
+like a row entered by hand. The one exception is the year of historical cases, bulk-loaded
+with one audit event per batch: demo.cases explains why.
 
 Each step draws from its own RNG, seeded by (seed, step name): adding a step or changing how
 one step draws does not reshuffle what the other steps generate.
@@ -11,6 +13,7 @@ one step draws does not reshuffle what the other steps generate.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 
@@ -21,6 +24,7 @@ from django.db import transaction
 from catalog.actions import create_matter
 from catalog.models import Matter
 from demo import data
+from demo.cases import DEFAULT_CASES, build_cases
 from demo.data import UnitSpec
 from org.actions import add_person, create_unit, set_unit_head
 from org.models import Unit
@@ -474,6 +478,15 @@ def _materials(rng: random.Random, spec: UnitSpec, name: str) -> tuple[MaterialP
 
 
 def _window_authority(rng: random.Random, spec: UnitSpec, name: str, first: bool) -> str:
+    authority = _drawn_window_authority(rng, spec, name, first)
+    if spec.code == data.RECEIVE_ONLY_UNIT and authority == Matter.WindowAuthority.DECIDE:
+        # The planted 明进暗不进 unit: listed in the hall, but its window may only receive.
+        # Overridden after the draw, so the other units' matters stay as they were.
+        return Matter.WindowAuthority.RECEIVE_ONLY
+    return authority
+
+
+def _drawn_window_authority(rng: random.Random, spec: UnitSpec, name: str, first: bool) -> str:
     if not spec.in_hall:
         return Matter.WindowAuthority.NOT_IN_HALL
     if "初审" in name:
@@ -564,8 +577,13 @@ def build_matters(seed: int, units: dict[str, Unit]) -> dict[str, list[Matter]]:
 # --- the whole build -----------------------------------------------------------------------
 
 
-def build_demo(seed: int = DEFAULT_SEED) -> dict[str, int]:
+def build_demo(
+    seed: int = DEFAULT_SEED, cases: int = DEFAULT_CASES, anchor: dt.date | None = None
+) -> dict[str, int]:
     """Build the whole demo district in one transaction; returns row counts by kind.
+
+    `cases`: historical cases over the year before `anchor` (default: today), plus about
+    twenty live ones; 0 builds no cases. See demo.cases.
 
     Raises DistrictNotEmpty if any unit exists: the demo is for an empty database only.
     """
@@ -575,8 +593,10 @@ def build_demo(seed: int = DEFAULT_SEED) -> dict[str, int]:
         units = build_units(seed)
         people = build_people(seed, units)
         matters = build_matters(seed, units)
+        case_counts = build_cases(seed, cases, anchor)
     return {
         "units": len(units),
         "people": people.count(),
         "matters": sum(len(unit_matters) for unit_matters in matters.values()),
+        **case_counts,
     }

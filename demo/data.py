@@ -827,3 +827,149 @@ LAW_HINTS: tuple[tuple[str, str], ...] = (
 
 # Numerals for article numbers in legal citations (第三十条).
 CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+# --- cases (办件): volumes, planted patterns, texts -----------------------------------------
+
+# Planted patterns: four units whose cases show one of the survey's service failures (design
+# §1, `service`) clearly enough that the unit pages and later scorecards reveal it. Tests and
+# scorecards find them by these names.
+SLOW_UNIT = "HOU"  # 区住房和城乡建设局: about a third of its cases decided late, overdue open cases
+TRANSFER_HEAVY_UNIT = "NRS"  # 区自然资源局: cases transferred twice or sent back (推诿)
+RECEIVE_ONLY_UNIT = "HLT"  # 区卫生健康局: in the hall, but its window only receives (明进暗不进)
+REPEAT_SUPPLEMENT_UNIT = "CIV"  # 区民政局: second supplement notices (breaks 一次性告知)
+PLANTED_UNITS: dict[str, str] = {
+    SLOW_UNIT: "办理慢：约三分之一办件超期办结，在办件多有超期",
+    TRANSFER_HEAVY_UNIT: "推诿：办件多次转办或被退回",
+    RECEIVE_ONLY_UNIT: "明进暗不进：进驻大厅但窗口只收件，办件转后台审批",
+    REPEAT_SUPPLEMENT_UNIT: "多次补正：违反一次性告知",
+}
+
+
+@dataclass(frozen=True)
+class CaseProfile:
+    """How a unit's cases tend to go; shares are of the unit's cases unless said otherwise."""
+
+    late: float = 0.05  # decided after the promised deadline
+    late_max_workdays: int = 4  # how late, at most (a few stuck cases go far beyond)
+    stuck: float = 0.0  # left open for weeks past the deadline
+    supplement: float = 0.11  # at least one supplement notice (补正)
+    repeat_supplement: float = 0.06  # of the cases with a notice: a second one
+    transfer: float = 0.015  # transferred once to another unit
+    buck_passing: float = 0.002  # transferred twice, or sent back to a unit that had it
+    not_accepted: float = 0.03
+    refused: float = 0.05  # of the accepted cases
+    back_office_workdays: tuple[int, int] = (1, 2)  # a forwarded case waits this long
+
+
+CASE_PROFILES: dict[str, CaseProfile] = {
+    SLOW_UNIT: CaseProfile(late=0.36, late_max_workdays=12, stuck=0.02),
+    TRANSFER_HEAVY_UNIT: CaseProfile(late=0.10, transfer=0.12, buck_passing=0.20),
+    RECEIVE_ONLY_UNIT: CaseProfile(late=0.07, back_office_workdays=(2, 5)),
+    REPEAT_SUPPLEMENT_UNIT: CaseProfile(supplement=0.30, repeat_supplement=0.55),
+}
+
+# Where a misdirected case goes (转办), by unit; others go to a random department.
+TRANSFER_PARTNERS: dict[str, tuple[str, ...]] = {
+    "NRS": ("REG", "HOU", "AGR"),
+    "REG": ("NRS", "HOU"),
+    "HOU": ("NRS", "URB"),
+    "MKT": ("COM", "HLT"),
+    "HRS": ("MED", "CIV"),
+    "CIV": ("HRS", "DPF"),
+    "MED": ("HRS",),
+    "AGR": ("NRS", "ENV"),
+}
+
+# A matter whose name holds a keyword gets this volume multiplier (first match wins): the
+# high-volume services of any district hall. The rest form a long tail.
+MATTER_VOLUME: tuple[tuple[str, float], ...] = (
+    ("社会保障卡", 14.0),
+    ("转移登记", 12.0),
+    ("营业执照设立", 10.0),
+    ("营业执照", 7.0),
+    ("抵押权", 8.0),
+    ("居民身份证", 8.0),
+    ("不动产登记资料查询", 6.0),
+    ("发票", 6.0),
+    ("参保", 4.0),
+    ("异地就医", 4.0),
+    ("医疗费用", 4.0),
+    ("完税证明", 3.0),
+    ("食品经营许可", 3.0),
+    ("结婚登记", 3.0),
+    ("出生", 3.0),
+    ("户口", 3.0),
+    ("居住证", 3.0),
+    ("失业保险金", 3.0),
+    ("资格认证", 3.0),
+    ("无犯罪记录", 3.0),
+    ("高龄津贴", 2.0),
+    ("最低生活保障", 2.0),
+)
+# Channels: about this share of all cases arrive online (the rest split between the
+# counters as below); matters that cannot be applied for online take none, so the others
+# take more. Online applications also arrive on ordinary weekends, at this share of a
+# working day's online volume.
+ONLINE_SHARE = 0.40
+COUNTER_CHANNELS: tuple[float, float, float] = (0.84, 0.09, 0.07)  # window, phone, self-service
+WEEKEND_ONLINE_SHARE = 0.25  # a weekend day's online volume, relative to a working day's
+
+# Words in a matter's name that make the applicant usually an enterprise.
+ENTERPRISE_WORDS: tuple[str, ...] = (
+    "企业",
+    "公司",
+    "经营",
+    "机构",
+    "项目",
+    "纳税人",
+    "发票",
+    "单位",
+    "建设",
+    "施工",
+    "许可",
+    "备案",
+)
+# Two of these make an enterprise's trade name (字号): invented, like every demo name.
+ENTERPRISE_NAME_CHARS: str = (
+    "恒信华盛明达瑞丰鑫源宏图金鼎博远安泰禾嘉天成永顺兴隆汇通"
+    "锦程德润和美佳宜万家同创立诚福临启航众合长青凯"
+)
+ENTERPRISE_TRADES: tuple[str, ...] = words(
+    """
+    商贸 餐饮管理 建筑工程 物流 科技 食品 医药 农业开发 装饰工程 文化传媒 汽车服务 家政服务
+    房地产开发 环保科技 教育咨询 健康管理
+    """
+)
+
+NOT_ACCEPTED_REASONS: tuple[str, ...] = (
+    "申请事项依法不属于本机关职权范围",
+    "申请人未在规定期限内补正材料",
+    "申请人不具备申请资格",
+    "同一事项已在办理中，不得重复申请",
+)
+REFUSAL_REASONS: tuple[str, ...] = (
+    "经审查，申请人不符合法定条件",
+    "现场核查情况与申请材料不一致",
+    "申请材料所载内容经核实与实际情况不符",
+    "申请项目不符合相关规划要求",
+)
+STEP_NOTES: tuple[str, ...] = (
+    "材料审查完毕",
+    "现场核查完毕",
+    "征求相关科室意见",
+    "集体研究通过",
+    "审核意见已报分管领导",
+)
+SUPPLEMENT_NOTES: tuple[str, ...] = (
+    "请携带原件到窗口核验",
+    "复印件需本人签字确认",
+    "可通过网上办理系统上传扫描件",
+    "",
+)
+TRANSFER_REASONS: tuple[str, ...] = (
+    "经审查，该申请属于{unit}职责范围",
+    "申请内容涉及{unit}审批事项，转其办理",
+    "需由{unit}先行办理相关手续",
+)
+RETURN_REASON = "经核实不属于本单位职责，退回原单位办理"

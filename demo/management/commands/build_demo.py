@@ -1,13 +1,17 @@
-"""`python manage.py build_demo [--seed N] [--if-empty]`: fill an empty database with 示范区."""
+"""`python manage.py build_demo [--seed N] [--cases N] [--anchor YYYY-MM-DD] [--if-empty]`:
+fill an empty database with 示范区."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from demo.builder import DEFAULT_SEED, DistrictNotEmpty, build_demo, district_is_empty
+from demo.cases import DEFAULT_CASES
 
 
 class Command(BaseCommand):
@@ -18,28 +22,56 @@ class Command(BaseCommand):
             "--seed", type=int, default=DEFAULT_SEED, help="随机种子；相同种子生成相同数据"
         )
         parser.add_argument(
+            "--cases",
+            type=int,
+            default=DEFAULT_CASES,
+            help=(
+                f"近一年的历史办件数（默认 {DEFAULT_CASES}，另加约 20 件实时办件；"
+                "0 表示不生成办件）"
+            ),
+        )
+        parser.add_argument(
+            "--anchor",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="历史办件截止日期 YYYY-MM-DD（默认今天）；相同种子和日期生成相同数据",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="数据库中已有单位时什么也不做（供 make run 反复调用）",
         )
 
-    def handle(self, *args: Any, seed: int, if_empty: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        seed: int,
+        cases: int,
+        anchor: dt.date | None,
+        if_empty: bool,
+        **options: Any,
+    ) -> None:
         if not district_is_empty():
             if if_empty:
                 self.stdout.write("数据库中已有单位数据，跳过演示数据生成。")
                 return
             raise CommandError(self._refusal())
+        if anchor is not None and anchor > timezone.localdate():
+            raise CommandError(f"锚定日期 {anchor} 晚于今天：历史办件不能发生在未来")
         started = time.perf_counter()
         try:
-            counts = build_demo(seed)
+            counts = build_demo(seed, cases=cases, anchor=anchor)
         except DistrictNotEmpty as error:
             # Another process filled the database between the check above and the build.
             raise CommandError(self._refusal()) from error
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已生成（种子 {seed}）：单位 {counts['units']} 个，"
                 f"人员 {counts['people']} 名，事项 {counts['matters']} 项，"
+                f"办件 {counts['cases']} 件，"
                 f"用时 {seconds:.1f} 秒。"
             )
         )

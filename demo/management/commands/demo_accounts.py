@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 
+from cases.models import Case
 from demo.builder import DEMO_PASSWORD, ROLE_ACCOUNTS
 from org.models import Staff
 
@@ -51,6 +52,18 @@ class Command(BaseCommand):
             )
             return
 
+        self._print_table(rows)
+        # A case the public lookup finds (number + query code), for trying the lookup page.
+        example = (
+            Case.objects.filter(applicant_user__username="resident")
+            .order_by("-submitted_at")
+            .values_list("number", "query_code")
+            .first()
+        )
+        if example:
+            self.stdout.write(f"办件查询示例：编号 {example[0]}，查询码 {example[1]}")
+
+    def _print_table(self, rows: list[tuple[str, str, str, str]]) -> None:
         header = ("用户名", "角色", "单位", "密码")
         widths = [max(display_width(row[i]) for row in (header, *rows)) for i in range(4)]
         self.stdout.write("演示账号：")
