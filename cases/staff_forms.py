@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+
+from portal.widgets import FastSelect
 from django.core.exceptions import ValidationError
 
 from cases.models import Case
@@ -209,15 +211,23 @@ class QueueFilterForm(forms.Form):
     """The queue's GET filters. Unknown or malformed values are reported, then ignored."""
 
     level = forms.ChoiceField(
-        label="预警", required=False, choices=[("", "全部预警"), *WarningLevel.choices]
+        label="预警",
+        required=False,
+        choices=[("", "全部预警"), *WarningLevel.choices],
+        widget=FastSelect,
     )
     status = forms.ChoiceField(
         label="状态",
         required=False,
         choices=[(STATUS_OPEN, "未办结"), (STATUS_ALL, "全部"), *Case.Status.choices],
+        widget=FastSelect,
     )
     matter = forms.ModelChoiceField(
-        label="事项", required=False, queryset=Matter.objects.none(), empty_label="全部事项"
+        label="事项",
+        required=False,
+        queryset=Matter.objects.none(),
+        empty_label="全部事项",
+        widget=FastSelect,
     )
     unit = forms.ModelChoiceField(
         label="单位",
@@ -225,6 +235,7 @@ class QueueFilterForm(forms.Form):
         queryset=Unit.objects.none(),
         to_field_name="code",
         empty_label="全部单位",
+        widget=FastSelect,
     )
     flag = forms.CharField(required=False, widget=forms.HiddenInput)
     month = forms.RegexField(

@@ -18,6 +18,7 @@ class EvaluationsConfig(AppConfig):
                 unit_field="unit",
                 label_field="number",
                 url_name="evaluations:rectification",
+                list_url_name="evaluations:rectifications",
             )
         )
         register_sweep_step("evaluations.default_ratings", apply_default_ratings)

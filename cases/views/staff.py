@@ -65,7 +65,23 @@ from zuofeng.duty import clock
 from zuofeng.duty.models import Escalation, EscalationLevel
 from zuofeng.workdays.calendar import local_date
 
-QUEUE_PAGE_SIZE = 30
+QUEUE_PAGE_SIZE = 20
+QUEUE_COLUMNS = (
+    "number",
+    "matter__name",
+    "unit__name",
+    "unit__short_name",
+    "applicant_name",
+    "channel",
+    "status",
+    "due_at",
+    "warning_level",
+    "escalation_level",
+    "buck_passing",
+    "forwarded_to_back_office",
+    "one_time_rule_broken",
+    "submitted_at",
+)
 ESCALATION_DAYS = 30
 
 # --- reads ---------------------------------------------------------------------------------
@@ -255,7 +271,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     if month is not None:
         cases = in_month(cases, month)
 
-    cases = with_urgency(cases.select_related("matter", "unit"))
+    # Only the columns the queue shows: matters carry long legal texts the list never needs.
+    cases = with_urgency(cases.select_related("matter", "unit").only(*QUEUE_COLUMNS))
     page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -6,6 +6,7 @@ if the change rolls back, so does its event.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from zuofeng.audit.models import AuditChainHead, AuditEvent
@@ -28,18 +29,46 @@ def _canonical(value: Any) -> Any:
 
 
 def compute_hash(event: AuditEvent) -> str:
+    return _hash(
+        event.prev_hash,
+        event.created_at,
+        event.actor_id,
+        event.actor_label,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.object_label,
+        event.before,
+        event.after,
+        event.reason,
+    )
+
+
+def _hash(
+    prev: str,
+    at: dt.datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_label: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    reason: str,
+) -> str:
     payload = {
-        "prev": event.prev_hash,
-        "at": event.created_at.isoformat(),
-        "actor": event.actor_id,
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "type": event.object_type,
-        "id": event.object_id,
-        "label": event.object_label,
-        "before": event.before,
-        "after": event.after,
-        "reason": event.reason,
+        "prev": prev,
+        "at": at.isoformat(),
+        "actor": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "type": object_type,
+        "id": object_id,
+        "label": object_label,
+        "before": before,
+        "after": after,
+        "reason": reason,
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -157,25 +186,82 @@ def record_many(*, actor: Any, events: list[PendingEvent]) -> int:
         id=1, defaults={"last_hash": GENESIS_HASH}
     )
     now = timezone.now()
+    actor_id = user.pk if user else None
     prev = head.last_hash
     rows = []
     for pending in events:
-        event = AuditEvent(
-            created_at=now,
-            actor=user,
-            actor_label=label,
-            action=pending.action,
-            object_type=pending.object_type,
-            object_id=pending.object_id,
-            object_label=pending.object_label[:200],
-            before=_canonical(pending.before or {}),
-            after=_canonical(pending.after or {}),
-            reason=pending.reason,
-            prev_hash=prev,
+        before = _canonical(pending.before or {})
+        after = _canonical(pending.after or {})
+        digest = _hash(
+            prev,
+            now,
+            actor_id,
+            label,
+            pending.action,
+            pending.object_type,
+            pending.object_id,
+            pending.object_label[:200],
+            before,
+            after,
+            pending.reason,
         )
-        event.hash = compute_hash(event)
-        prev = event.hash
-        rows.append(event)
-    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+        rows.append(
+            (
+                now,
+                actor_id,
+                label,
+                pending.action,
+                pending.object_type,
+                pending.object_id,
+                pending.object_label[:200],
+                before,
+                after,
+                pending.reason,
+                prev,
+                digest,
+            )
+        )
+        prev = digest
+    _insert_rows(rows)
     AuditChainHead.objects.filter(id=1).update(last_hash=prev)
     return len(rows)
+
+
+_COLUMNS = (
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "before",
+    "after",
+    "reason",
+    "prev_hash",
+    "hash",
+)
+
+
+def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
+    """Insert in chain order. PostgreSQL takes COPY (a sweep may write 100,000 events);
+    elsewhere, batched model inserts."""
+    if connection.vendor == "postgresql":
+        columns = ", ".join(connection.ops.quote_name(name) for name in _COLUMNS)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {AuditEvent._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(
+                    (
+                        *row[:7],
+                        json.dumps(row[7], ensure_ascii=False),
+                        json.dumps(row[8], ensure_ascii=False),
+                        *row[9:],
+                    )
+                )
+        return
+    AuditEvent.objects.bulk_create(
+        (AuditEvent(**dict(zip(_COLUMNS, row, strict=True))) for row in rows), batch_size=1000
+    )

@@ -27,7 +27,7 @@ WARNING_TITLES = {
     WarningLevel.YELLOW: "今日到期",
     WarningLevel.RED: "已超期",
 }
-ESCALATION_AUDIENCE = {
+ESCALATION_AUDIENCE: dict[int, str] = {
     EscalationLevel.HEAD: Notification.Audience.UNIT_HEAD,
     EscalationLevel.OFFICE: Notification.Audience.OFFICE,
 }
@@ -97,7 +97,6 @@ def _claim(
 
 
 def _advance_warnings(kind: DutyKind, now: dt.datetime, result: SweepResult) -> None:
-    kind_name = kind.model._meta.verbose_name
     unit_id = f"{kind.unit_field}_id"
     candidates = (
         running(kind)
@@ -113,7 +112,7 @@ def _advance_warnings(kind: DutyKind, now: dt.datetime, result: SweepResult) -> 
             groups[(row[1], row[2])].append(row)
         with transaction.atomic():
             events: list[PendingEvent] = []
-            notes: list[Notification] = []
+            digest = NotificationDigest(kind, now)
             for (old, new), rows in groups.items():
                 claimed = _claim(kind, "warning_level", new, "=", old, [r[0] for r in rows])
                 for pk, _, _, unit, label in (r for r in rows if r[0] in claimed):
@@ -128,22 +127,16 @@ def _advance_warnings(kind: DutyKind, now: dt.datetime, result: SweepResult) -> 
                         )
                     )
                     if new in WARNING_TITLES:
-                        notes.append(
-                            Notification(
-                                unit_id=unit,
-                                audience=Notification.Audience.UNIT_STAFF,
-                                title=f"{kind_name} {label} {WARNING_TITLES[WarningLevel(new)]}",
-                                link=kind.link(pk),
-                                created_at=now,
-                            )
+                        what = WARNING_TITLES[WarningLevel(new)]
+                        digest.add(
+                            unit, Notification.Audience.UNIT_STAFF, what, pk, label, level=new
                         )
                 result.add(kind.object_type, f"warning→{new}", len(claimed))
             record_many(actor=None, events=events)
-            Notification.objects.bulk_create(notes, batch_size=CHUNK)
+            digest.save()
 
 
 def _advance_escalations(kind: DutyKind, now: dt.datetime, result: SweepResult) -> None:
-    kind_name = kind.model._meta.verbose_name
     unit_id = f"{kind.unit_field}_id"
     candidates = (
         running(kind)
@@ -162,7 +155,7 @@ def _advance_escalations(kind: DutyKind, now: dt.datetime, result: SweepResult) 
         with transaction.atomic():
             events: list[PendingEvent] = []
             escalations: list[Escalation] = []
-            notes: list[Notification] = []
+            digest = NotificationDigest(kind, now)
             for (old, new), rows in groups.items():
                 claimed = _claim(kind, "escalation_level", new, "<", new, [r[0] for r in rows])
                 for pk, _, _, unit, label, due_at in (r for r in rows if r[0] in claimed):
@@ -191,19 +184,51 @@ def _advance_escalations(kind: DutyKind, now: dt.datetime, result: SweepResult) 
                                 due_at=due_at,
                             )
                         )
-                        notes.append(
-                            Notification(
-                                unit_id=unit,
-                                audience=ESCALATION_AUDIENCE[level],
-                                title=f"超期升级：{kind_name} {label}（{level.label}）",
-                                link=kind.link(pk),
-                                created_at=now,
-                            )
+                        digest.add(
+                            unit, ESCALATION_AUDIENCE[level], f"超期{level.label}", pk, label
                         )
                 result.add(kind.object_type, f"escalation→{new}", len(claimed))
             record_many(actor=None, events=events)
             Escalation.objects.bulk_create(escalations, batch_size=CHUNK, ignore_conflicts=True)
-            Notification.objects.bulk_create(notes, batch_size=CHUNK)
+            digest.save()
+
+
+class NotificationDigest:
+    """One notification per unit, audience and change, not one per duty: a unit whose forty
+    cases turn red at midnight gets one message listing them, not forty."""
+
+    def __init__(self, kind: DutyKind, now: dt.datetime) -> None:
+        self.kind = kind
+        self.now = now
+        self.items: dict[tuple[Any, str, str], list[tuple[Any, Any, str]]] = defaultdict(list)
+
+    def add(
+        self, unit: Any, audience: str, what: str, pk: Any, label: Any, level: str = ""
+    ) -> None:
+        self.items[(unit, audience, what)].append((pk, label, level))
+
+    def save(self) -> None:
+        name = self.kind.model._meta.verbose_name
+        notes = []
+        for (unit, audience, what), duties in self.items.items():
+            if len(duties) == 1:
+                pk, label, _ = duties[0]
+                title, link = f"{name} {label} {what}", self.kind.link(pk)
+            else:
+                labels = "、".join(str(label) for _, label, _ in duties[:3])
+                level = duties[0][2]
+                title = f"{len(duties)} 件{name}{what}：{labels}等"
+                link = self.kind.list_link(level=level) if level else self.kind.list_link()
+            notes.append(
+                Notification(
+                    unit_id=unit,
+                    audience=audience,
+                    title=title[:200],
+                    link=link,
+                    created_at=self.now,
+                )
+            )
+        Notification.objects.bulk_create(notes, batch_size=CHUNK)
 
 
 def _chunks(iterator: Any) -> Any:
