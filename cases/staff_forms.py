@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-
-from portal.widgets import FastSelect
 from django.core.exceptions import ValidationError
 
 from cases.models import Case
 from catalog.models import Matter
 from org.models import Unit
+from portal.widgets import FastSelect
 from zuofeng.duty.models import WarningLevel
 
 
