@@ -49,6 +49,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import psycopg
+from harness import bench_env  # bench/ is on sys.path: this file runs as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -461,22 +462,7 @@ def main() -> int:
 
     database = f"zuofeng_bench_web_{os.getpid()}"
     workdir = Path(tempfile.mkdtemp(prefix="zuofeng-bench-"))
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("CACHE_URL", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=f"postgres://{PG_USER}@{PG_HOST}:5432/{database}",
-        DEBUG="false",
-        ZUOFENG_LOOKUP_RATE="1000000/m",
-        API_ANON_RATE="1000000/minute",
-        STATIC_ROOT=str(workdir / "static"),
-        ZUOFENG_VAR_DIR=str(workdir / "var"),
-        DB_CONN_MAX_AGE="600",
-        LOG_LEVEL="ERROR",
-    )
+    env = bench_env(database, workdir, pg_host=PG_HOST, pg_user=PG_USER)
     server = None
     pool = None
     try:

@@ -1,11 +1,13 @@
 """Build the fictional demo district 示范区: units, people and the service catalogue.
 
 The build is a sequence of steps (`build_units`, `build_people`, `build_matters`, then
-`build_cases` in demo.cases; later issues add ratings and complaints). Each step first *plans*
+`build_cases` in demo.cases and `build_ratings` in demo.ratings, then one clock sweep; later
+issues add complaints). Each step first *plans*
 its rows with a pure function of the seed (`plan_units`, `plan_people`, `plan_matters`) and
 then creates them through the apps' actions, so every demo row has its audit event exactly
 like a row entered by hand. The one exception is the year of historical cases, bulk-loaded
-with one audit event per batch: demo.cases explains why.
+with one audit event per batch (and so is the year of their ratings): demo.cases explains
+why.
 
 Each step draws from its own RNG, seeded by (seed, step name): adding a step or changing how
 one step draws does not reshuffle what the other steps generate.
@@ -20,16 +22,19 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from catalog.actions import create_matter
 from catalog.models import Matter
 from demo import data
-from demo.cases import DEFAULT_CASES, build_cases
+from demo.cases import DEFAULT_CASES, build_cases, sweep_clocks
 from demo.data import UnitSpec
+from demo.ratings import build_ratings
 from org.actions import add_person, create_unit, set_unit_head
 from org.models import Unit
 from org.roles import Role
 from zuofeng.audit.chain import record
+from zuofeng.workdays.calendar import local_date
 
 DEMO_PASSWORD = "zuofeng-demo"
 DEFAULT_SEED = 1
@@ -583,20 +588,34 @@ def build_demo(
     """Build the whole demo district in one transaction; returns row counts by kind.
 
     `cases`: historical cases over the year before `anchor` (default: today), plus about
-    twenty live ones; 0 builds no cases. See demo.cases.
+    twenty live ones; 0 builds no cases (and so no ratings). See demo.cases. About 70 % of
+    the decided cases are rated, and about a dozen live ratings go through the actions: see
+    demo.ratings. The clock sweep runs once, at the end, so that it sees the ratings'
+    rectifications and gives any default rating only to cases the demo left unrated.
 
     Raises DistrictNotEmpty if any unit exists: the demo is for an empty database only.
     """
+    now = timezone.now()
     with transaction.atomic():
         if not district_is_empty():
             raise DistrictNotEmpty("数据库中已有单位数据")
         units = build_units(seed)
         people = build_people(seed, units)
         matters = build_matters(seed, units)
-        case_counts = build_cases(seed, cases, anchor)
+        case_counts = build_cases(seed, cases, anchor, now=now, run_sweep=False)
+        rating_counts: dict[str, int] = {"ratings": 0}
+        if case_counts.get("history_cases"):
+            rating_counts = build_ratings(
+                seed,
+                anchor or local_date(now),
+                now=now,
+                history_cases=case_counts["history_cases"],
+            )
+            case_counts["sweep_changes"] = sweep_clocks(now)
     return {
         "units": len(units),
         "people": people.count(),
         "matters": sum(len(unit_matters) for unit_matters in matters.values()),
         **case_counts,
+        **rating_counts,
     }

@@ -444,6 +444,31 @@ def _insert(model: type[models.Model], rows: list[Any]) -> None:
             )
 
 
+def observe_clock(
+    duty: Any,
+    at: dt.datetime,
+    office_after: int,
+    add_days: Callable[[dt.date, int], dt.date] = add_workdays_to_date,
+) -> list[tuple[int, dt.datetime]]:
+    """Set on an in-memory duty the warning and escalation that the sweep (running every
+    minute) would have set by `at`; return the escalations it would have made on the way, as
+    (level, when). A stopped or paused clock is left as it is."""
+    if not duty.clock_running:
+        return []
+    duty.warning_level = clock.warning_for(duty, at)
+    target = clock.escalation_for(duty, at)
+    assert duty.due_at is not None
+    made = []
+    for level in range(duty.escalation_level + 1, target + 1):
+        if level == EscalationLevel.OFFICE and office_after > 0:
+            when = _at(add_days(local_date(duty.due_at), office_after), 0, 30)
+        else:
+            when = duty.due_at + dt.timedelta(seconds=30)
+        made.append((level, min(when, at)))
+    duty.escalation_level = target
+    return made
+
+
 # --- one case's history -------------------------------------------------------------------
 
 
@@ -647,19 +672,8 @@ class History:
         """Set the warning and escalation the sweep (running every minute) would have set by
         `at`, and record the escalations it would have made on the way."""
         case = rows.case
-        if not case.clock_running:
-            return
-        case.warning_level = clock.warning_for(case, at)
-        target = clock.escalation_for(case, at)
-        assert case.due_at is not None
-        for level in range(case.escalation_level + 1, target + 1):
-            if level == EscalationLevel.OFFICE and self.office_after > 0:
-                day = self.days.add(local_date(case.due_at), self.office_after)
-                when = _at(day, 0, 30)
-            else:
-                when = case.due_at + dt.timedelta(seconds=30)
-            rows.escalations.append((level, min(when, at), case.unit_id))
-        case.escalation_level = target
+        for level, when in observe_clock(case, at, self.office_after, self.days.add):
+            rows.escalations.append((level, when, case.unit_id))
 
     # -- the steps of a case ----------------------------------------------------------------
 
@@ -1114,25 +1128,13 @@ def plan_history(
 # --- live cases: through the real actions ---------------------------------------------------
 
 
-class _Live:
-    """About twenty recent cases, made by the actions with `at=` in the recent past, so that
-    right now there are cases in every state and every warning level (none, blue, yellow,
-    red, escalated to the head and to the office), in the fixed demo accounts' unit (MKT:
-    log in as `staff`, `window` or `head`) and in each planted unit."""
+class LiveClock:
+    """Moments in the recent past, in working days before the moment of the build, for the
+    steps that go through the real actions (live cases here, live ratings in demo.ratings)."""
 
-    def __init__(self, seed: int, catalogue: Catalogue, now: dt.datetime) -> None:
+    def __init__(self, now: dt.datetime) -> None:
         self.now = now
         self.today = local_date(now)
-        self.rng = cases_rng(seed, "live")
-        self.applicants = _Applicants(cases_rng(seed, "live-applicants"))
-        self.catalogue = catalogue
-        ids = {user_id for unit in catalogue.units.values() for user_id in unit.staff}
-        ids |= {unit.window for unit in catalogue.units.values() if unit.window}
-        ids |= {user_id for user_id, _ in catalogue.applicant_users}
-        self.users = User.objects.in_bulk(ids)
-        self.made = 0
-
-    # -- when ------------------------------------------------------------------------------
 
     def workday(self, offset: int) -> dt.date:
         """Today if it is a working day (else the last one before), moved `offset` working
@@ -1140,12 +1142,7 @@ class _Live:
         day = self.today
         while not is_workday(day):
             day -= dt.timedelta(days=1)
-        step = dt.timedelta(days=1 if offset > 0 else -1)
-        for _ in range(abs(offset)):
-            day += step
-            while not is_workday(day):
-                day += step
-        return day
+        return self.shift(day, offset)
 
     def shift(self, day: dt.date, offset: int) -> dt.date:
         step = dt.timedelta(days=1 if offset > 0 else -1)
@@ -1157,11 +1154,30 @@ class _Live:
 
     def when(self, day: dt.date, minute: int) -> dt.datetime:
         """`minute` past midnight of `day`; a moment not yet reached today is moved just
-        before now, keeping the order of the day's moments."""
+        before now, keeping the order of the day's moments (office hours: `minute` at most
+        OFFICE_CLOSE + 59)."""
         moment = _at(day, minute)
         if moment >= self.now - dt.timedelta(minutes=1):
             moment = self.now - dt.timedelta(seconds=OFFICE_CLOSE + 60 - minute)
         return moment
+
+
+class _Live(LiveClock):
+    """About twenty recent cases, made by the actions with `at=` in the recent past, so that
+    right now there are cases in every state and every warning level (none, blue, yellow,
+    red, escalated to the head and to the office), in the fixed demo accounts' unit (MKT:
+    log in as `staff`, `window` or `head`) and in each planted unit."""
+
+    def __init__(self, seed: int, catalogue: Catalogue, now: dt.datetime) -> None:
+        super().__init__(now)
+        self.rng = cases_rng(seed, "live")
+        self.applicants = _Applicants(cases_rng(seed, "live-applicants"))
+        self.catalogue = catalogue
+        ids = {user_id for unit in catalogue.units.values() for user_id in unit.staff}
+        ids |= {unit.window for unit in catalogue.units.values() if unit.window}
+        ids |= {user_id for user_id, _ in catalogue.applicant_users}
+        self.users = User.objects.in_bulk(ids)
+        self.made = 0
 
     # -- who and what ----------------------------------------------------------------------
 
@@ -1399,25 +1415,41 @@ class _Live:
 # --- the step -----------------------------------------------------------------------------
 
 
+def sweep_clocks(now: dt.datetime) -> int:
+    """The clock sweep at the moment of the build; returns how many changes it made."""
+    swept = sweep(now)
+    return sum(sum(counts.values()) for counts in swept.counts.values())
+
+
 def build_cases(
-    seed: int, count: int = DEFAULT_CASES, anchor: dt.date | None = None
+    seed: int,
+    count: int = DEFAULT_CASES,
+    anchor: dt.date | None = None,
+    *,
+    now: dt.datetime | None = None,
+    run_sweep: bool = True,
 ) -> dict[str, int]:
     """Bulk-load `count` historical cases ending at `anchor` (default: today), add the live
-    cases through the actions, and sweep the clocks. Call inside the build's transaction."""
+    cases through the actions, and sweep the clocks. Call inside the build's transaction.
+
+    `run_sweep=False` leaves the sweep to the caller: build_demo sweeps once after the ratings,
+    because the sweep also gives unrated cases their default rating (where configured), which
+    must not happen before the demo's own ratings are in."""
     if count <= 0:
         return {"cases": 0}
-    now = timezone.now()
+    now = now or timezone.now()
     anchor = anchor or local_date(now)
     if anchor > local_date(now):
         raise ValueError(f"锚定日期 {anchor} 晚于今天：历史办件不能发生在未来")
     catalogue = Catalogue.from_db()
     totals = load_history(seed, anchor, count, catalogue)
     live = _Live(seed, catalogue, now).build()
-    swept = sweep(now)
-    return {
+    counts = {
         "cases": totals["cases"] + live,
         "history_cases": totals["cases"],
         "live_cases": live,
         **{key: value for key, value in totals.items() if key != "cases"},
-        "sweep_changes": sum(sum(counts.values()) for counts in swept.counts.values()),
     }
+    if run_sweep:
+        counts["sweep_changes"] = sweep_clocks(now)
+    return counts

@@ -973,3 +973,143 @@ TRANSFER_REASONS: tuple[str, ...] = (
     "需由{unit}先行办理相关手续",
 )
 RETURN_REASON = "经核实不属于本单位职责，退回原单位办理"
+
+
+# --- ratings (好差评): distributions, texts ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingProfile:
+    """How a unit's ratings tend to go. Shares are of the unit's ratings of cases decided on
+    time and approved; RATING_BUMPS add to `bad` for cases that went wrong."""
+
+    bad: float  # 不满意 + 非常不满意
+    basic: float  # 基本满意
+    very: float  # of the good ratings (非常满意 + 满意): the share of 非常满意
+    rectify_late: float  # of the unit's rectifications: closed after the deadline
+    rectify_late_max_workdays: int = 5
+
+
+# The slow unit is rated clearly worse, and its rectifications are often late. Every other
+# unit draws a profile around: ~85 % good, ~8 % 基本满意, 3–5 % bad (after the bumps).
+RATING_PROFILES: dict[str, RatingProfile] = {
+    SLOW_UNIT: RatingProfile(
+        bad=0.13, basic=0.16, very=0.45, rectify_late=0.45, rectify_late_max_workdays=12
+    ),
+}
+# Extra chance of a bad rating when the case went wrong in a way the applicant felt.
+RATING_BUMPS: dict[str, float] = {
+    "late": 0.15,  # decided after the promised deadline
+    "refused": 0.12,  # refused, or not accepted
+    "buck_passing": 0.25,  # transferred back and forth (推诿)
+    "repeat_supplement": 0.15,  # asked for materials twice (breaks 一次性告知)
+}
+RATED_SHARE = 0.70  # of decided cases, rated by the applicant
+
+RATING_COMMENTS_GOOD: tuple[str, ...] = (
+    "窗口工作人员很耐心，一次就讲清楚了",
+    "材料带齐了，不到半小时就办好，点赞",
+    "比想象中快多了，第二天就通知领证",
+    "工作人员主动帮忙复印材料，态度特别好",
+    "大厅有引导员，取号到办完都很顺",
+    "老人家不会填表，窗口小姑娘一项一项帮着填，感谢",
+    "提前办好了，还打电话通知我来拿",
+    "全程没跑第二趟，真正做到了最多跑一次",
+    "中午也有人值班，上班族太方便了",
+    "告知书写得明明白白，照着准备就行",
+    "办事效率高，服务热情，给你们点个赞",
+)
+RATING_COMMENTS_GOOD_ONLINE: tuple[str, ...] = (
+    "在手机上就办完了，不用请假跑大厅",
+    "网上提交后第二天就审核通过了，效率很高",
+    "材料上传很方便，进度随时能查",
+    "晚上在家提交的，第二天一早就受理了",
+    "电子证照直接下载，省事",
+)
+RATING_COMMENTS_BASIC: tuple[str, ...] = (
+    "办是办好了，就是排队时间有点长",
+    "总体还行，停车不太方便",
+    "材料要求写得不太清楚，问了两次才明白",
+    "等的时间比预想的久一点，好在最后办下来了",
+    "工作人员有点忙，问问题回答得比较简单",
+    "办结了但没有短信通知，自己打电话问才知道",
+)
+RATING_COMMENTS_BASIC_ONLINE: tuple[str, ...] = (
+    "网站有点卡，上传了好几次才成功",
+    "网上填报的说明太专业，看不太懂",
+)
+# Bad ratings, by what went wrong with the case (the first that applies), else generic.
+RATING_COMMENTS_BAD: dict[str, tuple[str, ...]] = {
+    "late": (
+        "说好几个工作日办完，结果拖了快两个星期，也没人告诉进度",
+        "超过承诺时限了还在办，打电话问就说在走流程",
+        "等了半个多月，中间一个电话都没有",
+    ),
+    "refused": (
+        "不予受理也不说清楚到底缺什么，白跑一趟",
+        "同样的情况别人能办我不能办，解释不清楚",
+        "不予许可的理由就一句话，问依据也说不明白",
+    ),
+    "buck_passing": (
+        "两个部门来回推，一个说归那边管，一个说归这边管",
+        "被转了两次，最后又转回来了，折腾了一个月",
+    ),
+    "repeat_supplement": (
+        "第一次说材料齐了，过两天又打电话让补，不能一次说清楚吗",
+        "补了两次材料，每次说的都不一样",
+    ),
+    "online": (
+        "网上系统老是提示材料格式不对，换了三种格式都传不上",
+        "网上提交了好几天都没人受理，最后还得跑大厅",
+    ),
+    "generic": (
+        "窗口工作人员态度很差，问两句就不耐烦",
+        "电话打了一上午都没人接",
+        "工作人员一问三不知，让我自己去网上查",
+        "叫号系统乱，排了两个小时",
+        "不找熟人打招呼就是办不快，太不像话了",
+        "有问题可以打我电话13900012345，希望有人跟进",
+    ),
+}
+
+RECTIFY_FINDINGS: dict[str, tuple[str, ...]] = {
+    "late": (
+        "经核实，该件因现场核查排期延误超期办结，情况属实",
+        "经核实，该件在审核环节积压，未在承诺时限内办结，情况属实",
+    ),
+    "refused": (
+        "经核实，申请确不符合法定条件，但窗口告知理由时解释不充分，情况部分属实",
+        "经核实，不予受理决定正确，评价人主要对告知方式不满",
+    ),
+    "buck_passing": ("经核实，该件涉及两个部门职责交叉，转办过程中未及时告知申请人，情况属实",),
+    "repeat_supplement": ("经核实，首次告知时遗漏一项材料，导致申请人二次补正，情况属实",),
+    "generic": (
+        "经调取窗口录音录像，工作人员解释政策时语气生硬，情况属实",
+        "经与评价人电话沟通，其主要反映等候时间过长，情况基本属实",
+        "经核实，网上办理系统当日出现故障，导致材料上传失败",
+        "经核实，申请材料确有缺项，窗口已按规定一次性告知，评价人对政策理解有误",
+    ),
+}
+RECTIFY_MEASURES: dict[str, tuple[str, ...]] = {
+    "immediate": (
+        "已当面向评价人致歉，对当事工作人员进行批评教育，并在科室会议上通报",
+        "已安排专人协助申请人办结后续手续，并将常见问题写入一次性告知书",
+        "已电话向评价人致歉，当事工作人员作出书面检查",
+    ),
+    "by_deadline": (
+        "修订办事指南材料清单，统一窗口和后台的审核口径，两周内完成",
+        "调整现场核查排期机制，超过三个工作日未排期的由科长督办",
+        "在大厅增设引导岗，高峰时段增开窗口，本月底前落实",
+    ),
+    "explained": (
+        "已向评价人说明不予许可的法律依据及复议、诉讼途径，评价人表示理解",
+        "已向评价人解释补正材料的法定要求，并告知可通过网上办理减少跑动",
+        "经说明，办理时间较长系申请人补正材料所致（补正期间不计时），评价人表示理解",
+    ),
+}
+CALLBACK_NOTES: dict[str, str] = {
+    "satisfied": "评价人对整改结果表示满意",
+    "basic": "评价人表示基本满意，希望以后提高效率",
+    "dissatisfied": "评价人仍不满意，认为解释不够充分",
+    "unreachable": "三个工作日内三次拨打评价人电话均无人接听",
+}

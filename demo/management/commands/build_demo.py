@@ -72,6 +72,7 @@ class Command(BaseCommand):
                 f"演示数据已生成（种子 {seed}）：单位 {counts['units']} 个，"
                 f"人员 {counts['people']} 名，事项 {counts['matters']} 项，"
                 f"办件 {counts['cases']} 件，"
+                f"评价 {counts.get('ratings', 0)} 条，"
                 f"用时 {seconds:.1f} 秒。"
             )
         )
