@@ -19,12 +19,15 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import Throttled
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -220,6 +223,8 @@ class LookupAPIView(APIView):
     # Anonymous by design: no session is read, so no CSRF token is needed, and a logged-in
     # user gets exactly what the public gets.
     authentication_classes: list[Any] = []
+    parser_classes = [JSONParser, FormParser]
+    renderer_classes = [JSONRenderer]
     permission_classes = [AllowAny]
     throttle_classes = [LookupThrottle]
     throttle_scope = "lookup"
@@ -252,4 +257,32 @@ class LookupAPIView(APIView):
         )
         if result is None:
             return Response({"detail": NOT_FOUND}, status=404)
-        return Response(LookupResultSerializer(result).data)
+        # Built by hand rather than through LookupResultSerializer (which documents the shape
+        # in the schema): this is the district's busiest public endpoint.
+        return Response(lookup_payload(result))
+
+
+def lookup_payload(result: LookupResult) -> dict[str, Any]:
+    case = result.case
+    return {
+        "number": case.number,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "matter": case.matter.name,
+        "unit": case.unit.name,
+        "due_at": _iso(case.due_at),
+        "timeline": [
+            {
+                "at": _iso(event.at),
+                "kind": event.kind,
+                "label": event.get_kind_display(),
+                "note": event.public_note,
+            }
+            for event in result.timeline
+        ],
+    }
+
+
+def _iso(moment: Any) -> str | None:
+    # The same text DRF's DateTimeField gives: local time with its offset.
+    return None if moment is None else timezone.localtime(moment).isoformat()
