@@ -20,7 +20,7 @@ from cases.models import Case, CaseEvent, SupplementRequest, Transfer
 from catalog.models import Matter
 from org.models import Unit
 from org.scoping import unit_of
-from zuofeng.audit.chain import record, snapshot
+from zuofeng.audit.chain import record, record_change, snapshot
 from zuofeng.duty import clock
 from zuofeng.workdays.calendar import local_date
 
@@ -91,14 +91,12 @@ def _event(
 def _audit(
     case: Case, action: str, *, actor: Any, before: dict[str, Any], reason: str = ""
 ) -> None:
-    after = snapshot(case, CASE_FIELDS)
-    changed = {key for key in after if after[key] != before.get(key)}
-    record(
+    record_change(
         actor=actor,
         action=f"cases.{action}",
         obj=case,
-        before={key: before.get(key) for key in changed},
-        after={key: after[key] for key in changed},
+        fields=CASE_FIELDS,
+        before=before,
         reason=reason,
     )
 

@@ -29,7 +29,7 @@ from evaluations.models import (
 from org.models import Unit
 from org.roles import Role
 from org.scoping import has_role, unit_of
-from zuofeng.audit.chain import record, snapshot
+from zuofeng.audit.chain import record, record_change, snapshot
 from zuofeng.duty import clock
 from zuofeng.duty.models import Notification
 from zuofeng.workdays.calendar import add_workdays, local_date
@@ -234,14 +234,12 @@ def _audit(
     before: dict[str, Any],
     reason: str = "",
 ) -> None:
-    after = snapshot(rectification, RECTIFICATION_FIELDS)
-    changed = {key for key in after if after[key] != before.get(key)}
-    record(
+    record_change(
         actor=actor,
         action=f"evaluations.{action}",
         obj=rectification,
-        before={key: before.get(key) for key in changed},
-        after={key: after[key] for key in changed},
+        fields=RECTIFICATION_FIELDS,
+        before=before,
         reason=reason,
     )
 

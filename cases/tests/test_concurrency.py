@@ -7,7 +7,6 @@ second person waits for the first and is then told the case has moved on.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from cases.models import Case, CaseEvent, SupplementRequest
 from catalog.models import Matter
 from catalog.tests.factories import make_matter
 from conftest import District
+from tests.concurrency import at_once
 from zuofeng.audit.chain import verify_chain
 from zuofeng.audit.models import AuditEvent
 
@@ -52,34 +52,6 @@ def submitted(d: District, matter: Matter) -> Case:
         applicant_id_number="110101196001013333",
         applicant_user=d.ruth,
     )
-
-
-def at_once(*calls: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Run the calls in threads released together; return their results and errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            value = call()
-            with lock:
-                results.append(value)
-        except BaseException as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck on a lock"
-    return results, errors
 
 
 def test_two_staff_accepting_the_same_case_at_once_exactly_one_succeeds(

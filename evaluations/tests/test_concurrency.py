@@ -7,12 +7,11 @@ appeals lock the rating. Whoever comes second waits, then is told the record has
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from conftest import District
 from evaluations import actions
@@ -20,6 +19,7 @@ from evaluations.actions import AppealConflict, RatingConflict, RectificationCon
 from evaluations.models import Appeal, Evaluation, Level, Rectification
 from evaluations.sweep import apply_default_ratings
 from evaluations.tests.test_rectification import bad_order, decided_case, local
+from tests.concurrency import at_once
 from zuofeng.audit.chain import verify_chain
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,34 +29,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def postgresql_only() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("true concurrency needs PostgreSQL; SQLite serialises writers")
-
-
-def at_once(*calls: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Run the calls in threads released together; return their results and errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            value = call()
-            with lock:
-                results.append(value)
-        except BaseException as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results, errors
 
 
 def test_twenty_simultaneous_ratings_of_one_case_make_one_rating_and_one_order(

@@ -265,3 +265,25 @@ def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
     AuditEvent.objects.bulk_create(
         (AuditEvent(**dict(zip(_COLUMNS, row, strict=True))) for row in rows), batch_size=1000
     )
+
+
+def record_change(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    fields: list[str],
+    before: dict[str, Any],
+    reason: str = "",
+) -> AuditEvent:
+    """Record only what changed: `before` is `snapshot(obj, fields)` taken before the change."""
+    after = snapshot(obj, fields)
+    changed = [key for key in after if after[key] != before.get(key)]
+    return record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before={key: before.get(key) for key in changed},
+        after={key: after[key] for key in changed},
+        reason=reason,
+    )
