@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "portal",
     "cases",
     "evaluations",
+    "complaints",
     "demo",
 ]
 

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from complaints.classifier import CATEGORIES
+from complaints.classifier.model import Classifier
+from complaints.management.commands.classify import Command as ClassifyCommand
+from complaints.management.commands.train_classifier import Command as TrainCommand
+
+
+def run_classify(text: str, *args) -> list[dict]:
+    out = io.StringIO()
+    call_command(ClassifyCommand(), *args, stdin=io.StringIO(text), stdout=out)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_classify_writes_one_json_object_per_input_line():
+    lines = [
+        "办事人员吃拿卡要，不给红包就不盖章",
+        "",
+        "<script>alert(1)</script>",
+        "路灯坏了好几个月",
+        "窗口人員態度冷漠",
+    ]
+    rows = run_classify("\n".join(lines) + "\n", "--batch", "2")
+    assert len(rows) == len(lines)
+    for row in rows:
+        assert row["category"] in CATEGORIES
+        assert 0.0 <= row["confidence"] <= 1.0
+        assert isinstance(row["words"], list)
+    assert rows[0]["category"] == "integrity"
+    assert rows[1] == {"category": "other", "confidence": 0.0, "words": [], "error": "空文本"}
+    assert rows[2]["error"] == "空文本"
+    assert rows[3]["category"] == "other"
+    assert rows[4]["category"] == "service"
+
+
+def test_classify_on_empty_stdin_writes_nothing():
+    assert run_classify("") == []
+
+
+def test_train_classifier_writes_a_loadable_model_and_reports_accuracy(tmp_path):
+    labels = tmp_path / "labels.tsv"
+    labels.write_text("service\t办个证跑了五趟\nintegrity\t收了钱才给办\n" * 10, encoding="utf-8")
+    target = tmp_path / "model.npz"
+    out = io.StringIO()
+    call_command(
+        TrainCommand(),
+        "--per-category", "60",
+        "--labels", str(labels),
+        "--output", str(target),
+        stdout=out,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert "+ 16 staff-confirmed" in text
+    for name in ("held-out seed", "unseen templates", "held-out staff-confirmed", "handwritten"):
+        assert f"{name}" in text and "accuracy:" in text
+    clf = Classifier.load(target)
+    assert clf.classify("窗口工作人员态度冷漠，一问三不知").category in CATEGORIES
+    assert clf.meta["staff_labels"] == 16
+
+
+def test_train_classifier_rejects_an_unknown_category(tmp_path):
+    labels = tmp_path / "labels.tsv"
+    labels.write_text("rudeness\t态度差\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="unknown category 'rudeness'"):
+        call_command(
+            TrainCommand(),
+            "--labels", str(labels), "--output", str(tmp_path / "m.npz"),
+            stdout=io.StringIO(),
+        )  # fmt: skip
