@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from evaluations.views import staff
+from evaluations.views import appeals, staff
 
 urlpatterns = [
     path("staff/rectifications/", staff.rectifications, name="rectifications"),
@@ -14,8 +14,8 @@ urlpatterns = [
         staff.rectification_act,
         name="rectification_act",
     ),
-    path("staff/ratings/", staff.unit_ratings, name="unit_ratings"),
-    path("staff/ratings/<int:pk>/appeal/", staff.appeal_file, name="appeal_file"),
-    path("staff/appeals/", staff.appeals, name="appeals"),
-    path("staff/appeals/<int:pk>/decide/", staff.appeal_decide, name="appeal_decide"),
+    path("staff/ratings/", appeals.unit_ratings, name="unit_ratings"),
+    path("staff/ratings/<int:pk>/appeal/", appeals.appeal_file, name="appeal_file"),
+    path("staff/appeals/", appeals.appeals, name="appeals"),
+    path("staff/appeals/<int:pk>/decide/", appeals.appeal_decide, name="appeal_decide"),
 ]
