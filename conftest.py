@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,6 +45,26 @@ class District:
         client = Client()
         client.force_login(user)
         return client
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Every test writes uploads under its own tmp dir, never into var/media."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    return root
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar() -> Any:
+    """Every test starts with an empty working-day cache: an override saved in a rolled-back
+    test would otherwise linger in this process."""
+    from zuofeng.workdays import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
 
 
 @pytest.fixture

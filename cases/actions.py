@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,9 +19,10 @@ from cases.attachments import store_attachments
 from cases.models import Case, CaseEvent, SupplementRequest, Transfer
 from catalog.models import Matter
 from org.models import Unit
-from org.scoping import unit_of
+from org.scoping import require_member
 from zuofeng.audit.chain import record, record_change, snapshot
 from zuofeng.duty import clock
+from zuofeng.validation import required_text
 from zuofeng.workdays.calendar import local_date
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
@@ -59,8 +60,7 @@ def _locked(case: Case) -> Case:
 
 
 def _require_member(actor: Any, unit: Unit) -> None:
-    if unit_of(actor) != unit:
-        raise PermissionDenied("只有承办单位的工作人员可以办理该办件")
+    require_member(actor, unit.pk, "只有承办单位的工作人员可以办理该办件")
 
 
 def _require_status(case: Case, *allowed: str, doing: str) -> None:
@@ -69,15 +69,6 @@ def _require_status(case: Case, *allowed: str, doing: str) -> None:
             f"办件 {case.number} 当前状态为“{case.get_status_display()}”，不能{doing}。"
             "页面可能已过期，请刷新后查看最新状态。"
         )
-
-
-def _required_text(value: str, label: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({label: f"必须填写{label}"})
-    if len(text) > 5000:
-        raise ValidationError({label: f"{label}不能超过 5000 字"})
-    return text
 
 
 def _event(
@@ -136,9 +127,9 @@ def submit_case(
         unit=matter.unit,
         channel=channel,
         applicant_kind=applicant_kind,
-        applicant_name=_required_text(applicant_name, "申请人")[:100],
-        applicant_phone=_required_text(applicant_phone, "联系电话")[:20],
-        applicant_id_number=_required_text(applicant_id_number, "证件号码")[:32],
+        applicant_name=required_text(applicant_name, "申请人")[:100],
+        applicant_phone=required_text(applicant_phone, "联系电话")[:20],
+        applicant_id_number=required_text(applicant_id_number, "证件号码")[:32],
         applicant_user=applicant_user,
         submitted_at=at,
     )
@@ -279,8 +270,8 @@ def refuse_acceptance(
 ) -> Case:
     """不予受理: reason and legal basis are mandatory, so the applicant gets a clear answer."""
     at = at or timezone.now()
-    reason = _required_text(reason, "不予受理理由")
-    legal_basis = _required_text(legal_basis, "法律依据")
+    reason = required_text(reason, "不予受理理由")
+    legal_basis = required_text(legal_basis, "法律依据")
     case = _locked(case)
     _require_member(actor, case.unit)
     _require_status(case, Case.Status.SUBMITTED, Case.Status.SUPPLEMENT, doing="作出不予受理")
@@ -315,7 +306,7 @@ def record_step(
 ) -> CaseEvent:
     """A processing step (审查, 现场核查, 集体研究…) with its handler and time."""
     at = at or timezone.now()
-    note = _required_text(note, "办理情况")
+    note = required_text(note, "办理情况")
     case = _locked(case)
     _require_member(actor, case.unit)
     _require_status(case, Case.Status.ACCEPTED, doing="登记办理步骤")
@@ -344,8 +335,8 @@ def decide_case(
     """办结: approved, or refused with mandatory reason and legal basis. The clock stops."""
     at = at or timezone.now()
     if not approve:
-        reason = _required_text(reason, "不予许可理由")
-        legal_basis = _required_text(legal_basis, "法律依据")
+        reason = required_text(reason, "不予许可理由")
+        legal_basis = required_text(legal_basis, "法律依据")
     case = _locked(case)
     _require_member(actor, case.unit)
     _require_status(case, Case.Status.ACCEPTED, doing="办结")
@@ -398,7 +389,7 @@ def transfer_case(
     """转办 with a mandatory reason. Twice or more, or back to a unit that already had the
     case, flags the case as buck-passing (推诿)."""
     at = at or timezone.now()
-    reason = _required_text(reason, "转办理由")
+    reason = required_text(reason, "转办理由")
     case = _locked(case)
     _require_member(actor, case.unit)
     _require_status(case, Case.Status.SUBMITTED, Case.Status.ACCEPTED, doing="转办")

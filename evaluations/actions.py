@@ -28,10 +28,11 @@ from evaluations.models import (
 )
 from org.models import Unit
 from org.roles import Role
-from org.scoping import has_role, unit_of
+from org.scoping import has_role, require_member
 from zuofeng.audit.chain import record, record_change, snapshot
 from zuofeng.duty import clock
 from zuofeng.duty.models import Notification
+from zuofeng.validation import required_text
 from zuofeng.workdays.calendar import add_workdays, local_date
 
 RATABLE_STATUSES = (
@@ -101,9 +102,7 @@ def _require_rater(actor: Any, case: Case, source: str) -> None:
         if case.applicant_user_id is None or getattr(actor, "pk", None) != case.applicant_user_id:
             raise PermissionDenied("只能评价本人申请的办件")
     elif source in (Evaluation.Source.HALL_DEVICE, Evaluation.Source.PHONE):
-        unit = unit_of(actor)
-        if unit is None or unit.pk != case.unit_id:
-            raise PermissionDenied("只有承办单位的工作人员可以打开评价器或录入电话评价")
+        require_member(actor, case.unit_id, "只有承办单位的工作人员可以打开评价器或录入电话评价")
     elif source == Evaluation.Source.DEFAULT and actor is not None:
         raise PermissionDenied("默认评价只能由系统生成")
 
@@ -206,9 +205,7 @@ def _locked(rectification: Rectification) -> Rectification:
 
 
 def _require_member(actor: Any, unit_id: int) -> None:
-    unit = unit_of(actor)
-    if unit is None or unit.pk != unit_id:
-        raise PermissionDenied("只有被评价单位的工作人员可以办理该整改单")
+    require_member(actor, unit_id, "只有被评价单位的工作人员可以办理该整改单")
 
 
 def _require_status(rectification: Rectification, *allowed: str, doing: str) -> None:
@@ -217,13 +214,6 @@ def _require_status(rectification: Rectification, *allowed: str, doing: str) -> 
             f"整改单 {rectification.number} 当前为“{rectification.get_status_display()}”，"
             f"不能{doing}。请刷新页面查看最新状态。"
         )
-
-
-def _required(value: str, label: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({label: f"必须填写{label}"})
-    return text[:5000]
 
 
 def _audit(
@@ -250,7 +240,7 @@ def verify_rectification(
 ) -> Rectification:
     """核实: what the unit found when it looked into the complaint behind the rating."""
     at = at or timezone.now()
-    finding = _required(finding, "核实情况")
+    finding = required_text(finding, "核实情况")
     rectification = _locked(rectification)
     _require_member(actor, rectification.unit_id)
     _require_status(rectification, Rectification.Status.VERIFYING, doing="登记核实情况")
@@ -277,7 +267,7 @@ def rectify(
     if outcome not in Rectification.Outcome.values:
         raise ValidationError({"outcome": "请选择整改方式"})
     label = "解释说明" if outcome == Rectification.Outcome.EXPLAINED else "整改措施"
-    measures = _required(measures, label)
+    measures = required_text(measures, label)
     rectification = _locked(rectification)
     _require_member(actor, rectification.unit_id)
     _require_status(rectification, Rectification.Status.RECTIFYING, doing="登记整改结果")
@@ -358,7 +348,7 @@ def return_rectification(
 ) -> Rectification:
     """The head sends poor work back: the order turns yellow (returned for quality)."""
     at = at or timezone.now()
-    reason = _required(reason, "退回理由")
+    reason = required_text(reason, "退回理由")
     rectification = _locked(rectification)
     _require_head(actor, rectification.unit_id)
     _require_status(rectification, Rectification.Status.APPROVAL, doing="退回")
@@ -389,8 +379,8 @@ def file_appeal(
 ) -> Appeal:
     """申诉 against a rating the unit considers malicious or mistaken."""
     at = at or timezone.now()
-    reason = _required(reason, "申诉理由")
-    evidence = _required(evidence, "证据说明")
+    reason = required_text(reason, "申诉理由")
+    evidence = required_text(evidence, "证据说明")
     # Lock the rating (always before its appeals, as decide_appeal does): two staff filing at
     # once must not both pass the pending check.
     evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
@@ -425,7 +415,7 @@ def decide_appeal(
     at = at or timezone.now()
     if not has_role(actor, Role.SUPERVISOR):
         raise PermissionDenied("只有督查室可以裁定申诉")
-    note = _required(note, "裁定意见")
+    note = required_text(note, "裁定意见")
     # Lock order rating → appeal, the same as file_appeal, so the two cannot deadlock.
     evaluation_id = Appeal.objects.values_list("evaluation_id", flat=True).get(pk=appeal.pk)
     evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation_id)

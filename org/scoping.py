@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 
 from org.models import Staff, Unit
@@ -59,3 +60,10 @@ def scope_to_unit(queryset: QuerySet[M], user: Any, unit_field: str = "unit") ->
     if unit is None:
         return queryset.none()
     return queryset.filter(**{unit_field: unit})
+
+
+def require_member(actor: Any, unit_id: int, message: str) -> None:
+    """Actions on a unit's duty are for that unit's own staff; anyone else is refused."""
+    unit = unit_of(actor)
+    if unit is None or unit.pk != unit_id:
+        raise PermissionDenied(message)

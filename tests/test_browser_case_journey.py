@@ -43,9 +43,8 @@ def new_page(page: Any, base_url: str) -> Any:
 
 
 def test_resident_applies_supplies_and_follows_the_case_to_approval(
-    browser_page: Any, live_server: Any, district: Any, settings: Any, tmp_path: Any
+    browser_page: Any, live_server: Any, district: Any
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path
     make_matter(
         district.market,
         code="MKT-0100",

@@ -5,7 +5,6 @@ two simultaneous acceptances of one case on PostgreSQL."""
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,25 +21,11 @@ from catalog.models import Matter
 from catalog.tests.factories import make_matter
 from conftest import District
 from zuofeng.duty.models import WarningLevel
-from zuofeng.workdays import calendar
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%test\n"
 FULL_NAME, FULL_PHONE, FULL_ID = "张三丰", "13800001234", "110101199001011234"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar(db: Any) -> Any:
-    calendar.clear_cache()
-    yield
-    calendar.clear_cache()
 
 
 @pytest.fixture

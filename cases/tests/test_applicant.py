@@ -32,12 +32,6 @@ RESIDENT_ID = "11010519491231002X"
 CREDIT_CODE = "91350100M000100Y43"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def pdf(name: str = "材料.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 

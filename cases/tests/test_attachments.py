@@ -28,14 +28,6 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
 RESIDENT_ID = "11010519491231002X"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    return root
-
-
 def upload(name: str, content: bytes, content_type: str = "application/pdf") -> Any:
     return SimpleUploadedFile(name, content, content_type=content_type)
 

@@ -5,11 +5,8 @@ holidays are not published yet."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
 
 from cases import actions
@@ -30,19 +27,6 @@ def at(y: int, m: int, d: int, h: int = 10, minute: int = 0) -> dt.datetime:
 
 def last_moment(y: int, m: int, d: int) -> dt.datetime:
     return dt.datetime.combine(dt.date(y, m, d), dt.time.max, tzinfo=SH)
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar(db: Any) -> Any:
-    # Overrides made in one test are rolled back without a signal: never let them leak.
-    calendar.clear_cache()
-    yield
-    calendar.clear_cache()
 
 
 def matter_with(d: District, limit: int) -> Matter:

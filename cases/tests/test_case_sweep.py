@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from io import StringIO
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,7 +23,6 @@ from zuofeng.audit.models import AuditEvent
 from zuofeng.duty import clock
 from zuofeng.duty.models import Escalation, EscalationLevel, Notification, WarningLevel
 from zuofeng.duty.sweep import sweep, target_escalation, target_warning
-from zuofeng.workdays import calendar
 from zuofeng.workdays.models import DayOverride
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -33,18 +30,6 @@ SH = ZoneInfo("Asia/Shanghai")
 
 def at(y: int, m: int, d: int, h: int = 10, minute: int = 0) -> dt.datetime:
     return dt.datetime(y, m, d, h, minute, tzinfo=SH)
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar(db: Any) -> Any:
-    calendar.clear_cache()
-    yield
-    calendar.clear_cache()
 
 
 def matter_with(d: District, limit: int) -> Matter:

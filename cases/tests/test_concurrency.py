@@ -7,8 +7,6 @@ second person waits for the first and is then told the case has moved on.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
@@ -30,11 +28,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def postgresql_only() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("true concurrency needs PostgreSQL; SQLite serialises writers")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

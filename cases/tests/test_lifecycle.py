@@ -26,7 +26,6 @@ from catalog.tests.factories import make_matter
 from conftest import District
 from zuofeng.audit.chain import verify_chain
 from zuofeng.audit.models import AuditEvent
-from zuofeng.workdays import calendar
 
 SH = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.4\n%test\n"
@@ -38,19 +37,6 @@ def at(y: int, m: int, d: int, h: int = 10, minute: int = 0) -> dt.datetime:
 
 
 MONDAY = at(2026, 11, 2)  # an ordinary working week: 2–6 November 2026
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar(db: Any) -> Any:
-    calendar.clear_cache()
-    yield
-    calendar.clear_cache()
 
 
 @pytest.fixture

@@ -27,7 +27,6 @@ from catalog.tests.factories import make_matter
 from conftest import District
 from org import actions as org_actions
 from org.roles import Role
-from zuofeng.workdays import calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +40,6 @@ def at(y: int, m: int, d: int, h: int = 10, minute: int = 0) -> dt.datetime:
 
 MONDAY = at(2026, 11, 2)  # an ordinary working week: 2–6 November 2026
 LATER = at(2026, 11, 20)
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar(db: Any) -> Any:
-    calendar.clear_cache()
-    yield
-    calendar.clear_cache()
 
 
 @pytest.fixture

@@ -39,11 +39,6 @@ def fresh_rate_limits() -> Iterator[None]:
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def frozen() -> Iterator[Any]:
     # Monday 3 March 2025, 10:00 in the district; time stands still so rate windows hold.

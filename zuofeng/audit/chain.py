@@ -74,6 +74,20 @@ def _hash(
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def _actor(actor: Any) -> tuple[Any, str]:
+    """The user to link (None for the system or an anonymous visitor) and the name to keep."""
+    user = None if actor is None or isinstance(actor, AnonymousUser) else actor
+    return user, (user.get_full_name() or user.get_username()) if user else "系统"
+
+
+def _locked_head() -> AuditChainHead:
+    # Locking the head row serialises writers, so two concurrent events never share a parent.
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"last_hash": GENESIS_HASH}
+    )
+    return head
+
+
 def record(
     *,
     actor: Any,
@@ -94,15 +108,12 @@ def record(
         object_label = str(obj)[:200]
     else:
         object_label = ""
-    user = None if actor is None or isinstance(actor, AnonymousUser) else actor
-    # Locking the head row serialises writers, so two concurrent events never share a parent.
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"last_hash": GENESIS_HASH}
-    )
+    user, label = _actor(actor)
+    head = _locked_head()
     event = AuditEvent(
         created_at=timezone.now(),
         actor=user,
-        actor_label=(user.get_full_name() or user.get_username()) if user else "系统",
+        actor_label=label,
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -180,11 +191,8 @@ def record_many(*, actor: Any, events: list[PendingEvent]) -> int:
         return 0
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many() must run inside the transaction of the change")
-    user = None if actor is None or isinstance(actor, AnonymousUser) else actor
-    label = (user.get_full_name() or user.get_username()) if user else "系统"
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"last_hash": GENESIS_HASH}
-    )
+    user, label = _actor(actor)
+    head = _locked_head()
     now = timezone.now()
     actor_id = user.pk if user else None
     prev = head.last_hash

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -27,8 +28,11 @@ LIBRARY_YEARS = range(
     max(day.year for day in library_data.holidays) + 1,
 )
 
+# Overrides are cached per process and year. An admin's edit clears this process's cache at
+# once (signals); other processes (gunicorn workers, the sweep loop) see it within the TTL.
+OVERRIDES_TTL_SECONDS = 60.0
 _lock = threading.Lock()
-_overrides_cache: dict[int, dict[dt.date, bool]] = {}
+_overrides_cache: dict[int, tuple[float, dict[dt.date, bool]]] = {}
 _warned_years: set[int] = set()
 
 
@@ -40,15 +44,16 @@ def clear_cache() -> None:
 
 
 def _overrides_for_year(year: int) -> dict[dt.date, bool]:
+    now = time.monotonic()
     with _lock:
         cached = _overrides_cache.get(year)
-    if cached is not None:
-        return cached
+    if cached is not None and now - cached[0] < OVERRIDES_TTL_SECONDS:
+        return cached[1]
     from zuofeng.workdays.models import DayOverride
 
     loaded = dict(DayOverride.objects.filter(date__year=year).values_list("date", "is_workday"))
     with _lock:
-        _overrides_cache[year] = loaded
+        _overrides_cache[year] = (now, loaded)
     return loaded
 
 

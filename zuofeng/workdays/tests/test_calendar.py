@@ -12,14 +12,12 @@ from zuofeng.workdays.models import DayOverride
 
 SH = ZoneInfo("Asia/Shanghai")
 
+# The calendar reads the admin override table for every year it is asked about.
+pytestmark = pytest.mark.django_db
+
 
 def at(y: int, m: int, d: int, h: int = 10) -> dt.datetime:
     return dt.datetime(y, m, d, h, tzinfo=SH)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(db: object) -> None:
-    calendar.clear_cache()
 
 
 def test_five_working_days_after_national_day_eve_is_october_13() -> None:
@@ -90,3 +88,13 @@ def test_missing_holiday_data_is_a_visible_warning_for_admins() -> None:
 
     messages = holiday_data_check()
     assert any("2027" in m.msg for m in messages)
+
+
+def test_another_process_sees_an_admins_override_within_the_ttl(monkeypatch: object) -> None:
+    assert calendar.is_workday(dt.date(2027, 1, 1))  # cached: weekends-only
+    # Written as another process would: no signal reaches this process's cache.
+    DayOverride.objects.bulk_create([DayOverride(date=dt.date(2027, 1, 1), is_workday=False)])
+    assert calendar.is_workday(dt.date(2027, 1, 1))
+    later = calendar.time.monotonic() + calendar.OVERRIDES_TTL_SECONDS + 1
+    monkeypatch.setattr(calendar.time, "monotonic", lambda: later)
+    assert not calendar.is_workday(dt.date(2027, 1, 1))
