@@ -4,21 +4,13 @@ from typing import Any
 
 from django import forms
 
+from catalog.actions import MATTER_FIELDS
 from catalog.models import Matter
 from catalog.spreadsheet import parse_materials
 
-MATTER_FORM_FIELDS = [
-    "name",
-    "kind",
-    "legal_basis",
-    "steps",
-    "fee",
-    "statutory_limit_days",
-    "promised_limit_days",
-    "online",
-    "window_authority",
-    "contact_phone",
-]
+# What unit staff edit: every audited field but the identity (code, unit) and archiving,
+# which have actions of their own.
+MATTER_FORM_FIELDS = [name for name in MATTER_FIELDS if name not in {"code", "unit", "archived"}]
 
 
 class MatterForm(forms.ModelForm):
