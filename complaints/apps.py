@@ -6,3 +6,10 @@ from django.apps import AppConfig
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = "监督举报"
+
+    def ready(self) -> None:
+        from complaints import checks  # noqa: F401
+        from complaints.models import Complaint
+        from zuofeng.duty.registry import DutyKind, register_duty
+
+        register_duty(DutyKind(model=Complaint, unit_field="handling_unit", label_field="number"))

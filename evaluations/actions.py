@@ -7,7 +7,6 @@ each writes its audit event in its own transaction.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.conf import settings
@@ -32,7 +31,7 @@ from org.scoping import has_role, require_member
 from zuofeng.audit.chain import record, record_change, snapshot
 from zuofeng.duty import clock
 from zuofeng.duty.models import Notification
-from zuofeng.validation import required_text
+from zuofeng.validation import plain_text, required_text
 from zuofeng.workdays.calendar import add_workdays, local_date
 
 RATABLE_STATUSES = (
@@ -49,7 +48,6 @@ RECTIFICATION_FIELDS = [
     "due_at",
     "warning_level",
 ]
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|&[#a-zA-Z0-9]+;|javascript:", re.IGNORECASE)
 
 
 class RatingConflict(Exception):
@@ -75,14 +73,12 @@ def tags_for(case: Case) -> tuple[str, ...]:
 
 
 def clean_comment(comment: str) -> str:
-    text = (comment or "").strip()
-    if len(text) > _config("RATING_COMMENT_MAX_CHARS"):
-        raise ValidationError(
-            {"comment": f"评价内容不能超过 {_config('RATING_COMMENT_MAX_CHARS')} 字"}
+    try:
+        return plain_text(
+            comment, "评价内容", _config("RATING_COMMENT_MAX_CHARS"), required=False
         )
-    if _MARKUP.search(text):
-        raise ValidationError({"comment": "评价内容不能包含网页代码（如 < > 标签），请用文字描述"})
-    return text
+    except ValidationError as error:
+        raise ValidationError({"comment": error.messages}) from error
 
 
 def _check_level(level: Any) -> int:

@@ -227,4 +227,14 @@ ZUOFENG = {
     "RATING_COMMENT_MAX_CHARS": env_int("ZUOFENG_RATING_COMMENT_MAX_CHARS", 500, minimum=1),
     # Public case lookups per client address (django-ratelimit syntax).
     "LOOKUP_RATE": env_str("ZUOFENG_LOOKUP_RATE", "30/m"),
+    # 监督举报: the response limit (resolution limits are per category, in the admin), how
+    # long a complaint may be, and how often one address may file or follow one up.
+    "COMPLAINT_RESPOND_WORKDAYS": env_int("ZUOFENG_COMPLAINT_RESPOND_WORKDAYS", 1, minimum=1),
+    "COMPLAINT_MAX_CHARS": env_int("ZUOFENG_COMPLAINT_MAX_CHARS", 2000, minimum=100),
+    "COMPLAINT_FILE_RATE": env_str("ZUOFENG_COMPLAINT_FILE_RATE", "10/h"),
+    "COMPLAINT_FOLLOW_RATE": env_str("ZUOFENG_COMPLAINT_FOLLOW_RATE", "30/m"),
+    # Fernet keys sealing complainants' identities, newest first (see complaints/identity.py).
+    "IDENTITY_KEYS": [
+        key.strip() for key in env_secret("ZUOFENG_IDENTITY_KEYS", "").split(",") if key.strip()
+    ],
 }

@@ -44,6 +44,7 @@ def test_classify_on_empty_stdin_writes_nothing():
     assert run_classify("") == []
 
 
+@pytest.mark.django_db
 def test_train_classifier_writes_a_loadable_model_and_reports_accuracy(tmp_path):
     labels = tmp_path / "labels.tsv"
     labels.write_text("service\t办个证跑了五趟\nintegrity\t收了钱才给办\n" * 10, encoding="utf-8")
@@ -65,6 +66,7 @@ def test_train_classifier_writes_a_loadable_model_and_reports_accuracy(tmp_path)
     assert clf.meta["staff_labels"] == 16
 
 
+@pytest.mark.django_db
 def test_train_classifier_rejects_an_unknown_category(tmp_path):
     labels = tmp_path / "labels.tsv"
     labels.write_text("rudeness\t态度差\n", encoding="utf-8")
@@ -74,3 +76,20 @@ def test_train_classifier_rejects_an_unknown_category(tmp_path):
             "--labels", str(labels), "--output", str(tmp_path / "m.npz"),
             stdout=io.StringIO(),
         )  # fmt: skip
+
+
+def test_train_classifier_learns_from_triage_confirmed_complaints(tmp_path, district):
+    from complaints import actions
+    from complaints.models import Complaint
+
+    for text in ("办事大厅的空调坏了一个月", "社区门口的井盖丢了"):
+        complaint, _ = actions.file_complaint(
+            actor=None, channel=Complaint.Channel.WEB, text=text, unit=district.town
+        )
+        actions.triage(actor=district.olivia, complaint=complaint, category="other")
+    actions.file_complaint(actor=None, channel="web", text="还没分办的举报", unit=district.town)
+    out = io.StringIO()
+    call_command(
+        TrainCommand(), "--per-category", "60", "--output", str(tmp_path / "m.npz"), stdout=out
+    )
+    assert "+ 2 staff-confirmed" in out.getvalue()

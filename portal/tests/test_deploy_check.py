@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.utils import timezone
 
 from zuofeng.workdays.calendar import LIBRARY_YEARS, local_date
@@ -48,6 +49,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
             "SECURE_HSTS_SECONDS": "31536000",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'zuofeng.sqlite3'}",
             "ZUOFENG_VAR_DIR": str(tmp_path / "var"),
+            "ZUOFENG_IDENTITY_KEYS": Fernet.generate_key().decode(),
         }
     )
     env.update(overrides)
@@ -105,6 +107,16 @@ def test_the_checklist_warns_while_holiday_data_is_missing(migrated: Path) -> No
 
     assert result.returncode != 0
     assert "workdays.W001" in result.stdout + result.stderr
+
+
+def test_the_checklist_warns_when_identities_use_the_demo_key(migrated: Path) -> None:
+    env = production_env(migrated, ZUOFENG_IDENTITY_KEYS="")
+    manage(env, "shell", "-c", ENTER_HOLIDAYS)
+
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode != 0
+    assert "complaints.W001" in result.stdout + result.stderr
 
 
 def test_the_checklist_fails_a_deployment_without_https(migrated: Path) -> None:

@@ -62,6 +62,13 @@ def start_clock(duty: ClockFields, *, at: dt.datetime, limit_workdays: int) -> N
     duty.escalation_level = EscalationLevel.NONE
 
 
+def restart_clock(duty: ClockFields, *, at: dt.datetime, limit_workdays: int) -> None:
+    """A new phase with its own limit: a complaint's resolution after its response, or a
+    complaint reopened by an unsatisfied complainant. Escalations already recorded stay."""
+    duty.clock_started_at = None
+    start_clock(duty, at=at, limit_workdays=limit_workdays)
+
+
 def pause_clock(duty: ClockFields, *, at: dt.datetime) -> None:
     if duty.clock_started_at is None or duty.clock_stopped_at is not None:
         raise ClockStateError("clock is not running")

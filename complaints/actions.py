@@ -1,0 +1,618 @@
+"""监督举报 state changes. Each is one function, called by the public form, staff pages, the
+hotline import, the Open311 endpoint and the demo alike; each writes its audit event.
+
+Identity never travels with the complaint: it is sealed into its own table at filing time,
+audit events of complaints filed by the public carry no actor (a logged-in applicant's
+username would name them), and only `reveal_identity` opens it, with a reason, audited.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from complaints.classifier import classify
+from complaints.identity import Identity, seal, unseal
+from complaints.models import (
+    ComplainantIdentity,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintCategory,
+    ComplaintCluster,
+    ComplaintEvent,
+)
+from complaints.routing import names_head, route
+from complaints.similarity import ClusterIndex, signatures, window_start
+from org.models import Unit
+from org.roles import Role
+from org.scoping import has_role, require_member, sees_all_units, unit_of
+from zuofeng.audit.chain import record, record_change, snapshot
+from zuofeng.duty import clock
+from zuofeng.validation import plain_text, required_text
+from zuofeng.workdays.calendar import add_workdays, local_date
+
+COMPLAINT_FIELDS = [
+    "status",
+    "category_id",
+    "unit_id",
+    "handling_unit_id",
+    "subject_is_head",
+    "due_at",
+    "warning_level",
+    "callback",
+    "reopen_count",
+]
+PUBLIC_CHANNELS = (Complaint.Channel.WEB, Complaint.Channel.OPEN311)
+STAFF_CHANNELS = (
+    Complaint.Channel.LETTER,
+    Complaint.Channel.VISIT,
+    Complaint.Channel.FORUM,
+    Complaint.Channel.SURVEY,
+    Complaint.Channel.HOTLINE,
+)
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
+_ID_NUMBER = re.compile(r"^([0-9]{17}[0-9Xx]|[0-9]{15})$")
+
+
+class ComplaintConflict(Exception):
+    """The complaint is not in a state that allows this step (HTTP 409 in the API)."""
+
+
+def _config(name: str) -> Any:
+    return settings.ZUOFENG[name]
+
+
+# --- receipts ---------------------------------------------------------------------------
+
+
+def new_receipt_code() -> str:
+    """128 random bits as 26 base32 characters, grouped for reading aloud on the phone."""
+    raw = base64.b32encode(secrets.token_bytes(16)).decode().rstrip("=").lower()
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def receipt_hash(code: str) -> str:
+    cleaned = re.sub(r"[^0-9a-z]", "", (code or "").lower())
+    return hashlib.sha256(cleaned.encode()).hexdigest()
+
+
+def find_by_receipt(number: str, code: str) -> Complaint | None:
+    """The complaint for a number and its receipt code; None for a wrong code and for an
+    unknown number alike (no enumeration)."""
+    complaint = Complaint.objects.filter(number=(number or "").strip().upper()).first()
+    expected = complaint.receipt_hash if complaint else "0" * 64
+    matches = hmac.compare_digest(expected, receipt_hash(code))
+    return complaint if complaint is not None and matches else None
+
+
+# --- filing -----------------------------------------------------------------------------
+
+
+def clean_identity(identity: Identity | None) -> Identity:
+    if identity is None:
+        return Identity()
+    name = plain_text(identity.name, "姓名", 40, required=False)
+    phone = plain_text(identity.phone, "联系电话", 20, required=False)
+    id_number = plain_text(identity.id_number, "身份证号", 18, required=False)
+    contact = plain_text(identity.contact, "其他联系方式", 200, required=False)
+    if phone and not _PHONE.match(phone):
+        raise ValidationError({"联系电话": "联系电话格式不正确，请填写手机号或座机号"})
+    if id_number and not _ID_NUMBER.match(id_number):
+        raise ValidationError({"身份证号": "身份证号应为 18 位（最后一位可以是 X）"})
+    return Identity(name=name, phone=phone, id_number=id_number.upper(), contact=contact)
+
+
+def clean_fields(
+    *, text: str, place: str = "", subject_name: str = "", unit: Unit | None = None
+) -> dict[str, Any]:
+    """The checks every channel shares; raises ValidationError with a Chinese message."""
+    if unit is not None and unit.archived:
+        raise ValidationError({"被举报单位": f"“{unit.name}”已撤销，请选择现有单位"})
+    return {
+        "text": plain_text(text, "举报内容", int(_config("COMPLAINT_MAX_CHARS"))),
+        "place": plain_text(place, "地点", 200, required=False),
+        "subject_name": plain_text(subject_name, "被举报干部", 60, required=False),
+    }
+
+
+def _require_channel_actor(actor: Any, channel: str) -> None:
+    if channel not in Complaint.Channel.values:
+        raise ValidationError({"渠道": "未知的举报渠道"})
+    if channel in STAFF_CHANNELS and not sees_all_units(actor):
+        raise PermissionDenied("来信、来访、座谈、问卷和热线举报由督查室工作人员登记")
+
+
+def _assign_number(complaint: Complaint) -> None:
+    complaint.number = f"JB{local_date(complaint.received_at):%Y%m%d}{complaint.pk:06d}"
+
+
+def _join_cluster(complaint: Complaint, index: ClusterIndex) -> None:
+    """Put the complaint in the group of its nearest recent near-duplicate, if any."""
+    signature = bytes(complaint.signature)
+    match = index.match(complaint.unit_id, complaint.received_at, signature)
+    if match is not None:
+        if match.cluster_id is None:
+            cluster = ComplaintCluster.objects.create(
+                unit_id=complaint.unit_id,
+                first_id=match.complaint_id,
+                size=1,
+                last_at=match.received_at,
+            )
+            Complaint.objects.filter(pk=match.complaint_id).update(cluster=cluster)
+            match.cluster_id = cluster.pk
+        ComplaintCluster.objects.filter(pk=match.cluster_id).update(
+            size=F("size") + 1, last_at=complaint.received_at
+        )
+        complaint.cluster_id = match.cluster_id
+    index.add(
+        complaint.unit_id, complaint.pk, complaint.cluster_id, complaint.received_at, signature
+    )
+
+
+def recent_index(
+    unit_ids: Iterable[int | None], since: dt.datetime, exclude: Iterable[int] = ()
+) -> ClusterIndex:
+    """The near-duplicate index over the units' complaints received since `since`."""
+    index = ClusterIndex()
+    ids = set(unit_ids)
+    rows = Complaint.objects.filter(received_at__gte=since).exclude(pk__in=list(exclude))
+    with_units = [pk for pk in ids if pk is not None]
+    rows = rows.filter(unit_id__in=with_units) if None not in ids else rows
+    for pk, unit_id, cluster_id, received_at, signature in rows.values_list(
+        "pk", "unit_id", "cluster_id", "received_at", "signature"
+    ).iterator(chunk_size=5000):
+        if unit_id in ids:
+            index.add(unit_id, pk, cluster_id, received_at, bytes(signature))
+    return index
+
+
+@transaction.atomic
+def file_complaint(
+    *,
+    actor: Any,
+    channel: str,
+    text: str,
+    unit: Unit | None = None,
+    subject_name: str = "",
+    place: str = "",
+    occurred_on: dt.date | None = None,
+    identity: Identity | None = None,
+    latitude: Any = None,
+    longitude: Any = None,
+    attachments: Iterable[Any] = (),
+    at: dt.datetime | None = None,
+) -> tuple[Complaint, str]:
+    """Receive one complaint from any channel but the hotline import (see hotline.py).
+
+    Returns the complaint and its receipt code, which is shown once and never stored.
+    """
+    at = at or timezone.now()
+    _require_channel_actor(actor, channel)
+    fields = clean_fields(text=text, place=place, subject_name=subject_name, unit=unit)
+    identity = clean_identity(identity)
+    uploads = list(attachments)
+    from cases.attachments import check_upload
+
+    for upload in uploads:
+        check_upload(upload)
+    prediction = classify(fields["text"])
+    code = new_receipt_code()
+    complaint = Complaint(
+        channel=channel,
+        unit=unit,
+        subject_is_head=names_head(unit, fields["subject_name"]),
+        occurred_on=occurred_on,
+        latitude=latitude,
+        longitude=longitude,
+        status=Complaint.Status.TRIAGE,
+        received_at=at,
+        receipt_hash=receipt_hash(code),
+        token=secrets.token_hex(16),
+        suggested_category_id=prediction.category,
+        confidence=round(float(prediction.confidence), 4),
+        category_words=list(prediction.words)[:8],
+        signature=signatures([fields["text"]])[0],
+        number=f"tmp-{secrets.token_hex(8)}",
+        **fields,
+    )
+    complaint.save()
+    _assign_number(complaint)
+    _join_cluster(
+        complaint, recent_index([complaint.unit_id], window_start(at), exclude=[complaint.pk])
+    )
+    complaint.save(update_fields=["number", "cluster"])
+    user = actor if has_role(actor, Role.APPLICANT) else None
+    if not identity.is_empty or user is not None:
+        ComplainantIdentity.objects.create(complaint=complaint, user=user, sealed=seal(identity))
+    _store_attachments(complaint, uploads, at)
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.FILED,
+        at=at,
+        actor=actor if channel in STAFF_CHANNELS else None,
+        public_note=f"已收到您的举报（{complaint.get_channel_display()}），正在甄别分办。",
+    )
+    record_change(
+        actor=actor if channel in STAFF_CHANNELS else None,
+        action="complaints.file_complaint",
+        obj=complaint,
+        fields=COMPLAINT_FIELDS,
+        before={},
+    )
+    return complaint, code
+
+
+def _store_attachments(complaint: Complaint, uploads: list[Any], at: dt.datetime) -> None:
+    from cases.attachments import check_upload
+
+    stored: list[ComplaintAttachment] = []
+    try:
+        for upload in uploads:
+            extension, content_type = check_upload(upload)
+            attachment = ComplaintAttachment(
+                complaint=complaint,
+                token=secrets.token_hex(16),
+                extension=extension,
+                original_name=upload.name[:200],
+                content_type=content_type,
+                size=upload.size,
+                uploaded_at=at,
+            )
+            attachment.file.save(attachment.token + extension, upload, save=False)
+            attachment.save()
+            stored.append(attachment)
+    except BaseException:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+
+
+# --- the steps after filing ---------------------------------------------------------------
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    # Two people acting on one complaint at once must not both move it.
+    return Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+
+
+def _require_status(complaint: Complaint, *allowed: str, doing: str) -> None:
+    if complaint.status not in allowed:
+        raise ComplaintConflict(
+            f"举报 {complaint.number} 当前为“{complaint.get_status_display()}”，不能{doing}。"
+            "请刷新页面查看最新状态。"
+        )
+
+
+def _require_handler(actor: Any, complaint: Complaint) -> None:
+    if complaint.handling_unit_id is None:
+        raise PermissionDenied("该举报尚未分办")
+    require_member(actor, complaint.handling_unit_id, "只有承办单位的工作人员可以办理该举报")
+
+
+def _require_office(actor: Any) -> None:
+    if not sees_all_units(actor):
+        raise PermissionDenied("只有督查室可以进行此操作")
+
+
+def _step(
+    complaint: Complaint,
+    kind: str,
+    action: str,
+    *,
+    actor: Any,
+    at: dt.datetime,
+    before: dict[str, Any],
+    note: str = "",
+    public_note: str = "",
+    reason: str = "",
+) -> None:
+    complaint.save()
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=kind,
+        at=at,
+        actor=actor,
+        note=note,
+        public_note=public_note[:500],
+    )
+    record_change(
+        actor=actor,
+        action=f"complaints.{action}",
+        obj=complaint,
+        fields=COMPLAINT_FIELDS,
+        before=before,
+        reason=reason,
+    )
+
+
+def resolve_workdays(category_code: str) -> int:
+    return ComplaintCategory.objects.get(pk=category_code).resolve_workdays
+
+
+@transaction.atomic
+def triage(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    category: str,
+    unit: Unit | None = None,
+    subject_is_head: bool | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Complaint:
+    """甄别分办: triage confirms or corrects the category and the unit, and the complaint goes
+    to whoever must answer it; the response clock starts."""
+    at = at or timezone.now()
+    _require_office(actor)
+    if not ComplaintCategory.objects.filter(pk=category).exists():
+        raise ValidationError({"类别": "请选择有效的举报类别"})
+    note = plain_text(note, "分办意见", 1000, required=False)
+    complaint = _locked(complaint)
+    _require_status(complaint, Complaint.Status.TRIAGE, doing="甄别分办")
+    if unit is not None:
+        if unit.archived:
+            raise ValidationError({"被举报单位": f"“{unit.name}”已撤销，请选择现有单位"})
+        complaint.unit = unit
+    if subject_is_head is None:
+        subject_is_head = complaint.subject_is_head or names_head(
+            complaint.unit, complaint.subject_name
+        )
+    handling = route(category=category, unit=complaint.unit, subject_is_head=subject_is_head)
+    if handling is None:
+        raise ValidationError({"被举报单位": "请选择被举报单位，系统才能确定承办单位"})
+    before = snapshot(complaint, COMPLAINT_FIELDS)
+    complaint.category_id = category
+    complaint.subject_is_head = subject_is_head
+    complaint.handling_unit = handling
+    complaint.triaged_at = at
+    complaint.triaged_by = actor
+    complaint.status = Complaint.Status.ROUTED
+    clock.start_clock(complaint, at=at, limit_workdays=int(_config("COMPLAINT_RESPOND_WORKDAYS")))
+    complaint.respond_due_at = complaint.due_at
+    complaint.resolve_due_at = add_workdays(at, resolve_workdays(category))
+    corrected = category != complaint.suggested_category_id
+    _step(
+        complaint,
+        ComplaintEvent.Kind.TRIAGED,
+        "triage",
+        actor=actor,
+        at=at,
+        before=before,
+        note=note or ("更正系统建议类别" if corrected else "确认系统建议类别"),
+        public_note=f"已转交{handling.name}办理。",
+    )
+    return complaint
+
+
+@transaction.atomic
+def respond(
+    *, actor: Any, complaint: Complaint, note: str, at: dt.datetime | None = None
+) -> Complaint:
+    """响应: the handling unit takes the complaint up; the resolution clock runs from triage."""
+    at = at or timezone.now()
+    note = plain_text(note, "响应说明", 1000)
+    complaint = _locked(complaint)
+    _require_handler(actor, complaint)
+    _require_status(complaint, Complaint.Status.ROUTED, doing="响应")
+    before = snapshot(complaint, COMPLAINT_FIELDS)
+    _mark_responded(complaint, at)
+    _step(
+        complaint,
+        ComplaintEvent.Kind.RESPONDED,
+        "respond",
+        actor=actor,
+        at=at,
+        before=before,
+        note=note,
+        public_note="承办单位已受理您的举报，正在调查处理。",
+    )
+    return complaint
+
+
+def _mark_responded(complaint: Complaint, at: dt.datetime) -> None:
+    complaint.responded_at = at
+    complaint.status = Complaint.Status.HANDLING
+    assert complaint.triaged_at is not None and complaint.category_id is not None
+    clock.restart_clock(
+        complaint, at=complaint.triaged_at, limit_workdays=resolve_workdays(complaint.category_id)
+    )
+
+
+@transaction.atomic
+def answer(
+    *, actor: Any, complaint: Complaint, text: str, at: dt.datetime | None = None
+) -> Complaint:
+    """答复: the unit's reply to the complainant (shown to them with the receipt); the clock
+    stops and the complaint waits for the satisfaction callback."""
+    at = at or timezone.now()
+    text = plain_text(text, "答复内容", 2000)
+    complaint = _locked(complaint)
+    _require_handler(actor, complaint)
+    _require_status(complaint, Complaint.Status.ROUTED, Complaint.Status.HANDLING, doing="答复")
+    before = snapshot(complaint, COMPLAINT_FIELDS)
+    if complaint.status == Complaint.Status.ROUTED:
+        _mark_responded(complaint, at)
+    clock.stop_clock(complaint, at=at)
+    complaint.answer = text
+    complaint.answered_at = at
+    complaint.first_answered_at = complaint.first_answered_at or at
+    complaint.status = Complaint.Status.ANSWERED
+    _step(
+        complaint,
+        ComplaintEvent.Kind.ANSWERED,
+        "answer",
+        actor=actor,
+        at=at,
+        before=before,
+        public_note=text,
+    )
+    return complaint
+
+
+@transaction.atomic
+def record_callback(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    result: str,
+    note: str = "",
+    by_complainant: bool = False,
+    at: dt.datetime | None = None,
+) -> Complaint:
+    """回访: 满意 / 基本满意 close the complaint; 不满意 lets the complainant reopen it once.
+
+    `by_complainant` is the complainant answering with the receipt (the caller checked it);
+    otherwise the office or the handling unit records what the complainant said by phone.
+    """
+    at = at or timezone.now()
+    if result not in Complaint.Callback.values:
+        raise ValidationError({"回访结果": "请选择满意、基本满意或不满意"})
+    if by_complainant and result == Complaint.Callback.UNREACHABLE:
+        raise ValidationError({"回访结果": "请选择满意、基本满意或不满意"})
+    note = plain_text(note, "回访说明", 1000, required=False)
+    complaint = _locked(complaint)
+    if not by_complainant and not sees_all_units(actor):
+        _require_handler(actor, complaint)
+    _require_status(complaint, Complaint.Status.ANSWERED, doing="登记回访结果")
+    before = snapshot(complaint, COMPLAINT_FIELDS)
+    complaint.callback = result
+    complaint.callback_at = at
+    reopenable = result == Complaint.Callback.DISSATISFIED and complaint.reopen_count == 0
+    if reopenable:
+        complaint.status = Complaint.Status.DISSATISFIED
+        public = "您对办理结果不满意，可以申请重新办理一次。"
+    else:
+        complaint.status = Complaint.Status.CLOSED
+        complaint.closed_at = at
+        public = f"回访结果：{complaint.get_callback_display()}，举报已办结。"
+    _step(
+        complaint,
+        ComplaintEvent.Kind.CALLBACK,
+        "record_callback",
+        actor=None if by_complainant else actor,
+        at=at,
+        before=before,
+        note=note,
+        public_note=public,
+    )
+    return complaint
+
+
+@transaction.atomic
+def reopen(*, complaint: Complaint, reason: str, at: dt.datetime | None = None) -> Complaint:
+    """不满意重办: the complainant (with the receipt) sends it back once, on a new clock."""
+    at = at or timezone.now()
+    reason = plain_text(reason, "不满意的原因", 1000)
+    complaint = _locked(complaint)
+    _require_status(complaint, Complaint.Status.DISSATISFIED, doing="申请重办")
+    if complaint.reopen_count >= 1:
+        raise ComplaintConflict("每件举报只能申请重办一次")
+    before = snapshot(complaint, COMPLAINT_FIELDS)
+    complaint.reopen_count += 1
+    complaint.status = Complaint.Status.HANDLING
+    complaint.callback = ""
+    complaint.callback_at = None
+    complaint.answered_at = None
+    assert complaint.category_id is not None
+    clock.restart_clock(complaint, at=at, limit_workdays=resolve_workdays(complaint.category_id))
+    _step(
+        complaint,
+        ComplaintEvent.Kind.REOPENED,
+        "reopen",
+        actor=None,
+        at=at,
+        before=before,
+        note=reason,
+        public_note="已按您的要求重新办理。",
+        reason=reason,
+    )
+    return complaint
+
+
+@transaction.atomic
+def close(
+    *, actor: Any, complaint: Complaint, reason: str, at: dt.datetime | None = None
+) -> Complaint:
+    """The office closes an answered complaint the complainant did not (or could not) answer,
+    or one whose complainant was dissatisfied and did not ask to reopen it."""
+    at = at or timezone.now()
+    _require_office(actor)
+    reason = required_text(reason, "办结理由", 1000)
+    complaint = _locked(complaint)
+    _require_status(
+        complaint, Complaint.Status.ANSWERED, Complaint.Status.DISSATISFIED, doing="办结"
+    )
+    before = snapshot(complaint, COMPLAINT_FIELDS)
+    complaint.status = Complaint.Status.CLOSED
+    complaint.closed_at = at
+    _step(
+        complaint,
+        ComplaintEvent.Kind.CLOSED,
+        "close",
+        actor=actor,
+        at=at,
+        before=before,
+        note=reason,
+        public_note="督查室已办结该举报。",
+        reason=reason,
+    )
+    return complaint
+
+
+# --- identity ------------------------------------------------------------------------------
+
+
+def may_reveal(actor: Any, complaint: Complaint) -> bool:
+    """The office may open any identity; discipline inspection those of integrity complaints
+    and of complaints routed to it. Never the handling unit (unless it is one of those)."""
+    if has_role(actor, Role.SUPERVISOR):
+        return True
+    if has_role(actor, Role.DISCIPLINE):
+        unit = unit_of(actor)
+        return complaint.category_id == "integrity" or (
+            unit is not None and complaint.handling_unit_id == unit.pk
+        )
+    return False
+
+
+def reveal_identity(*, actor: Any, complaint: Complaint, reason: str) -> Identity:
+    """Open the complainant's identity for one reason; the reveal is audited (who, when, why;
+    never the identity itself) and shows on the complaint's internal timeline."""
+    if not may_reveal(actor, complaint):
+        raise PermissionDenied("只有督查室和纪检人员可以查看举报人身份")
+    reason = required_text(reason, "查看理由", 500)
+    sealed = (
+        ComplainantIdentity.objects.filter(complaint=complaint)
+        .values_list("sealed", flat=True)
+        .first()
+    )
+    identity = unseal(sealed) if sealed else Identity()
+    with transaction.atomic():
+        ComplaintEvent.objects.create(
+            complaint=complaint,
+            kind=ComplaintEvent.Kind.REVEALED,
+            at=timezone.now(),
+            actor=actor,
+            note=reason,
+        )
+        record(
+            actor=actor,
+            action="complaints.reveal_identity",
+            obj=complaint,
+            before={},
+            after={"anonymous": identity.is_empty},
+            reason=reason,
+        )
+    return identity
