@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cases",
     "evaluations",
     "complaints",
+    "scorecard",
     "demo",
 ]
 
