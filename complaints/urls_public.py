@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from complaints.views import public
+
+urlpatterns: list[URLPattern] = [
+    path("complaints/new/", public.file, name="file"),
+    path("complaints/new/receipt/", public.receipt, name="receipt"),
+    path("complaints/follow/", public.follow, name="follow"),
+    path("my/complaints/", public.my_complaints, name="my_complaints"),
+    path("my/complaints/<str:number>/", public.my_complaint, name="my_complaint"),
+]
