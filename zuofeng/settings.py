@@ -118,6 +118,7 @@ STATICFILES_DIRS = [
     ("vendor/bulma", BASE_DIR / "node_modules" / "bulma" / "css"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -234,6 +235,9 @@ ZUOFENG = {
     "COMPLAINT_MAX_CHARS": env_int("ZUOFENG_COMPLAINT_MAX_CHARS", 2000, minimum=100),
     "COMPLAINT_FILE_RATE": env_str("ZUOFENG_COMPLAINT_FILE_RATE", "10/h"),
     "COMPLAINT_FOLLOW_RATE": env_str("ZUOFENG_COMPLAINT_FOLLOW_RATE", "30/m"),
+    # Open311: calls per client address; filings per API key (a client files for many people).
+    "OPEN311_ADDRESS_RATE": env_str("ZUOFENG_OPEN311_ADDRESS_RATE", "120/m"),
+    "OPEN311_KEY_RATE": env_str("ZUOFENG_OPEN311_KEY_RATE", "60/m"),
     # Fernet keys sealing complainants' identities, newest first (see complaints/identity.py).
     "IDENTITY_KEYS": [
         key.strip() for key in env_secret("ZUOFENG_IDENTITY_KEYS", "").split(",") if key.strip()

@@ -1,0 +1,184 @@
+"""Open311 GeoReport v2 endpoints (/open311/v2/). Reads are public; filing needs an API key
+issued in the admin. Every answer, errors included, is in the format the URL asks for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
+
+from complaints import actions
+from complaints.models import Complaint, ComplaintCategory
+from complaints.open311 import formats, payloads
+from complaints.open311.keys import client_for_key
+from complaints.open311.params import (
+    MAX_RESULTS,
+    Open311Error,
+    filing,
+    from_validation,
+    request_filter,
+)
+from zuofeng.audit.chain import record
+
+View = Callable[..., HttpResponse]
+LIMITED = "请求过于频繁，请稍后再试"
+BAD_KEY = "api_key 缺失或无效（或已停用），不能提交举报。请向区政府督查室申请接入密钥。"
+
+
+def address_rate(group: str | None = None, request: HttpRequest | None = None) -> str:
+    return str(settings.ZUOFENG["OPEN311_ADDRESS_RATE"])
+
+
+def key_rate(group: str | None = None, request: HttpRequest | None = None) -> str:
+    return str(settings.ZUOFENG["OPEN311_KEY_RATE"])
+
+
+def _key_of(group: str, request: HttpRequest) -> str:
+    return request.open311_key_hash  # type: ignore[attr-defined]
+
+
+def _address_is_limited(request: HttpRequest) -> bool:
+    """Every call, any method, counts against its address's budget (a fixed window, one
+    counter in the cache, before anything else is read)."""
+    return is_ratelimited(
+        request, group="open311", key="ip", rate=address_rate, method=ALL, increment=True
+    )
+
+
+def endpoint(*methods: str) -> Callable[[View], View]:
+    """Checks the format, the method and the per-address budget, and turns an
+    `Open311Error` into the spec's error document in the requested format."""
+
+    def decorate(view: View) -> View:
+        @csrf_exempt  # authenticated by api_key, never by a session cookie
+        def wrapper(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+            fmt = fmt.lower()
+            try:
+                if fmt not in formats.FORMATS:
+                    raise Open311Error(400, f"不支持的格式 .{fmt[:10]}：请使用 .json 或 .xml")
+                if request.method not in methods:
+                    raise Open311Error(405, f"不支持 {request.method} 请求")
+                if _address_is_limited(request):
+                    raise Open311Error(429, LIMITED)
+                return view(request, fmt, **kwargs)
+            except Open311Error as error:
+                response = formats.errors(fmt, error.status, error.descriptions)
+                if error.status == 405:
+                    response["Allow"] = ", ".join(methods)
+                return response
+
+        return wrapper
+
+    return decorate
+
+
+@endpoint("GET")
+def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    rows = [payloads.service(category) for category in ComplaintCategory.objects.all()]
+    return formats.respond(fmt, "services", "service", rows)
+
+
+@endpoint("GET")
+def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
+    category = ComplaintCategory.objects.filter(code=code).first()
+    if category is None:
+        raise Open311Error(404, f"service_code: 没有这个举报类别：{code[:40]}")
+    body = payloads.definition(category, payloads.active_units())
+    return formats.respond(fmt, "service_definition", None, body)
+
+
+def _requests(fmt: str, complaints: Any) -> HttpResponse:
+    rows = [payloads.request(complaint) for complaint in complaints]
+    return formats.respond(fmt, "service_requests", "request", rows)
+
+
+@endpoint("GET", "POST")
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _file(request, fmt)
+    wanted = request_filter(request.GET)
+    complaints = payloads.published()
+    if wanted.ids:  # the spec: a list of ids overrides every other filter
+        complaints = complaints.filter(number__in=wanted.ids)
+    else:
+        complaints = complaints.filter(received_at__gte=wanted.start, received_at__lte=wanted.end)
+        if wanted.service_codes:
+            complaints = complaints.filter(
+                category_id__in=wanted.service_codes
+            ) | complaints.filter(
+                category__isnull=True, suggested_category_id__in=wanted.service_codes
+            )
+        if wanted.statuses == ["open"]:
+            complaints = complaints.exclude(status=Complaint.Status.CLOSED)
+        elif wanted.statuses == ["closed"]:
+            complaints = complaints.filter(status=Complaint.Status.CLOSED)
+    return _requests(fmt, complaints.order_by("-received_at", "-id")[:MAX_RESULTS])
+
+
+@endpoint("GET")
+def request_detail(request: HttpRequest, fmt: str, number: str) -> HttpResponse:
+    complaints = list(payloads.published().filter(number=number.strip().upper()))
+    if not complaints:
+        raise Open311Error(404, f"service_request_id: 没有编号为 {number[:30]} 的举报")
+    return _requests(fmt, complaints)
+
+
+@endpoint("GET")
+def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
+    number = Complaint.objects.filter(token=token.strip().lower()).values_list("number", flat=True)
+    if not number:
+        raise Open311Error(404, "token: 没有这个 token")
+    rows = [{"service_request_id": number[0], "token": token.strip().lower()}]
+    return formats.respond(fmt, "service_requests", "request", rows)
+
+
+def _file(request: HttpRequest, fmt: str) -> HttpResponse:
+    """POST requests: one complaint through `actions.file_complaint`. The identity fields
+    are sealed with it and never sent back; the receipt code is sent back once."""
+    client = client_for_key(request.POST.get("api_key"))
+    if client is None:
+        raise Open311Error(403, BAD_KEY)
+    request.open311_key_hash = client.key_hash  # type: ignore[attr-defined]
+    if is_ratelimited(
+        request, group="open311.post", key=_key_of, rate=key_rate, method=ALL, increment=True
+    ):
+        raise Open311Error(429, LIMITED)
+    fields = filing(request.POST)
+    try:
+        with transaction.atomic():
+            complaint, code = actions.file_complaint(
+                actor=None, channel=Complaint.Channel.OPEN311, **fields
+            )
+            record(
+                actor=None,
+                action="complaints.open311_request",
+                obj=complaint,
+                after={
+                    "client": client.name,
+                    "key_prefix": client.key_prefix,
+                    "service_code": request.POST.get("service_code", "").strip(),
+                },
+            )
+    except ValidationError as error:
+        raise from_validation(error) from None
+    except PermissionDenied as error:
+        raise Open311Error(403, str(error)) from None
+    row = {
+        "service_request_id": complaint.number,
+        "token": complaint.token,
+        "service_notice": (
+            f"已收到您的举报，编号 {complaint.number}，回执码 {code}。"
+            "回执码只显示这一次，请妥善保存：凭编号和回执码可以查询办理进度、查看答复并评价。"
+        ),
+        "account_id": None,
+        # Not in the spec: the same code on its own, for clients that show it apart.
+        "receipt_code": code,
+    }
+    return formats.respond(fmt, "service_requests", "request", [row], status=201)
