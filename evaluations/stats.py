@@ -16,6 +16,19 @@ from evaluations.models import BAD_LEVELS, Evaluation, Level, Rectification
 from org.models import Unit
 from zuofeng.workdays.calendar import LOCAL_TZ
 
+# The conditions behind the numbers below, shared with the scorecard's measures
+# (scorecard/measures.py) so that a published rate and a scored rate count the same rows.
+RATING_SATISFIED = Q(level__in=(Level.VERY_SATISFIED, Level.SATISFIED))
+RATING_BAD = Q(level__in=BAD_LEVELS)
+# A work order counts in statistics unless its rating was excluded by an upheld appeal.
+COUNTED_RECTIFICATIONS = Q(evaluation__excluded=False)
+RECTIFIED_ON_TIME = Q(closed_at__isnull=False, closed_at__lte=F("due_at"))
+
+
+def rectification_settled(now: dt.datetime) -> Q:
+    """Work orders whose outcome is known: closed, or already past their deadline."""
+    return Q(closed_at__isnull=False) | Q(due_at__lt=now)
+
 
 @dataclass(frozen=True)
 class UnitResult:
@@ -74,21 +87,18 @@ def monthly_results(
             v5=Count("id", filter=Q(level=Level.VERY_SATISFIED)),
             v4=Count("id", filter=Q(level=Level.SATISFIED)),
             v3=Count("id", filter=Q(level=Level.BASIC)),
-            bad=Count("id", filter=Q(level__in=BAD_LEVELS)),
+            bad=Count("id", filter=RATING_BAD),
         )
     }
     orders = {
         row["unit"]: row
         for row in Rectification.objects.filter(
-            opened_at__gte=start, opened_at__lt=end, evaluation__excluded=False
+            COUNTED_RECTIFICATIONS, opened_at__gte=start, opened_at__lt=end
         )
         .values("unit")
         .annotate(
-            n=Count("id", filter=Q(closed_at__isnull=False) | Q(due_at__lt=now)),
-            on_time=Count(
-                "id",
-                filter=Q(closed_at__isnull=False, closed_at__lte=F("due_at")),
-            ),
+            n=Count("id", filter=rectification_settled(now)),
+            on_time=Count("id", filter=RECTIFIED_ON_TIME),
         )
     }
     minimum = int(settings.ZUOFENG["RATING_MIN_SAMPLE"])

@@ -6,3 +6,13 @@ from django.apps import AppConfig
 class ScorecardConfig(AppConfig):
     name = "scorecard"
     verbose_name = "考核"
+
+    def ready(self) -> None:
+        from scorecard import signals
+        from scorecard.models import Commitment
+        from scorecard.rollups import refresh
+        from zuofeng.duty.registry import DutyKind, register_duty, register_sweep_step
+
+        signals.connect()
+        register_sweep_step("scorecard.rollups", refresh)
+        register_duty(DutyKind(model=Commitment, unit_field="unit", label_field="pk"))

@@ -78,6 +78,31 @@ class Indicator(models.Model):
     def is_rate(self) -> bool:
         return bool(self.denominator_measure)
 
+    def clean(self) -> None:
+        """Unknown measures and edits of a frozen standard are refused (also checked again
+        when a month is computed)."""
+        from django.core.exceptions import ValidationError
+
+        from scorecard.compute import indicator_errors, standard_is_locked
+
+        if self.standard_id is not None and standard_is_locked(self.standard):
+            raise ValidationError(LOCKED_MESSAGE)
+        errors = indicator_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+    def formula_text(self) -> str:
+        """The formula in plain Chinese, for pages and the Excel export."""
+        from scorecard.compute import formula_text
+
+        return formula_text(self)
+
+
+LOCKED_MESSAGE = (
+    "该考核办法已用于已发布的月度考核，不能再修改其指标；"
+    "如需调整权重或目标，请新建一个考核办法并设定起始月份。"
+)
+
 
 class Scorecard(models.Model):
     """One month's scores for every unit, computed by the office, then published (frozen)."""
@@ -198,6 +223,8 @@ class DirtyDay(models.Model):
     source = models.CharField(max_length=60)  # a model label, e.g. "cases.case"
     unit_id = models.IntegerField()
     day = models.DateField()
+    # Re-marking an already dirty day rewrites this (an upsert that takes the row lock).
+    marked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -261,3 +288,18 @@ class Commitment(Duty):
 
     def __str__(self) -> str:
         return self.text[:30]
+
+
+class RollupState(models.Model):
+    """When the rollups were last refreshed: the refresh marks the days whose deadlines
+    passed since then (a case that became overdue changes its day's counts)."""
+
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"rollups refreshed at {self.refreshed_at}"
+
+    @classmethod
+    def current(cls) -> RollupState:
+        state, _ = cls.objects.get_or_create(pk=1)
+        return state

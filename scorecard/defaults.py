@@ -1,0 +1,200 @@
+"""The default standard (考核办法) installed by migration 0003: the indicators of issue 6,
+built on the measures of `scorecard.measures`. Weights sum to 100.
+
+`install(apps)` takes the migration's app registry, so the historical models are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+DEFAULT_STANDARD = {
+    "name": "作风建设考核办法（试行）",
+    "effective_from": dt.date(2020, 1, 1),
+    "note": "按月考核各部门、乡镇（街道）；部门与乡镇（街道）分别排名。",
+}
+
+ALL = ["department", "township", "street"]
+
+# (code, name, numerator measure, numerator text, denominator measure, denominator text,
+#  direction, weight, target, min_sample)
+DEFAULT_INDICATORS: list[tuple[str, str, str, str, str, str, str, int, str, int]] = [
+    (
+        "on_time",
+        "按期办结率",
+        "case_on_time",
+        "当月受理并按承诺时限办结的办件数",
+        "case_decided",
+        "当月受理且已办结的办件数",
+        "higher",
+        15,
+        "0.95",
+        5,
+    ),
+    (
+        "immediate",
+        "即办件当场办结率",
+        "case_immediate_on_time",
+        "当月受理并当场（当日）办结的即办件数",
+        "case_immediate_decided",
+        "当月受理且已办结的即办件数",
+        "higher",
+        8,
+        "0.98",
+        5,
+    ),
+    (
+        "first_time",
+        "一次办成率",
+        "case_decided_first_time",
+        "当月受理、未要求补正材料即办结的办件数",
+        "case_decided",
+        "当月受理且已办结的办件数",
+        "higher",
+        8,
+        "0.90",
+        5,
+    ),
+    (
+        "satisfaction",
+        "好差评满意率",
+        "rating_satisfied",
+        "当月“非常满意”“满意”的评价数",
+        "rating_count",
+        "当月收到的评价数（申诉成立的不计）",
+        "higher",
+        12,
+        "0.95",
+        5,
+    ),
+    (
+        "rectification",
+        "差评整改按期率",
+        "rectification_on_time",
+        "当月派发并按期整改完成的差评整改单数",
+        "rectification_settled",
+        "当月派发且已办结或已过整改期限的整改单数",
+        "higher",
+        7,
+        "0.95",
+        3,
+    ),
+    (
+        "complaint_response",
+        "诉求响应率",
+        "complaint_responded_on_time",
+        "当月分办并在响应期限内响应的诉求数",
+        "complaint_response_due",
+        "当月分办且已响应或已过响应期限的诉求数",
+        "higher",
+        7,
+        "0.98",
+        3,
+    ),
+    (
+        "complaint_resolution",
+        "诉求办结率",
+        "complaint_answered_on_time",
+        "当月分办并在办理期限内答复的诉求数",
+        "complaint_resolution_due",
+        "当月分办且已答复或已过办理期限的诉求数",
+        "higher",
+        8,
+        "0.95",
+        3,
+    ),
+    (
+        "complaint_satisfaction",
+        "诉求满意率",
+        "complaint_satisfied",
+        "当月分办、回访“满意”“基本满意”的诉求数",
+        "complaint_callback_answered",
+        "当月分办且回访有结果的诉求数（联系不上的不计）",
+        "higher",
+        8,
+        "0.90",
+        3,
+    ),
+    (
+        "buck_passing",
+        "推诿率",
+        "case_buck_passing",
+        "当月受理、被转办两次以上或被退回的办件数",
+        "case_received",
+        "当月受理的办件数",
+        "lower",
+        8,
+        "0.01",
+        10,
+    ),
+    (
+        "forwarded",
+        "明进暗不进率",
+        "case_forwarded",
+        "当月窗口只收件、转后台办理的办件数",
+        "case_received",
+        "当月受理的办件数",
+        "lower",
+        6,
+        "0.05",
+        10,
+    ),
+    (
+        "overdue",
+        "超期未办结件数",
+        "case_overdue",
+        "当月受理、已过办理期限仍未办结的办件数",
+        "",
+        "",
+        "lower",
+        8,
+        "0",
+        0,
+    ),
+    (
+        "escalations",
+        "超期升级至一把手次数",
+        "escalation_head",
+        "当月因超期升级至本单位一把手的次数",
+        "",
+        "",
+        "lower",
+        5,
+        "0",
+        0,
+    ),
+]
+
+
+def install(apps: Any) -> None:
+    Standard = apps.get_model("scorecard", "Standard")
+    Indicator = apps.get_model("scorecard", "Indicator")
+    if Standard.objects.filter(effective_from=DEFAULT_STANDARD["effective_from"]).exists():
+        return
+    standard = Standard.objects.create(**DEFAULT_STANDARD)
+    for order, row in enumerate(DEFAULT_INDICATORS, start=1):
+        code, name, num, num_text, den, den_text, direction, weight, target, sample = row
+        Indicator.objects.create(
+            standard=standard,
+            code=code,
+            name=name,
+            numerator_measure=num,
+            numerator_text=num_text,
+            denominator_measure=den,
+            denominator_text=den_text,
+            direction=direction,
+            weight=Decimal(weight),
+            target=Decimal(target),
+            min_sample=sample,
+            unit_kinds=ALL,
+            sort_order=order,
+        )
+
+
+def uninstall(apps: Any) -> None:
+    Standard = apps.get_model("scorecard", "Standard")
+    Standard.objects.filter(
+        effective_from=DEFAULT_STANDARD["effective_from"], scorecards__isnull=True
+    ).delete()
