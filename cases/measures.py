@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case as SqlCase
 from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -93,15 +94,16 @@ def flag_q(flag: str, now: dt.datetime) -> Q | None:
     return conditions.get(flag)
 
 
-def with_urgency(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """Work-queue order: red, yellow, blue, none; then the nearest deadline; then the oldest."""
+def with_urgency(queryset: QuerySet[Any], oldest: str = "submitted_at") -> QuerySet[Any]:
+    """Work-queue order: red, yellow, blue, none; then the nearest deadline; then the oldest
+    (by `oldest`). Any duty's queryset: complaints pass `oldest="received_at"`."""
     rank = SqlCase(
         *(When(warning_level=level, then=Value(rank)) for level, rank in WARNING_RANK.items()),
         default=Value(len(WARNING_RANK)),
         output_field=IntegerField(),
     )
     return queryset.annotate(urgency=rank).order_by(
-        "urgency", F("due_at").asc(nulls_last=True), "submitted_at", "pk"
+        "urgency", F("due_at").asc(nulls_last=True), oldest, "pk"
     )
 
 

@@ -12,4 +12,12 @@ class ComplaintsConfig(AppConfig):
         from complaints.models import Complaint
         from zuofeng.duty.registry import DutyKind, register_duty
 
-        register_duty(DutyKind(model=Complaint, unit_field="handling_unit", label_field="number"))
+        register_duty(
+            DutyKind(
+                model=Complaint,
+                unit_field="handling_unit",
+                label_field="number",
+                url_name="complaints:staff_detail",
+                list_url_name="complaints:staff_queue",
+            )
+        )

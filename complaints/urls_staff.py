@@ -3,6 +3,25 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from complaints.views import office, staff, triage
+
+urlpatterns = [
+    path("staff/complaints/", staff.queue, name="staff_queue"),
+    path("staff/complaints/export.xlsx", office.export, name="staff_export"),
+    path("staff/complaints/rates/", office.rates, name="rates"),
+    path("staff/complaints/hot-spots/", office.hot_spots, name="hot_spots"),
+    path("staff/complaints/triage/", triage.triage_queue, name="triage_queue"),
+    path("staff/complaints/new/", triage.file_entry, name="staff_file"),
+    path("staff/complaints/<int:pk>/", staff.detail, name="staff_detail"),
+    path("staff/complaints/<int:pk>/triage/", triage.triage, name="triage"),
+    path("staff/complaints/<int:pk>/triage/preview/", triage.triage_preview, name="triage_preview"),
+    path("staff/complaints/<int:pk>/reveal/", staff.reveal, name="reveal"),
+    path(
+        "staff/complaints/<int:pk>/attachments/<int:index>/",
+        staff.attachment,
+        name="staff_attachment",
+    ),
+    path("staff/complaints/<int:pk>/<str:step>/", staff.act, name="staff_act"),
+]

@@ -1,0 +1,210 @@
+"""Forms of the staff complaint pages. They only shape input: every rule about states,
+permissions and routing stays in `complaints.actions`, whose errors the views map back onto
+these forms (`cases.staff_forms.add_action_errors`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cases.staff_forms import MultipleFileField, _input, _textarea
+from complaints.identity import Identity
+from complaints.models import Complaint, ComplaintCategory
+from org.models import Unit
+from portal.widgets import FastSelect
+from zuofeng.duty.models import WarningLevel
+
+
+def _categories() -> Any:
+    return ComplaintCategory.objects.order_by("sort_order", "code")
+
+
+def _units() -> Any:
+    return Unit.objects.active().order_by("sort_order", "code")
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit picked by its code (stable in links and tests)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", _units())
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("empty_label", "请选择单位")
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
+# --- triage and staff entry ------------------------------------------------------------------
+
+
+class TriageForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label="举报类别", queryset=ComplaintCategory.objects.none(), empty_label=None
+    )
+    unit = UnitChoiceField(label="被举报单位", required=False)
+    subject_is_head = forms.BooleanField(label="被举报人是该单位一把手", required=False)
+    note = forms.CharField(
+        label="分办意见（内部）", required=False, max_length=1000, widget=_textarea(2)
+    )
+
+    def __init__(self, *args: Any, complaint: Complaint | None = None, **kwargs: Any) -> None:
+        if complaint is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "category": complaint.category_id or complaint.suggested_category_id,
+                "unit": complaint.unit.code if complaint.unit else None,
+                "subject_is_head": complaint.subject_is_head,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = _categories()
+
+
+STAFF_ENTRY_CHANNELS = [
+    (choice.value, choice.label)
+    for choice in (
+        Complaint.Channel.LETTER,
+        Complaint.Channel.VISIT,
+        Complaint.Channel.FORUM,
+        Complaint.Channel.SURVEY,
+    )
+]
+
+
+class StaffFileForm(forms.Form):
+    """来信、来访、座谈、问卷: the office enters what reached it on paper or in person."""
+
+    channel = forms.ChoiceField(label="渠道", choices=STAFF_ENTRY_CHANNELS)
+    text = forms.CharField(label="举报内容", widget=_textarea(6))
+    unit = UnitChoiceField(label="被举报单位（不清楚可不选，分办时确定）", required=False)
+    subject_name = forms.CharField(
+        label="被举报干部（可选）", required=False, max_length=60, widget=_input()
+    )
+    place = forms.CharField(label="地点（可选）", required=False, max_length=200, widget=_input())
+    occurred_on = forms.DateField(
+        label="发生日期（可选）",
+        required=False,
+        widget=forms.DateInput(attrs={"class": "input", "type": "date"}),
+    )
+    name = forms.CharField(
+        label="举报人姓名（可选，匿名可不填）", required=False, max_length=40, widget=_input()
+    )
+    phone = forms.CharField(
+        label="联系电话（可选）", required=False, max_length=20, widget=_input()
+    )
+    id_number = forms.CharField(
+        label="身份证号（可选）", required=False, max_length=18, widget=_input()
+    )
+    contact = forms.CharField(
+        label="其他联系方式（可选）", required=False, max_length=200, widget=_input()
+    )
+    files = MultipleFileField(label="附件（可选，可多选）", required=False)
+
+    IDENTITY_FIELDS = ("name", "phone", "id_number", "contact")
+
+    def identity(self) -> Identity:
+        return Identity(**{key: self.cleaned_data.get(key) or "" for key in self.IDENTITY_FIELDS})
+
+
+# --- the handling unit's steps ----------------------------------------------------------------
+
+
+class RespondForm(forms.Form):
+    note = forms.CharField(
+        label="响应说明（内部）",
+        max_length=1000,
+        widget=_textarea(2, placeholder="如：已安排专人核查，联系窗口负责人了解情况"),
+    )
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label="答复内容（举报人凭回执可见，勿写举报人个人信息）",
+        max_length=2000,
+        widget=_textarea(5),
+    )
+
+
+class CallbackForm(forms.Form):
+    result = forms.ChoiceField(label="回访结果", choices=Complaint.Callback.choices)
+    note = forms.CharField(label="回访说明", required=False, max_length=1000, widget=_textarea(2))
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label="办结理由", max_length=1000, widget=_textarea(2))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label="查看理由（必填，将记入审计日志）",
+        max_length=500,
+        widget=_textarea(2, placeholder="如：核实举报事实，需要联系举报人补充证据"),
+        error_messages={"required": "必须填写查看举报人身份的理由"},
+    )
+    confirm = forms.BooleanField(
+        label="我确认查看举报人身份是工作必需，并对身份信息严格保密",
+        error_messages={"required": "请勾选确认"},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("必须填写查看举报人身份的理由")
+        return reason
+
+
+# --- list filters ------------------------------------------------------------------------------
+
+
+STATUS_OPEN, STATUS_ALL = "open", "all"
+
+
+class QueueFilterForm(forms.Form):
+    """The list's GET filters. Unknown or malformed values are reported, then ignored.
+
+    `level` is also what duty notifications link with (DutyKind.list_url_name); `month`,
+    `measure` and `part` are the three rates' drill-down and come from links only.
+    """
+
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[(STATUS_OPEN, "未办结"), (STATUS_ALL, "全部"), *Complaint.Status.choices],
+        widget=FastSelect,
+    )
+    level = forms.ChoiceField(
+        label="预警",
+        required=False,
+        choices=[("", "全部预警"), *WarningLevel.choices],
+        widget=FastSelect,
+    )
+    category = forms.ModelChoiceField(
+        label="类别",
+        required=False,
+        queryset=ComplaintCategory.objects.none(),
+        empty_label="全部类别",
+        widget=FastSelect,
+    )
+    unit = forms.ModelChoiceField(
+        label="承办单位",
+        required=False,
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        empty_label="全部单位",
+        widget=FastSelect,
+    )
+    month = forms.RegexField(
+        required=False, regex=r"^\d{4}-\d{2}$", widget=forms.HiddenInput, max_length=7
+    )
+    measure = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
+    part = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
+
+    def __init__(self, *args: Any, several_units: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = _categories()
+        if several_units:
+            self.fields["unit"].queryset = Unit.objects.order_by("sort_order", "code")
+        else:
+            del self.fields["unit"]

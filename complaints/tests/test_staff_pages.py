@@ -1,0 +1,558 @@
+"""Staff pages of complaints: triage and staff entry, the handling unit's queue and steps,
+the audited reveal, hot spots, the three rates with their drill-down, and the export.
+
+Throughout, the complainant's identity carries planted markers; no page the handling unit
+(or its head) can reach may contain them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.test import Client
+from openpyxl import load_workbook
+
+from complaints import actions
+from complaints.identity import Identity
+from complaints.models import ComplainantIdentity, Complaint, ComplaintEvent
+from conftest import District
+from zuofeng.audit.models import AuditEvent
+from zuofeng.duty.models import WarningLevel
+
+pytestmark = pytest.mark.django_db
+
+TZ = ZoneInfo("Asia/Shanghai")
+ATTITUDE = "市场监管局窗口的工作人员态度很差，问了三遍都不耐烦，还让我明天再来"
+BRIBE = "市场监管局执法人员检查时暗示要好处费，不给就说要罚款"
+MARK_NAME, MARK_PHONE, MARK_ID = "卫密斯", "13987654321", "99999919900101777X"
+MARKERS = (MARK_NAME, MARK_PHONE, MARK_ID, "marker-contact@example.invalid")
+IDENTITY = Identity(name=MARK_NAME, phone=MARK_PHONE, id_number=MARK_ID, contact=MARKERS[3])
+
+
+def file(d: District, text: str = ATTITUDE, **kwargs: Any) -> Complaint:
+    kwargs.setdefault("unit", d.market)
+    kwargs.setdefault("channel", Complaint.Channel.WEB)
+    kwargs.setdefault("identity", IDENTITY)
+    complaint, _ = actions.file_complaint(actor=kwargs.pop("actor", None), text=text, **kwargs)
+    return complaint
+
+
+def routed(
+    d: District, text: str = ATTITUDE, category: str = "service", **kwargs: Any
+) -> Complaint:
+    at = kwargs.pop("triage_at", None)
+    return actions.triage(
+        actor=d.olivia, complaint=file(d, text, **kwargs), category=category, at=at
+    )
+
+
+def html(response: Any) -> str:
+    return response.content.decode()
+
+
+def assert_no_identity(text: str) -> None:
+    for marker in MARKERS:
+        assert marker not in text
+
+
+def detail_url(complaint: Complaint) -> str:
+    return f"/staff/complaints/{complaint.pk}/"
+
+
+# --- scoping ----------------------------------------------------------------------------------
+
+
+def test_alice_cannot_see_an_integrity_complaint_about_her_unit(district: District) -> None:
+    complaint = routed(district, BRIBE, category="integrity")
+    assert complaint.handling_unit == district.discipline
+    alice = district.client_for(district.alice)
+    assert alice.get(detail_url(complaint)).status_code == 404
+    assert alice.post(detail_url(complaint) + "respond/", {"note": "x"}).status_code == 404
+    assert complaint.number not in html(alice.get("/staff/complaints/?status=all"))
+    dora = district.client_for(district.dora)
+    assert dora.get(detail_url(complaint)).status_code == 200
+    assert complaint.number in html(dora.get("/staff/complaints/"))
+
+
+def test_another_units_complaint_is_a_404(district: District) -> None:
+    complaint = routed(district)
+    bob = district.client_for(district.bob)
+    assert bob.get(detail_url(complaint)).status_code == 404
+    assert bob.get(detail_url(complaint) + "reveal/").status_code == 404
+
+
+def test_pages_are_for_staff_only(district: District) -> None:
+    ruth = district.client_for(district.ruth)
+    assert ruth.get("/staff/complaints/").status_code == 404
+    assert Client().get("/staff/complaints/").status_code == 302  # to the login page
+
+
+# --- triage ---------------------------------------------------------------------------------
+
+
+def test_the_triage_queue_is_oldest_first_with_the_suggestion_and_its_words(
+    district: District,
+) -> None:
+    now = dt.datetime(2026, 11, 20, 9, tzinfo=TZ)
+    newer = file(district, at=now)
+    older = file(district, at=now - dt.timedelta(days=1), subject_name="王科长")
+    page = html(district.client_for(district.olivia).get("/staff/complaints/triage/"))
+    assert page.index(older.number) < page.index(newer.number)
+    assert older.suggested_category.name in page
+    assert f"{round(older.confidence * 100)}%" in page
+    assert older.category_words[0] in page
+    assert "王科长" in page and "区市场监督管理局"[:3] in page
+
+
+def test_triage_is_for_the_office_only(district: District) -> None:
+    complaint = file(district)
+    alice = district.client_for(district.alice)
+    assert alice.get("/staff/complaints/triage/").status_code == 403
+    assert alice.get(detail_url(complaint) + "triage/").status_code == 403
+    assert alice.get(detail_url(complaint)).status_code == 404  # not routed to her unit yet
+
+
+def test_triage_confirms_the_category_and_routes_to_the_unit(district: District) -> None:
+    complaint = file(district)
+    olivia = district.client_for(district.olivia)
+    page = html(olivia.get(detail_url(complaint) + "triage/"))
+    assert "将分办至" in page and district.market.name in page
+    response = olivia.post(
+        detail_url(complaint) + "triage/",
+        {"category": complaint.suggested_category_id, "unit": "MKT", "note": ""},
+    )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.ROUTED
+    assert complaint.handling_unit == district.market
+    assert complaint.category_id == complaint.suggested_category_id
+    # Now the unit sees it in its queue.
+    queue = html(district.client_for(district.alice).get("/staff/complaints/"))
+    assert complaint.number in queue
+
+
+def test_triage_corrects_to_integrity_and_it_goes_to_discipline(district: District) -> None:
+    complaint = file(district)
+    olivia = district.client_for(district.olivia)
+    preview = olivia.get(
+        detail_url(complaint) + "triage/preview/", {"category": "integrity", "unit": "MKT"}
+    )
+    assert district.discipline.name in html(preview)
+    olivia.post(detail_url(complaint) + "triage/", {"category": "integrity", "unit": "MKT"})
+    complaint.refresh_from_db()
+    assert complaint.handling_unit == district.discipline
+    assert complaint.category_id == "integrity"
+
+
+def test_a_complaint_about_the_head_goes_to_the_office(district: District) -> None:
+    complaint = file(district)
+    olivia = district.client_for(district.olivia)
+    preview = olivia.get(
+        detail_url(complaint) + "triage/preview/",
+        {"category": "service", "unit": "MKT", "subject_is_head": "on"},
+    )
+    assert district.office.name in html(preview) and "一把手" in html(preview)
+    olivia.post(
+        detail_url(complaint) + "triage/",
+        {"category": "service", "unit": "MKT", "subject_is_head": "on"},
+    )
+    complaint.refresh_from_db()
+    assert complaint.handling_unit == district.office and complaint.subject_is_head
+    assert district.client_for(district.ahead).get(detail_url(complaint)).status_code == 404
+
+
+def test_triage_without_a_unit_asks_for_one(district: District) -> None:
+    complaint = file(district, unit=None)
+    response = district.client_for(district.olivia).post(
+        detail_url(complaint) + "triage/", {"category": "service"}
+    )
+    assert response.status_code == 400
+    assert "请选择被举报单位" in html(response)
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.TRIAGE
+
+
+def test_triaging_twice_is_a_conflict(district: District) -> None:
+    complaint = routed(district)
+    response = district.client_for(district.olivia).post(
+        detail_url(complaint) + "triage/", {"category": "service", "unit": "MKT"}
+    )
+    assert response.status_code == 409
+    assert "不能甄别分办" in html(response)
+
+
+def test_the_office_enters_a_letter_with_an_identity_and_gets_the_receipt_once(
+    district: District,
+) -> None:
+    olivia = district.client_for(district.olivia)
+    assert olivia.get("/staff/complaints/new/").status_code == 200
+    response = olivia.post(
+        "/staff/complaints/new/",
+        {
+            "channel": Complaint.Channel.LETTER,
+            "text": ATTITUDE,
+            "unit": "MKT",
+            "name": MARK_NAME,
+            "phone": MARK_PHONE,
+        },
+    )
+    assert response.status_code == 200
+    complaint = Complaint.objects.get()
+    assert complaint.channel == Complaint.Channel.LETTER
+    code = re.search(r"<code>([a-z0-9-]+)</code>", html(response)).group(1)
+    assert actions.find_by_receipt(complaint.number, code) == complaint
+    assert response["Cache-Control"].startswith("no-store")
+    assert code not in str(dict(olivia.session))
+    sealed = ComplainantIdentity.objects.get(complaint=complaint).sealed
+    assert MARK_NAME not in sealed
+
+
+def test_staff_entry_refuses_bad_input_and_other_staff(district: District) -> None:
+    olivia = district.client_for(district.olivia)
+    response = olivia.post(
+        "/staff/complaints/new/",
+        {"channel": Complaint.Channel.VISIT, "text": ATTITUDE, "id_number": "123"},
+    )
+    assert response.status_code == 400 and "身份证号" in html(response)
+    assert not Complaint.objects.exists()
+    alice = district.client_for(district.alice)
+    assert alice.get("/staff/complaints/new/").status_code == 403
+
+
+# --- the handling unit --------------------------------------------------------------------------
+
+
+def test_the_unit_queue_is_red_first_and_filters(district: District) -> None:
+    complaints = {level: routed(district) for level in ("none", "red", "blue")}
+    for level, complaint in complaints.items():
+        Complaint.objects.filter(pk=complaint.pk).update(warning_level=level)
+    alice = district.client_for(district.alice)
+    page = html(alice.get("/staff/complaints/"))
+    numbers = re.findall(r'href="/staff/complaints/\d+/">(JB\d+)</a>', page)
+    assert numbers == [complaints[level].number for level in ("red", "blue", "none")]
+    red = html(alice.get("/staff/complaints/", {"level": WarningLevel.RED}))
+    assert complaints["red"].number in red and complaints["blue"].number not in red
+    other = html(alice.get("/staff/complaints/", {"category": "integrity"}))
+    assert complaints["red"].number not in other
+
+
+def test_the_unit_responds_answers_and_records_the_callback_from_the_pages(
+    district: District,
+) -> None:
+    complaint = routed(district)
+    alice = district.client_for(district.alice)
+    page = html(alice.get(detail_url(complaint)))
+    assert ATTITUDE in page and "响应" in page
+    assert_no_identity(page)
+    assert "/reveal/" not in page
+
+    assert alice.post(detail_url(complaint) + "respond/", {"note": "已安排核查"}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.HANDLING
+
+    response = alice.post(detail_url(complaint) + "answer/", {"text": "已批评教育窗口人员"})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.ANSWERED
+
+    # Out of order: answering again is refused with the state explained.
+    again = alice.post(detail_url(complaint) + "answer/", {"text": "再答复一次"})
+    assert again.status_code == 409 and "不能答复" in html(again)
+
+    response = alice.post(detail_url(complaint) + "callback/", {"result": "satisfied"})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.CLOSED
+    assert complaint.callback == Complaint.Callback.SATISFIED
+
+
+def test_a_step_without_its_text_is_refused(district: District) -> None:
+    complaint = routed(district)
+    response = district.client_for(district.alice).post(detail_url(complaint) + "respond/", {})
+    assert response.status_code == 400
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.ROUTED
+
+
+def test_the_office_reads_but_cannot_answer_for_the_unit(district: District) -> None:
+    complaint = routed(district)
+    olivia = district.client_for(district.olivia)
+    assert f'action="/staff/complaints/{complaint.pk}/answer/"' not in html(
+        olivia.get(detail_url(complaint))
+    )
+    assert olivia.post(detail_url(complaint) + "answer/", {"text": "x"}).status_code == 403
+
+
+def test_the_office_closes_an_unanswered_callback_with_a_reason(district: District) -> None:
+    complaint = routed(district)
+    actions.answer(actor=district.alice, complaint=complaint, text="已整改")
+    olivia = district.client_for(district.olivia)
+    assert olivia.post(detail_url(complaint) + "close/", {"reason": ""}).status_code == 400
+    response = olivia.post(detail_url(complaint) + "close/", {"reason": "多次回访联系不上"})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.CLOSED
+    alice = district.client_for(district.alice)
+    assert alice.post(detail_url(complaint) + "close/", {"reason": "x"}).status_code == 403
+
+
+# --- the reveal ----------------------------------------------------------------------------------
+
+
+def test_the_reveal_needs_a_reason_and_a_confirmation_and_is_audited(district: District) -> None:
+    complaint = routed(district)
+    olivia = district.client_for(district.olivia)
+    page = html(olivia.get(detail_url(complaint)))
+    assert "查看举报人身份" in page
+    assert_no_identity(page)
+    url = detail_url(complaint) + "reveal/"
+    form = html(olivia.get(url))
+    assert "查看理由" in form and "data-confirm" in form
+    assert_no_identity(form)
+
+    for data in ({"reason": "", "confirm": "on"}, {"reason": "核实情况"}):
+        refused = olivia.post(url, data)
+        assert refused.status_code == 400
+        assert_no_identity(html(refused))
+    assert not AuditEvent.objects.filter(action="complaints.reveal_identity").exists()
+
+    shown = olivia.post(url, {"reason": "核实举报事实需联系举报人", "confirm": "on"})
+    assert shown.status_code == 200
+    assert MARK_NAME in html(shown) and MARK_PHONE in html(shown) and MARK_ID in html(shown)
+    assert "no-store" in shown["Cache-Control"]
+    event = AuditEvent.objects.get(action="complaints.reveal_identity")
+    assert event.actor_id == district.olivia.pk and event.reason == "核实举报事实需联系举报人"
+    # Shown once: not kept in the session, and the detail page still shows no identity.
+    assert MARK_NAME not in str(dict(olivia.session))
+    assert_no_identity(html(olivia.get(detail_url(complaint))))
+
+
+def test_the_handling_unit_and_its_head_cannot_reveal(district: District) -> None:
+    complaint = routed(district)
+    actions.reveal_identity(actor=district.olivia, complaint=complaint, reason="秘密理由甲")
+    for user in (district.alice, district.ahead):
+        client = district.client_for(user)
+        assert client.get(detail_url(complaint) + "reveal/").status_code == 403
+        response = client.post(
+            detail_url(complaint) + "reveal/", {"reason": "想知道", "confirm": "on"}
+        )
+        assert response.status_code == 403
+        assert_no_identity(html(response))
+        # Nor do they see that (or why) someone looked.
+        page = html(client.get(detail_url(complaint)))
+        assert "秘密理由甲" not in page and ComplaintEvent.Kind.REVEALED.label not in page
+    assert AuditEvent.objects.filter(action="complaints.reveal_identity").count() == 1
+
+
+def test_discipline_reveals_an_integrity_complaint(district: District) -> None:
+    complaint = routed(district, BRIBE, category="integrity")
+    dora = district.client_for(district.dora)
+    shown = dora.post(
+        detail_url(complaint) + "reveal/", {"reason": "立案调查需要", "confirm": "on"}
+    )
+    assert shown.status_code == 200 and MARK_NAME in html(shown)
+
+
+def test_an_anonymous_complaint_reveals_that_it_is_anonymous(district: District) -> None:
+    complaint = routed(district, identity=None)
+    shown = district.client_for(district.olivia).post(
+        detail_url(complaint) + "reveal/", {"reason": "核实", "confirm": "on"}
+    )
+    assert "匿名举报" in html(shown)
+
+
+# --- identity never reaches the unit ---------------------------------------------------------
+
+
+def test_no_page_or_export_the_unit_can_reach_carries_the_identity(district: District) -> None:
+    complaint = routed(district)
+    actions.respond(actor=district.alice, complaint=complaint, note="收到")
+    actions.reveal_identity(actor=district.olivia, complaint=complaint, reason="核实")
+    for user in (district.alice, district.ahead, district.amy):
+        client = district.client_for(user)
+        for url in (
+            "/staff/",
+            "/staff/complaints/",
+            "/staff/complaints/?status=all",
+            detail_url(complaint),
+            "/staff/complaints/rates/",
+            f"/api/complaints/{complaint.pk}/",
+            "/api/complaints/",
+        ):
+            response = client.get(url)
+            assert response.status_code in (200, 404), url
+            assert_no_identity(response.content.decode())
+        export = client.get("/staff/complaints/export.xlsx?status=all")
+        assert_no_identity(workbook_text(export.content))
+
+
+# --- hot spots ------------------------------------------------------------------------------------
+
+
+def test_hot_spots_group_near_duplicates_for_the_office(district: District) -> None:
+    first = file(district)
+    second = file(district, text=ATTITUDE + "。")
+    lone = file(district, text="青石镇的路灯坏了好几个月没人修", unit=district.town)
+    second.refresh_from_db()
+    assert second.cluster_id is not None
+    page = html(district.client_for(district.olivia).get("/staff/complaints/hot-spots/"))
+    assert first.number in page and second.number in page and lone.number not in page
+    assert "同类举报 2 件" in page
+    alice = district.client_for(district.alice)
+    assert alice.get("/staff/complaints/hot-spots/").status_code == 403
+
+
+# --- the three rates ----------------------------------------------------------------------------
+
+
+def at(day: int, hour: int = 10) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, tzinfo=TZ)
+
+
+@pytest.fixture
+def november(district: District) -> dict[str, Complaint]:
+    """The month of complaints/tests/test_stats.py, through the actions."""
+    alice = district.alice
+
+    def make(day: int, unit: Any = None) -> Complaint:
+        return routed(district, unit=unit or district.market, at=at(day, 9), triage_at=at(day))
+
+    a = make(2)
+    actions.respond(actor=alice, complaint=a, note="收到", at=at(2, 15))
+    actions.answer(actor=alice, complaint=a, text="已处理", at=at(4))
+    actions.record_callback(actor=None, complaint=a, result="satisfied", by_complainant=True)
+    b = make(2)
+    actions.respond(actor=alice, complaint=b, note="收到", at=at(5))
+    actions.answer(actor=alice, complaint=b, text="已处理", at=at(12))
+    actions.record_callback(actor=None, complaint=b, result="dissatisfied", by_complainant=True)
+    c = make(3)
+    d = make(20)
+    e = make(2, unit=district.hr)
+    return {"a": a, "b": b, "c": c, "d": d, "e": e}
+
+
+def rate_links(page: str) -> list[tuple[str, str]]:
+    """(url, number) of every drill-down link in the rates table."""
+    return [
+        (url.replace("&amp;", "&"), number)
+        for url, number in re.findall(r'<a href="(/staff/complaints/\?[^"]+)"[^>]*>(\d+)</a>', page)
+    ]
+
+
+def listed_count(client: Client, url: str) -> int:
+    page = html(client.get(url))
+    found = re.search(r"共 (\d+) 件", page)
+    return int(found.group(1)) if found else 0
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=TZ), tick=False)
+def test_the_rates_page_numbers_agree_with_their_lists(
+    district: District, november: dict[str, Complaint]
+) -> None:
+    olivia = district.client_for(district.olivia)
+    page = html(olivia.get("/staff/complaints/rates/", {"month": "2026-11"}))
+    market_row = page[page.index(district.market.name) :].split("</tr>")[0]
+    assert "33.3%" in market_row and "50.0%" in market_row
+    assert "(<a" in market_row
+    links = rate_links(page)
+    assert links
+    for url, number in links:
+        assert listed_count(olivia, url) == int(number), url
+    # The satisfied complaint is the satisfaction numerator of the market regulator.
+    satisfied = next(
+        url for url, _ in rate_links(market_row) if "satisfaction" in url and "numerator" in url
+    )
+    listing = html(olivia.get(satisfied))
+    assert november["a"].number in listing and november["b"].number not in listing
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=TZ), tick=False)
+def test_a_unit_sees_only_its_own_row_and_its_lists_agree(
+    district: District, november: dict[str, Complaint]
+) -> None:
+    alice = district.client_for(district.alice)
+    page = html(alice.get("/staff/complaints/rates/", {"month": "2026-11"}))
+    assert district.market.name in page and district.hr.name not in page
+    for url, number in rate_links(page):
+        assert listed_count(alice, url) == int(number), url
+    bob = district.client_for(district.bob)
+    for url, _ in rate_links(page):
+        assert november["a"].number not in html(bob.get(url))
+
+
+def test_bad_drill_down_parameters_are_reported_and_ignored(district: District) -> None:
+    routed(district)
+    page = html(
+        district.client_for(district.alice).get(
+            "/staff/complaints/", {"month": "2026-11", "measure": "bogus", "part": "numerator"}
+        )
+    )
+    assert "参数无效" in page
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def workbook_text(content: bytes) -> str:
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    return "\n".join(
+        "\t".join("" if value is None else str(value) for value in row)
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+def test_the_export_has_the_filtered_list_and_no_identity(district: District) -> None:
+    mine = routed(district)
+    theirs = routed(district, unit=district.hr)
+    integrity = routed(district, BRIBE, category="integrity")
+    alice_export = district.client_for(district.alice).get("/staff/complaints/export.xlsx")
+    assert alice_export.status_code == 200
+    assert alice_export["Content-Type"].startswith("application/vnd.openxmlformats")
+    text = workbook_text(alice_export.content)
+    assert mine.number in text and theirs.number not in text and integrity.number not in text
+    assert "举报内容" in text.splitlines()[0]
+    assert_no_identity(text)
+
+    olivia = district.client_for(district.olivia)
+    everything = workbook_text(olivia.get("/staff/complaints/export.xlsx").content)
+    assert all(c.number in everything for c in (mine, theirs, integrity))
+    assert_no_identity(everything)
+    filtered = workbook_text(olivia.get("/staff/complaints/export.xlsx?unit=HRS").content)
+    assert theirs.number in filtered and mine.number not in filtered
+
+
+# --- the staff home and the duty links -------------------------------------------------
+
+
+def test_the_staff_home_card_counts_what_waits(district: District) -> None:
+    routed(district)
+    file(district)
+    page = html(district.client_for(district.olivia).get("/staff/"))
+    assert "监督举报" in page and "待甄别分办" in page
+    alice_page = html(district.client_for(district.alice).get("/staff/"))
+    assert "待甄别分办" not in alice_page and "/staff/complaints/" in alice_page
+
+
+def test_duty_notifications_link_to_the_complaint_pages(district: District) -> None:
+    from zuofeng.duty.registry import registered_duties
+
+    kind = next(k for k in registered_duties() if k.model is Complaint)
+    assert kind.link(7) == "/staff/complaints/7/"
+    assert kind.list_link(level="red") == "/staff/complaints/?level=red"
+
+
+def test_the_list_does_not_query_per_row(
+    district: District, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(12):
+        routed(district)
+    client = district.client_for(district.olivia)
+    client.get("/staff/complaints/")
+    with django_assert_max_num_queries(12):
+        assert client.get("/staff/complaints/?status=all").status_code == 200
