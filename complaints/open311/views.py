@@ -9,7 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
@@ -110,10 +112,10 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     else:
         complaints = complaints.filter(received_at__gte=wanted.start, received_at__lte=wanted.end)
         if wanted.service_codes:
+            # Before triage confirms a category, the classifier's suggestion stands for it.
             complaints = complaints.filter(
-                category_id__in=wanted.service_codes
-            ) | complaints.filter(
-                category__isnull=True, suggested_category_id__in=wanted.service_codes
+                Q(category_id__in=wanted.service_codes)
+                | Q(category__isnull=True, suggested_category_id__in=wanted.service_codes)
             )
         if wanted.statuses == ["open"]:
             complaints = complaints.exclude(status=Complaint.Status.CLOSED)
@@ -175,7 +177,9 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
         "token": complaint.token,
         "service_notice": (
             f"已收到您的举报，编号 {complaint.number}，回执码 {code}。"
-            "回执码只显示这一次，请妥善保存：凭编号和回执码可以查询办理进度、查看答复并评价。"
+            "回执码只显示这一次，请妥善保存：凭编号和回执码可以在 "
+            f"{request.build_absolute_uri(reverse('complaints:follow'))} "
+            "查询办理进度、查看答复并评价。"
         ),
         "account_id": None,
         # Not in the spec: the same code on its own, for clients that show it apart.

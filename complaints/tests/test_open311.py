@@ -182,6 +182,7 @@ class TestRoundTrip:
         )
         assert created["account_id"] is None
         assert code in created["service_notice"] and number in created["service_notice"]
+        assert "/complaints/follow/" in created["service_notice"]
 
         [by_token] = body(get(f"tokens/{token}.json"))
         assert by_token == {"service_request_id": number, "token": token}
