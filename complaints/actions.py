@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from complaints.classifier import classify
+from complaints.classifier import Prediction, classify
 from complaints.identity import Identity, seal, unseal
 from complaints.models import (
     ComplainantIdentity,
@@ -38,7 +38,7 @@ from complaints.similarity import ClusterIndex, signatures, window_start
 from org.models import Unit
 from org.roles import Role
 from org.scoping import has_role, require_member, sees_all_units, unit_of
-from zuofeng.audit.chain import record, record_change, snapshot
+from zuofeng.audit.chain import PendingEvent, record, record_change, record_many, snapshot
 from zuofeng.duty import clock
 from zuofeng.validation import plain_text, required_text
 from zuofeng.workdays.calendar import add_workdays, local_date
@@ -138,27 +138,71 @@ def _assign_number(complaint: Complaint) -> None:
     complaint.number = f"JB{local_date(complaint.received_at):%Y%m%d}{complaint.pk:06d}"
 
 
-def _join_cluster(complaint: Complaint, index: ClusterIndex) -> None:
-    """Put the complaint in the group of its nearest recent near-duplicate, if any."""
-    signature = bytes(complaint.signature)
-    match = index.match(complaint.unit_id, complaint.received_at, signature)
-    if match is not None:
-        if match.cluster_id is None:
-            cluster = ComplaintCluster.objects.create(
-                unit_id=complaint.unit_id,
-                first_id=match.complaint_id,
-                size=1,
-                last_at=match.received_at,
-            )
-            Complaint.objects.filter(pk=match.complaint_id).update(cluster=cluster)
-            match.cluster_id = cluster.pk
-        ComplaintCluster.objects.filter(pk=match.cluster_id).update(
-            size=F("size") + 1, last_at=complaint.received_at
+def join_clusters(complaints: list[Complaint], index: ClusterIndex) -> None:
+    """Put each complaint (in the given order, all with their primary keys) in the group of
+    its nearest recent near-duplicate, if any: `cluster_id` is set on the objects, groups are
+    created or grown in a few statements, and complaints already stored that start a new
+    group are updated. Shared by a single filing and the hotline import's batches."""
+    batch = {complaint.pk: complaint for complaint in complaints}
+    new: dict[int, ComplaintCluster] = {}  # provisional negative id → unsaved group
+    grown: dict[int, tuple[int, dt.datetime]] = {}  # stored group → (added, last_at)
+    stored_firsts: dict[int, int] = {}  # stored complaint → provisional group it starts
+    provisional: list[Any] = []  # index members holding a provisional group id
+    for complaint in complaints:
+        signature = bytes(complaint.signature)
+        match = index.match(complaint.unit_id, complaint.received_at, signature)
+        if match is not None:
+            if match.cluster_id is None:
+                key = -(len(new) + 1)
+                new[key] = ComplaintCluster(
+                    unit_id=complaint.unit_id,
+                    first_id=match.complaint_id,
+                    size=1,
+                    last_at=match.received_at,
+                )
+                if match.complaint_id in batch:
+                    batch[match.complaint_id].cluster_id = key
+                else:
+                    stored_firsts[match.complaint_id] = key
+                match.cluster_id = key
+                provisional.append(match)
+            if match.cluster_id < 0:
+                new[match.cluster_id].size += 1
+                new[match.cluster_id].last_at = complaint.received_at
+            else:
+                added = grown.get(match.cluster_id, (0, complaint.received_at))[0]
+                grown[match.cluster_id] = (added + 1, complaint.received_at)
+            complaint.cluster_id = match.cluster_id
+        member = index.add(
+            complaint.unit_id, complaint.pk, complaint.cluster_id, complaint.received_at, signature
         )
-        complaint.cluster_id = match.cluster_id
-    index.add(
-        complaint.unit_id, complaint.pk, complaint.cluster_id, complaint.received_at, signature
-    )
+        if member is not None and member.cluster_id is not None and member.cluster_id < 0:
+            provisional.append(member)
+    _store_clusters(complaints, new, grown, stored_firsts, provisional)
+
+
+def _store_clusters(
+    complaints: list[Complaint],
+    new: dict[int, ComplaintCluster],
+    grown: dict[int, tuple[int, dt.datetime]],
+    stored_firsts: dict[int, int],
+    provisional: list[Any],
+) -> None:
+    for pk, (added, last_at) in grown.items():
+        ComplaintCluster.objects.filter(pk=pk).update(size=F("size") + added, last_at=last_at)
+    if not new:
+        return
+    keys = list(new)
+    created = ComplaintCluster.objects.bulk_create([new[key] for key in keys])
+    real = {key: cluster.pk for key, cluster in zip(keys, created, strict=True)}
+    for complaint in complaints:
+        if complaint.cluster_id is not None and complaint.cluster_id < 0:
+            complaint.cluster_id = real[complaint.cluster_id]
+    for member in provisional:
+        if member.cluster_id < 0:
+            member.cluster_id = real[member.cluster_id]
+    for pk, key in stored_firsts.items():
+        Complaint.objects.filter(pk=pk).update(cluster_id=real[key])
 
 
 def recent_index(
@@ -167,7 +211,11 @@ def recent_index(
     """The near-duplicate index over the units' complaints received since `since`."""
     index = ClusterIndex()
     ids = set(unit_ids)
-    rows = Complaint.objects.filter(received_at__gte=since).exclude(pk__in=list(exclude))
+    rows = (
+        Complaint.objects.filter(received_at__gte=since)
+        .exclude(pk__in=list(exclude))
+        .order_by("received_at", "pk")  # oldest first: the index keeps each bucket's newest
+    )
     with_units = [pk for pk in ids if pk is not None]
     rows = rows.filter(unit_id__in=with_units) if None not in ids else rows
     for pk, unit_id, cluster_id, received_at, signature in rows.values_list(
@@ -207,15 +255,51 @@ def file_complaint(
 
     for upload in uploads:
         check_upload(upload)
-    prediction = classify(fields["text"])
+    complaint, code = new_complaint(
+        channel=channel,
+        fields=fields,
+        unit=unit,
+        prediction=classify(fields["text"]),
+        signature=signatures([fields["text"]])[0],
+        at=at,
+        occurred_on=occurred_on,
+        latitude=latitude,
+        longitude=longitude,
+    )
+    complaint.save()
+    _assign_number(complaint)
+    join_clusters(
+        [complaint], recent_index([complaint.unit_id], window_start(at), exclude=[complaint.pk])
+    )
+    complaint.save(update_fields=["number", "cluster"])
+    user = actor if has_role(actor, Role.APPLICANT) else None
+    if not identity.is_empty or user is not None:
+        ComplainantIdentity.objects.create(complaint=complaint, user=user, sealed=seal(identity))
+    _store_attachments(complaint, uploads, at)
+    filer = actor if channel in STAFF_CHANNELS else None
+    filed_event(complaint, filer).save()
+    record_many(actor=filer, events=[filed_audit_event(complaint)])
+    return complaint, code
+
+
+def new_complaint(
+    *,
+    channel: str,
+    fields: dict[str, Any],
+    unit: Unit | None,
+    prediction: Prediction,
+    signature: bytes,
+    at: dt.datetime,
+    **extra: Any,
+) -> tuple[Complaint, str]:
+    """An unsaved complaint waiting for triage from cleaned fields (see `clean_fields`), and
+    its receipt code (shown once, only its hash is kept). Shared by `file_complaint` and the
+    hotline import, so that both store the same thing."""
     code = new_receipt_code()
     complaint = Complaint(
         channel=channel,
         unit=unit,
         subject_is_head=names_head(unit, fields["subject_name"]),
-        occurred_on=occurred_on,
-        latitude=latitude,
-        longitude=longitude,
         status=Complaint.Status.TRIAGE,
         received_at=at,
         receipt_hash=receipt_hash(code),
@@ -223,35 +307,38 @@ def file_complaint(
         suggested_category_id=prediction.category,
         confidence=round(float(prediction.confidence), 4),
         category_words=list(prediction.words)[:8],
-        signature=signatures([fields["text"]])[0],
+        signature=signature,
         number=f"tmp-{secrets.token_hex(8)}",
         **fields,
-    )
-    complaint.save()
-    _assign_number(complaint)
-    _join_cluster(
-        complaint, recent_index([complaint.unit_id], window_start(at), exclude=[complaint.pk])
-    )
-    complaint.save(update_fields=["number", "cluster"])
-    user = actor if has_role(actor, Role.APPLICANT) else None
-    if not identity.is_empty or user is not None:
-        ComplainantIdentity.objects.create(complaint=complaint, user=user, sealed=seal(identity))
-    _store_attachments(complaint, uploads, at)
-    ComplaintEvent.objects.create(
-        complaint=complaint,
-        kind=ComplaintEvent.Kind.FILED,
-        at=at,
-        actor=actor if channel in STAFF_CHANNELS else None,
-        public_note=f"已收到您的举报（{complaint.get_channel_display()}），正在甄别分办。",
-    )
-    record_change(
-        actor=actor if channel in STAFF_CHANNELS else None,
-        action="complaints.file_complaint",
-        obj=complaint,
-        fields=COMPLAINT_FIELDS,
-        before={},
+        **extra,
     )
     return complaint, code
+
+
+def filed_event(complaint: Complaint, actor: Any, note: str = "") -> ComplaintEvent:
+    """The unsaved FILED step of a new complaint's timeline."""
+    return ComplaintEvent(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.FILED,
+        at=complaint.received_at,
+        actor=actor,
+        note=note,
+        public_note=f"已收到您的举报（{complaint.get_channel_display()}），正在甄别分办。",
+    )
+
+
+def filed_audit_event(complaint: Complaint) -> PendingEvent:
+    """The audit event of a new complaint: every field it was filed with (as `record_change`
+    writes it for a change from nothing)."""
+    after = snapshot(complaint, COMPLAINT_FIELDS)
+    return PendingEvent(
+        action="complaints.file_complaint",
+        object_type=complaint._meta.label_lower,
+        object_id=str(complaint.pk),
+        object_label=str(complaint),
+        before={},
+        after={key: value for key, value in after.items() if value is not None},
+    )
 
 
 def _store_attachments(complaint: Complaint, uploads: list[Any], at: dt.datetime) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,12 +24,14 @@ from complaints.classifier.text import normalise
 WINDOW_DAYS = 30
 THRESHOLD = 0.25
 HASHES = 64
-BAND_ROWS = 2  # 32 bands of 2: a pair at the threshold shares some band 87% of the time
+BAND_ROWS = 2  # 32 bands of 2 (ClusterIndex._keys relies on 2): a pair at the threshold
+# shares some band 87% of the time
 PUNCTUATION = set("，。！？、；：,.!?;:（）()【】[]“”\"' \u3000-—…")
 # h_k(x) = a_k * x + b_k (mod 2^32) with odd a_k: a cheap permutation family per hash.
 _RNG = np.random.default_rng(20261126)
 _A = (_RNG.integers(0, 2**31, size=HASHES, dtype=np.uint32) << np.uint32(1)) | np.uint32(1)
 _B = _RNG.integers(0, 2**32, size=HASHES, dtype=np.uint32)
+_BAND_SALT = _RNG.integers(0, 2**63, size=HASHES // BAND_ROWS, dtype=np.uint64)
 _EMPTY = np.full(HASHES, np.iinfo(np.uint32).max, dtype=np.uint32)
 
 
@@ -86,13 +88,23 @@ class Member:
     signature: np.ndarray
 
 
-@dataclass
+# A query scores only the most recent members of each of its LSH buckets: a hot spot (the
+# same problem from hundreds of people) would otherwise make every new report scan it all.
+CANDIDATES_PER_BAND = 8
+
+
 class ClusterIndex:
     """The recent complaints of each unit, indexed by LSH band, to find a new complaint's
-    near-duplicate. Built once per batch from the database, then fed each new complaint in
-    time order, so an import and a single filing group complaints the same way."""
+    near-duplicate. Built once per batch from the database (oldest first), then fed each new
+    complaint in time order, so an import and a single filing group complaints the same way.
+    Candidates are scored together with numpy against one signature matrix."""
 
-    _buckets: dict[tuple, list[Member]] = field(default_factory=lambda: defaultdict(list))
+    def __init__(self) -> None:
+        self._members: list[Member] = []
+        self._matrix = np.empty((256, HASHES), dtype=np.uint32)
+        self._times = np.empty(256, dtype=np.float64)
+        # unit → band key → rows of the members in that bucket, oldest first.
+        self._buckets: dict[int | None, dict[int, list[int]]] = defaultdict(dict)
 
     def add(
         self,
@@ -101,13 +113,26 @@ class ClusterIndex:
         cluster_id: int | None,
         received_at: dt.datetime,
         signature: bytes,
-    ) -> None:
+    ) -> Member | None:
         values = np.frombuffer(signature, dtype=np.uint32)
         if (values == _EMPTY).all():
-            return
+            return None
+        row = len(self._members)
+        if row == len(self._times):
+            self._matrix = np.concatenate([self._matrix, np.empty_like(self._matrix)])
+            self._times = np.concatenate([self._times, np.empty_like(self._times)])
+        self._matrix[row] = values
+        self._times[row] = received_at.timestamp()
         member = Member(complaint_id, cluster_id, received_at, values)
-        for key in self._keys(unit_id, values):
-            self._buckets[key].append(member)
+        self._members.append(member)
+        buckets = self._buckets[unit_id]
+        for key in self._keys(values):
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = [row]
+            else:
+                bucket.append(row)
+        return member
 
     def match(
         self, unit_id: int | None, received_at: dt.datetime, signature: bytes
@@ -116,26 +141,31 @@ class ClusterIndex:
         values = np.frombuffer(signature, dtype=np.uint32)
         if (values == _EMPTY).all():
             return None
-        earliest = received_at - dt.timedelta(days=WINDOW_DAYS)
-        best: Member | None = None
-        best_score = THRESHOLD
-        seen: set[int] = set()
-        for key in self._keys(unit_id, values):
-            for member in self._buckets.get(key, ()):
-                if member.complaint_id in seen or not (
-                    earliest <= member.received_at <= received_at + dt.timedelta(days=WINDOW_DAYS)
-                ):
-                    continue
-                seen.add(member.complaint_id)
-                score = float((member.signature == values).mean())
-                if score >= best_score:
-                    best, best_score = member, score
-        return best
+        buckets = self._buckets.get(unit_id)
+        if not buckets:
+            return None
+        candidates: list[int] = []
+        for key in self._keys(values):
+            bucket = buckets.get(key)
+            if bucket:
+                candidates.extend(bucket[-CANDIDATES_PER_BAND:])
+        if not candidates:
+            return None
+        rows = np.array(candidates, dtype=np.int64)
+        at, window = received_at.timestamp(), WINDOW_DAYS * 86400.0
+        times = self._times[rows]
+        rows = rows[(times >= at - window) & (times <= at + window)]
+        if not len(rows):
+            return None
+        scores = (self._matrix[rows] == values).mean(axis=1)
+        best = int(scores.argmax())
+        return self._members[rows[best]] if scores[best] >= THRESHOLD else None
 
     @staticmethod
-    def _keys(unit_id: int | None, values: np.ndarray) -> list[tuple]:
-        bands = values.reshape(-1, BAND_ROWS)
-        return [(unit_id, band, *row.tolist()) for band, row in enumerate(bands)]
+    def _keys(values: np.ndarray) -> list[int]:
+        # BAND_ROWS = 2: each band's two uint32 values read as one uint64, salted per band.
+        # A rare collision only adds a candidate, which is then scored exactly.
+        return (values.view(np.uint64) ^ _BAND_SALT).tolist()
 
 
 def window_start(at: dt.datetime) -> dt.datetime:
