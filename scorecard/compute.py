@@ -15,8 +15,8 @@ the unit's kind:
   - count, lower is better: 100 × min(1, (t + 1) ÷ (v + 1));
   - count, higher is better: 100 × min(1, v ÷ t) (t = 0 → 100).
 - **points** = normalised × weight ÷ Σ weights of the unit's indicators with enough data;
-  the unit's **total** = Σ points (0..100). A unit with no indicator with enough data gets
-  total 0 and rank 0 (未排名) and is left out of its group's ranking.
+  the unit's **total** = Σ points (0..100). A unit with no rate indicator with enough data
+  is not ranked (rank 0, 未排名) and is left out of its group's size.
 - **rank**: within the unit's group (departments; townships and streets together), by total,
   highest first; equal totals share a rank (1, 2, 2, 4).
 
@@ -186,7 +186,9 @@ class UnitResult:
 
     @property
     def ranked(self) -> bool:
-        return any(not item.insufficient_data for item in self.indicators)
+        """Ranked only with at least one rate backed by enough records: a unit with no
+        activity would otherwise top its group on its zero overdue cases."""
+        return any(not i.insufficient_data and i.indicator.is_rate for i in self.indicators)
 
 
 def _applies(indicator: Indicator, kind: str) -> bool:
