@@ -30,6 +30,7 @@ from complaints.open311.params import (
 from zuofeng.audit.chain import record
 
 View = Callable[..., HttpResponse]
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 LIMITED = "请求过于频繁，请稍后再试"
 BAD_KEY = "api_key 缺失或无效（或已停用），不能提交举报。请向区政府督查室申请接入密钥。"
 
@@ -144,6 +145,10 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
 def _file(request: HttpRequest, fmt: str) -> HttpResponse:
     """POST requests: one complaint through `actions.file_complaint`. The identity fields
     are sealed with it and never sent back; the receipt code is sent back once."""
+    if request.content_type not in FORM_TYPES:
+        raise Open311Error(
+            400, "请求体应为 application/x-www-form-urlencoded 表单（GeoReport v2 规定）"
+        )
     client = client_for_key(request.POST.get("api_key"))
     if client is None:
         raise Open311Error(403, BAD_KEY)

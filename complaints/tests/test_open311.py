@@ -348,6 +348,14 @@ class TestFilingErrors:
         assert_error(post(fmt, **fields), 403, "api_key")
         assert not Complaint.objects.exists()
 
+    def test_a_json_body_is_refused_with_a_clear_error(self, district, api_key):
+        payload = {"api_key": api_key, "service_code": "service", "description": ATTITUDE}
+        response = Client().post(
+            BASE + "requests.json", json.dumps(payload), content_type="application/json"
+        )
+        assert_error(response, 400, "x-www-form-urlencoded")
+        assert not Complaint.objects.exists()
+
     def test_a_deactivated_key_is_refused(self, district, api_key):
         Open311Client.objects.update(active=False)
         assert_error(file(district, api_key), 403, "api_key")
