@@ -35,6 +35,7 @@ from cases.models import Attachment, Case, CaseEvent, SupplementRequest, Transfe
 from catalog.models import Matter
 from org.models import Unit
 from org.scoping import is_staff_member, unit_of
+from zuofeng.api_params import refuse_unknown_params
 from zuofeng.duty import clock
 from zuofeng.duty.models import WarningLevel
 
@@ -367,12 +368,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return CaseDetailSerializer if self.action in DETAIL_ACTIONS else CaseSerializer
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        unknown = sorted(set(request.query_params) - ALLOWED_PARAMS)
-        if unknown:
-            allowed = "、".join(sorted(ALLOWED_PARAMS))
-            raise ValidationError(
-                {"detail": f"不支持的查询参数：{'、'.join(unknown)}；可用参数：{allowed}"}
-            )
+        refuse_unknown_params(request, ALLOWED_PARAMS)
         return super().list(request, *args, **kwargs)
 
     def _detail_response(self, case: Case, code: int = status.HTTP_200_OK) -> Response:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from catalog.models import Material, Matter
 from catalog.search import search_matters
+from zuofeng.api_params import refuse_unknown_params
 
 
 class MaterialSerializer(serializers.ModelSerializer):
@@ -119,12 +120,7 @@ class MatterViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("q", str, description="中文关键词，如“营业执照”")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        unknown = sorted(set(request.query_params) - ALLOWED_PARAMS)
-        if unknown:
-            allowed = "、".join(sorted(ALLOWED_PARAMS))
-            raise ValidationError(
-                {"detail": f"不支持的查询参数：{'、'.join(unknown)}；可用参数：{allowed}"}
-            )
+        refuse_unknown_params(request, ALLOWED_PARAMS)
         if len(request.query_params.get("q", "")) > 100:
             raise ValidationError({"q": "关键词不能超过 100 个字"})
         return super().list(request, *args, **kwargs)

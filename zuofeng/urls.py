@@ -8,12 +8,14 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import CaseViewSet
 from catalog.api import MatterViewSet
+from complaints.api import ComplaintViewSet
 from evaluations.api import RatingViewSet
 
 router = DefaultRouter()
 router.register("matters", MatterViewSet, basename="matter")
 router.register("cases", CaseViewSet, basename="case")
 router.register("ratings", RatingViewSet, basename="rating")
+router.register("complaints", ComplaintViewSet, basename="complaint")
 
 urlpatterns = [
     path("", include("portal.urls")),
