@@ -52,7 +52,12 @@ def _previous_month(month: dt.date) -> dt.date:
 
 
 def compute_month(
-    *, actor: Any, month: dt.date, reason: str = "", now: dt.datetime | None = None
+    *,
+    actor: Any,
+    month: dt.date,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    refresh: bool = True,
 ) -> Scorecard:
     """Compute a month as a draft scorecard from the rollups.
 
@@ -62,7 +67,7 @@ def compute_month(
     _require_office(actor, "计算考核")
     now = now or timezone.now()
     month = month_start(month)
-    standard, results = score_month(month, now=now)
+    standard, results = score_month(month, now=now, refresh=refresh)
     with transaction.atomic():
         # Serialises two offices computing the same month at once.
         versions = list(Scorecard.objects.select_for_update().filter(month=month))

@@ -266,10 +266,15 @@ def check_month(month: dt.date, now: dt.datetime) -> dt.date:
 
 
 def score_month(
-    month: dt.date, *, now: dt.datetime | None = None, standard: Standard | None = None
+    month: dt.date,
+    *,
+    now: dt.datetime | None = None,
+    standard: Standard | None = None,
+    refresh: bool = True,
 ) -> tuple[Standard, list[UnitResult]]:
-    """Every ranked unit's scores for one month, computed from the rollups (brought up to date
-    first). Writes nothing but the rollups; raises ValidationError on bad input."""
+    """Every ranked unit's scores for one month, computed from the rollups only (brought up
+    to date first unless `refresh=False`). Writes nothing but the rollups; raises
+    ValidationError on bad input."""
     now = now or timezone.now()
     month = check_month(month, now)
     standard = standard or standard_for(month)
@@ -280,7 +285,8 @@ def score_month(
     codes = {i.numerator_measure for i in indicators} | {
         i.denominator_measure for i in indicators if i.denominator_measure
     }
-    rollups.refresh(now)
+    if refresh:
+        rollups.refresh(now)
     units = list(Unit.objects.filter(kind__in=RANKED_KINDS, archived=False))
     sums = rollups.totals(month, next_month(month), codes, [u.pk for u in units])
     results = [
