@@ -227,6 +227,9 @@ ZUOFENG = {
     "RECTIFY_VERIFY_WORKDAYS": env_int("ZUOFENG_RECTIFY_VERIFY_WORKDAYS", 2, minimum=0),
     "RECTIFY_FINISH_WORKDAYS": env_int("ZUOFENG_RECTIFY_FINISH_WORKDAYS", 15, minimum=1),
     "RATING_COMMENT_MAX_CHARS": env_int("ZUOFENG_RATING_COMMENT_MAX_CHARS", 500, minimum=1),
+    # 约谈: a unit in the bottom N of its group for M consecutive published months.
+    "INTERVIEW_BOTTOM_N": env_int("ZUOFENG_INTERVIEW_BOTTOM_N", 3, minimum=1),
+    "INTERVIEW_MONTHS": env_int("ZUOFENG_INTERVIEW_MONTHS", 2, minimum=1),
     # Public case lookups per client address (django-ratelimit syntax).
     "LOOKUP_RATE": env_str("ZUOFENG_LOOKUP_RATE", "30/m"),
     # 监督举报: the response limit (resolution limits are per category, in the admin), how
