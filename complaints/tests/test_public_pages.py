@@ -398,3 +398,70 @@ class TestMyComplaints:
         complaint.refresh_from_db()
         assert complaint.callback == Complaint.Callback.BASIC
         assert complaint.status == Complaint.Status.CLOSED
+
+
+# --- in a browser, on a phone ----------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_a_resident_files_anonymously_reads_the_receipt_and_follows_up(
+    browser_page: Any, live_server: Any, district: District
+) -> None:
+    context = browser_page.context.browser.new_context(
+        locale="zh-CN",
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(15000)
+    phone.on("dialog", lambda dialog: dialog.accept())
+
+    def fits_the_screen() -> bool:
+        return phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    phone.goto("/")
+    phone.get_by_role("link", name="我要举报").first.click()
+    phone.get_by_role("heading", name="我要举报").wait_for()
+    assert fits_the_screen()
+    # The search box narrows the unit list to one and picks it.
+    phone.get_by_label("查找被举报单位").fill("市场")
+    assert phone.locator("#id_unit").input_value() == str(district.market.pk)
+    phone.get_by_label("被举报干部").fill("王科长")
+    phone.get_by_label("反映的问题").fill(ATTITUDE)
+    phone.get_by_label("发生地点").fill("区政务服务中心3号窗口")
+    phone.get_by_role("button", name="提交举报").click()
+
+    phone.get_by_role("heading", name="举报已提交").wait_for()
+    assert fits_the_screen()
+    number = phone.locator("#receipt-number").inner_text().strip()
+    code = phone.locator("#receipt-code").inner_text().strip()
+    assert "receipt" in phone.url and code not in phone.url
+    complaint = Complaint.objects.get(number=number)
+    assert not ComplainantIdentity.objects.filter(complaint=complaint).exists()
+    # Shown once: a reload no longer has it.
+    phone.reload()
+    assert code not in phone.content()
+
+    # Staff triage and answer it (their pages are tested elsewhere).
+    answered(complaint, district)
+
+    phone.goto("/complaints/follow/")
+    phone.get_by_label("举报编号").fill(number)
+    phone.get_by_label("查询码").fill(code)
+    phone.get_by_role("button", name="查询").click()
+    phone.get_by_role("heading", name="举报办理进度").wait_for()
+    assert fits_the_screen()
+    page_text = phone.content()
+    assert "已约谈窗口工作人员并当面致歉" in page_text
+    assert INTERNAL_NOTE not in page_text
+    phone.get_by_label("满意", exact=True).check()
+    phone.get_by_role("button", name="提交评价").click()
+    phone.get_by_text("回访结果已记录").wait_for()
+    assert "已办结" in phone.content()
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.CLOSED
+    assert complaint.callback == Complaint.Callback.SATISFIED
+    context.close()

@@ -147,6 +147,7 @@ def _detail(
         "status_class": STATUS_CLASSES.get(complaint.status, "is-light"),
         "timeline": public_timeline(complaint),
         "expected": expected_date(complaint),
+        "awaiting_triage": complaint.status == Complaint.Status.TRIAGE,
         "handling_unit": complaint.handling_unit,
         "attachment_count": complaint.attachments.count(),
         "action_url": action_url,
