@@ -127,14 +127,14 @@ def clean_fields(
     }
 
 
-def _require_channel_actor(actor: Any, channel: str) -> None:
+def require_channel_actor(actor: Any, channel: str) -> None:
     if channel not in Complaint.Channel.values:
         raise ValidationError({"渠道": "未知的举报渠道"})
     if channel in STAFF_CHANNELS and not sees_all_units(actor):
         raise PermissionDenied("来信、来访、座谈、问卷和热线举报由督查室工作人员登记")
 
 
-def _assign_number(complaint: Complaint) -> None:
+def assign_number(complaint: Complaint) -> None:
     complaint.number = f"JB{local_date(complaint.received_at):%Y%m%d}{complaint.pk:06d}"
 
 
@@ -247,7 +247,7 @@ def file_complaint(
     Returns the complaint and its receipt code, which is shown once and never stored.
     """
     at = at or timezone.now()
-    _require_channel_actor(actor, channel)
+    require_channel_actor(actor, channel)
     fields = clean_fields(text=text, place=place, subject_name=subject_name, unit=unit)
     identity = clean_identity(identity)
     uploads = list(attachments)
@@ -267,7 +267,7 @@ def file_complaint(
         longitude=longitude,
     )
     complaint.save()
-    _assign_number(complaint)
+    assign_number(complaint)
     join_clusters(
         [complaint], recent_index([complaint.unit_id], window_start(at), exclude=[complaint.pk])
     )
@@ -574,16 +574,7 @@ def record_callback(
         _require_handler(actor, complaint)
     _require_status(complaint, Complaint.Status.ANSWERED, doing="登记回访结果")
     before = snapshot(complaint, COMPLAINT_FIELDS)
-    complaint.callback = result
-    complaint.callback_at = at
-    reopenable = result == Complaint.Callback.DISSATISFIED and complaint.reopen_count == 0
-    if reopenable:
-        complaint.status = Complaint.Status.DISSATISFIED
-        public = "您对办理结果不满意，可以申请重新办理一次。"
-    else:
-        complaint.status = Complaint.Status.CLOSED
-        complaint.closed_at = at
-        public = f"回访结果：{complaint.get_callback_display()}，举报已办结。"
+    public = apply_callback(complaint, result, at)
     _step(
         complaint,
         ComplaintEvent.Kind.CALLBACK,
@@ -595,6 +586,19 @@ def record_callback(
         public_note=public,
     )
     return complaint
+
+
+def apply_callback(complaint: Any, result: str, at: dt.datetime) -> str:
+    """The callback's effect on a complaint's fields (also used on the demo's in-memory
+    history); returns the note shown to the complainant."""
+    complaint.callback = result
+    complaint.callback_at = at
+    if result == Complaint.Callback.DISSATISFIED and complaint.reopen_count == 0:
+        complaint.status = Complaint.Status.DISSATISFIED
+        return "您对办理结果不满意，可以申请重新办理一次。"
+    complaint.status = Complaint.Status.CLOSED
+    complaint.closed_at = at
+    return f"回访结果：{Complaint.Callback(result).label}，举报已办结。"
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from catalog.actions import create_matter
 from catalog.models import Matter
 from demo import data
 from demo.cases import DEFAULT_CASES, build_cases, sweep_clocks
+from demo.complaints import build_complaints, complaint_count
 from demo.data import UnitSpec
 from demo.ratings import build_ratings
 from org.actions import add_person, create_unit, set_unit_head
@@ -610,6 +611,9 @@ def build_demo(
                 anchor or local_date(now),
                 now=now,
                 history_cases=case_counts["history_cases"],
+            )
+            rating_counts |= build_complaints(
+                seed, anchor or local_date(now), now=now, count=complaint_count(cases)
             )
             case_counts["sweep_changes"] = sweep_clocks(now)
     return {
