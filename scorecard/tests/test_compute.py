@@ -224,3 +224,65 @@ def test_a_published_month_keeps_its_numbers_when_the_standard_changes(
             actor=district.olivia, month=dt.date(2026, 12, 1), now=december
         )
     assert scorecard.standard == newer
+
+
+# --- the admin -------------------------------------------------------------------------------
+
+
+def admin_form(standard: Standard, weights: dict[str, int]) -> dict[str, Any]:
+    indicators = list(standard.indicators.all())
+    data: dict[str, Any] = {
+        "name": standard.name,
+        "effective_from": standard.effective_from.isoformat(),
+        "note": standard.note,
+        "indicators-TOTAL_FORMS": len(indicators),
+        "indicators-INITIAL_FORMS": len(indicators),
+        "indicators-MIN_NUM_FORMS": 0,
+        "indicators-MAX_NUM_FORMS": 1000,
+    }
+    for n, i in enumerate(indicators):
+        prefix = f"indicators-{n}-"
+        data |= {
+            f"{prefix}id": i.pk,
+            f"{prefix}standard": standard.pk,
+            f"{prefix}code": i.code,
+            f"{prefix}name": i.name,
+            f"{prefix}numerator_measure": i.numerator_measure,
+            f"{prefix}numerator_text": i.numerator_text,
+            f"{prefix}denominator_measure": i.denominator_measure,
+            f"{prefix}denominator_text": i.denominator_text,
+            f"{prefix}direction": i.direction,
+            f"{prefix}weight": weights.get(i.code, i.weight),
+            f"{prefix}target": i.target,
+            f"{prefix}min_sample": i.min_sample,
+            f"{prefix}unit_kinds": i.unit_kinds,
+            f"{prefix}sort_order": i.sort_order,
+        }
+    return data
+
+
+def test_the_admin_refuses_weights_not_summing_to_100(district: District) -> None:
+    standard = Standard.objects.get()
+    client = district.client_for(district.root)
+    url = f"/admin/scorecard/standard/{standard.pk}/change/"
+    response = client.post(url, admin_form(standard, {"on_time": 20}))
+    assert response.status_code == 200
+    assert "各指标权重之和必须等于 100，现在是 105" in response.content.decode()
+    assert standard.indicators.get(code="on_time").weight == 15
+
+    response = client.post(url, admin_form(standard, {"on_time": 20, "satisfaction": 7}))
+    assert response.status_code == 302
+    assert standard.indicators.get(code="on_time").weight == 20
+
+
+def test_the_admin_shows_a_published_standard_read_only(
+    district: District, november: Scorecard
+) -> None:
+    actions.publish_scorecard(actor=district.olivia, scorecard=november)
+    standard = november.standard
+    client = district.client_for(district.root)
+    url = f"/admin/scorecard/standard/{standard.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "请新建一个考核办法" in page
+    client.post(url, admin_form(standard, {"on_time": 20, "satisfaction": 7}))
+    assert standard.indicators.get(code="on_time").weight == 15
