@@ -7,7 +7,7 @@ from django.urls import URLPattern, path
 from complaints.views import public
 
 urlpatterns: list[URLPattern] = [
-    path("complaints/new/", public.file, name="file"),
+    path("complaints/new/", public.new_complaint, name="file"),
     path("complaints/new/receipt/", public.receipt, name="receipt"),
     path("complaints/follow/", public.follow, name="follow"),
     path("my/complaints/", public.my_complaints, name="my_complaints"),

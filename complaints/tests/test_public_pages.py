@@ -212,6 +212,12 @@ class TestFiling:
         # Markup typed in is shown back escaped, never as markup.
         assert "<script>alert" not in html and "<img src=x" not in html
 
+    def test_an_empty_post_is_refused(self, client, district):
+        response = client.post(FILE_URL, {})
+        assert response.status_code == 200
+        assert "必须填写反映的问题" in response.content.decode()
+        assert not Complaint.objects.exists()
+
     def test_a_path_in_a_file_name_never_reaches_the_disk(self, client, district, media_root):
         file_one(
             client,
@@ -313,6 +319,10 @@ class TestFollowUp:
         complaint.refresh_from_db()
         assert complaint.status == Complaint.Status.DISSATISFIED
 
+        markup = client.post(FOLLOW_URL, {"step": "reopen", "reason": "<b>没办</b>"})
+        assert markup.status_code == 400
+        assert "不能包含网页代码" in markup.content.decode()
+
         client.post(FOLLOW_URL, {"step": "reopen", "reason": "工作人员只道歉，事情还是没办"})
         complaint.refresh_from_db()
         assert complaint.status == Complaint.Status.HANDLING
@@ -381,6 +391,21 @@ class TestMyComplaints:
         assert other.get(f"/my/complaints/{mine.number}/").status_code == 404
         assert other.post(f"/my/complaints/{mine.number}/", {"step": "reopen"}).status_code == 404
         assert ruth.get(f"/my/complaints/{mine.number}/").status_code == 200
+
+    def test_the_list_costs_the_same_few_queries_however_long_it_is(
+        self, district, django_assert_max_num_queries
+    ):
+        ruth = district.client_for(district.ruth)
+        for index in range(12):
+            actions.file_complaint(
+                actor=district.ruth,
+                channel=Complaint.Channel.WEB,
+                text=f"第{index}次反映：窗口工作人员态度差",
+                unit=district.market if index % 2 else None,
+            )
+        with django_assert_max_num_queries(8):
+            html = ruth.get("/my/complaints/").content.decode()
+        assert html.count("/my/complaints/JB") == 12
 
     def test_my_complaints_needs_a_login(self, client, district):
         response = client.get("/my/complaints/")

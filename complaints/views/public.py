@@ -82,12 +82,13 @@ def _limited(request: HttpRequest, rate: str, title: str, back: str) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 @ratelimit(group="complaints.file", key="ip", rate=file_rate, method="POST", block=False)
-def file(request: HttpRequest) -> HttpResponse:
+def new_complaint(request: HttpRequest) -> HttpResponse:
     # Every POST counts, good or bad: a flood is refused before the form is even read.
     if getattr(request, "limited", False):
         return _limited(request, file_rate(), "提交过于频繁", "complaints:file")
-    form = ComplaintForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ComplaintForm(request.POST, request.FILES) if posted else ComplaintForm()
+    if posted and form.is_valid():
         try:
             complaint, code = actions.file_complaint(
                 actor=request.user if request.user.is_authenticated else None,
