@@ -1,0 +1,140 @@
+"""A unit's own scorecard page (score, rank, 12-month trend, what costs the most points,
+the interviews and commitments on its account) and the drill-down from one indicator score
+to the records behind its numerator and denominator.
+
+A unit's staff see their own unit only; the office names any unit. Drafts are the office's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cases.measures import next_month, parse_month
+from org.scoping import sees_all_units
+from portal.decorators import staff_required
+from scorecard.compute import formula_text
+from scorecard.measures import get_measure
+from scorecard.models import Commitment, IndicatorScore, Interview, Scorecard, UnitScore
+from scorecard.tables import (
+    costliest,
+    display_value,
+    group_label,
+    last_twelve,
+    month_label,
+    trend,
+    unit_scores_with_indicators,
+)
+from scorecard.views import records
+from scorecard.views.access import (
+    RELEASED,
+    get_indicator_score_for_user,
+    get_unit_for_user,
+)
+
+RECORDS_PAGE_SIZE = 25
+PARTS = {"numerator": "分子", "denominator": "分母"}
+
+
+def trend_payload(months: list[Any], by_month: dict[Any, UnitScore]) -> dict[str, Any]:
+    """The chart data of one unit's trend: month labels, totals and ranks (None = no score)."""
+    return {
+        "months": [month_label(m) for m in months],
+        "totals": [float(by_month[m].total) if m in by_month else None for m in months],
+        "ranks": [by_month[m].rank if m in by_month else None for m in months],
+    }
+
+
+@require_GET
+@staff_required
+def unit_page(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
+    unit = get_unit_for_user(request.user, unit_id)
+    released = UnitScore.objects.filter(unit=unit, scorecard__status__in=RELEASED)
+    # The published version of each month; a superseded one only where nothing replaced it.
+    month = parse_month(request.GET.get("month"))
+    chosen = released.filter(scorecard__status=Scorecard.Status.PUBLISHED)
+    if month is not None:
+        chosen = chosen.filter(scorecard__month=month)
+    unit_score = (
+        unit_scores_with_indicators(chosen.order_by("-scorecard__month")).first()
+        if chosen.exists()
+        else None
+    )
+    if month is not None and unit_score is None:
+        raise Http404
+    months = released.filter(scorecard__status=Scorecard.Status.PUBLISHED).order_by(
+        "-scorecard__month"
+    )
+    context: dict[str, Any] = {
+        "unit": unit,
+        "unit_score": unit_score,
+        "months": [score.scorecard.month for score in months.select_related("scorecard")[:36]],
+        "interviews": Interview.objects.filter(unit=unit).order_by("-flagged_month")[:12],
+        "commitments": Commitment.objects.filter(unit=unit).select_related("interview"),
+        "is_office": sees_all_units(request.user),
+    }
+    if unit_score is not None:
+        twelve = last_twelve(unit_score.scorecard.month)
+        context.update(
+            month_label=month_label(unit_score.scorecard.month),
+            group_label=group_label(unit_score.group),
+            costliest=[
+                (cell, full, lost, display_value(cell.indicator, cell.value))
+                for cell, full, lost in costliest(unit_score)
+            ],
+            trend=trend_payload(twelve, trend([unit.pk], twelve).get(unit.pk, {})),
+        )
+    return render(request, "scorecard/unit.html", context)
+
+
+def measure_records(code: str, score: IndicatorScore) -> QuerySet[Any]:
+    """The records behind one measure for the score's unit and month, as they stood when the
+    scorecard was computed (an overdue case is one whose deadline had passed by then)."""
+    scorecard = score.unit_score.scorecard
+    start, end = scorecard.month, next_month(scorecard.month)
+    return get_measure(code).records(score.unit_score.unit_id, start, end, scorecard.computed_at)
+
+
+@require_GET
+@staff_required
+def drill_down(request: HttpRequest, pk: int) -> HttpResponse:
+    score = get_indicator_score_for_user(request.user, pk)
+    indicator = score.indicator
+    part = request.GET.get("part") or "numerator"
+    if part not in PARTS or (part == "denominator" and not indicator.is_rate):
+        raise Http404
+    code = indicator.numerator_measure if part == "numerator" else indicator.denominator_measure
+    queryset = records.prepare(measure_records(code, score))
+    kind = records.kind_of(queryset)
+    page = Paginator(queryset, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
+    stored = score.numerator if part == "numerator" else score.denominator
+    unit_score = score.unit_score
+    return render(
+        request,
+        "scorecard/drill_down.html",
+        {
+            "score": score,
+            "indicator": indicator,
+            "unit": unit_score.unit,
+            "scorecard": unit_score.scorecard,
+            "month_label": month_label(unit_score.scorecard.month),
+            "formula": formula_text(indicator),
+            "value": display_value(indicator, score.value),
+            "part": part,
+            "part_label": PARTS[part],
+            "part_text": indicator.numerator_text
+            if part == "numerator"
+            else indicator.denominator_text,
+            "stored": stored,
+            "kind": kind,
+            "page": page,
+            "rows": records.rows(kind, list(page.object_list)),
+            "querystring": f"part={part}",
+            "is_office": sees_all_units(request.user),
+        },
+    )
