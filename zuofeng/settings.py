@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "zuofeng.audit",
     "zuofeng.workdays",
     "zuofeng.duty",
@@ -196,6 +198,10 @@ CACHES = {
     }
 }
 
+# Background jobs (the hotline import): django-tasks with its database backend, run by
+# `manage.py db_worker` (started by `make run`; in production, next to `sweep --loop`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -241,6 +247,9 @@ ZUOFENG = {
     # Open311: calls per client address; filings per API key (a client files for many people).
     "OPEN311_ADDRESS_RATE": env_str("ZUOFENG_OPEN311_ADDRESS_RATE", "120/m"),
     "OPEN311_KEY_RATE": env_str("ZUOFENG_OPEN311_KEY_RATE", "60/m"),
+    # 12345 hotline exports: the largest file and the most data rows one import accepts.
+    "HOTLINE_MAX_BYTES": env_int("ZUOFENG_HOTLINE_MAX_BYTES", 200 * 1024 * 1024, minimum=1),
+    "HOTLINE_MAX_ROWS": env_int("ZUOFENG_HOTLINE_MAX_ROWS", 200_000, minimum=1),
     # Fernet keys sealing complainants' identities, newest first (see complaints/identity.py).
     "IDENTITY_KEYS": [
         key.strip() for key in env_secret("ZUOFENG_IDENTITY_KEYS", "").split(",") if key.strip()

@@ -19,6 +19,9 @@ STORAGES = {
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "10000/minute"}
 
+# Background tasks (the hotline import) run at once, in the test's thread.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 # A concrete duty model used only by the duty clock's own tests.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.dutyapp"]  # noqa: F405
 
