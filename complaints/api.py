@@ -59,6 +59,18 @@ class ComplaintSerializer(serializers.ModelSerializer):
     category = serializers.CharField(
         source="category_id", read_only=True, allow_null=True, help_text="确认类别代码"
     )
+    # Plain strings in the schema: enums named "status", "channel" or "callback" would
+    # collide with the cases' and ratings' own.
+    status = serializers.CharField(
+        read_only=True, help_text="状态代码：" + "、".join(Complaint.Status.values)
+    )
+    channel = serializers.CharField(
+        read_only=True, help_text="渠道代码：" + "、".join(Complaint.Channel.values)
+    )
+    callback = serializers.CharField(
+        read_only=True,
+        help_text="回访结果代码（未回访为空）：" + "、".join(Complaint.Callback.values),
+    )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
 
