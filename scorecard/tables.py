@@ -90,20 +90,23 @@ def scorecard_groups(scorecard: Scorecard) -> list[Group]:
     return groups
 
 
-def costliest(unit_score: UnitScore) -> list[tuple[IndicatorScore, Decimal, Decimal]]:
-    """The unit's indicators as (score, full marks, points lost), the costliest first.
-
-    Full marks are the indicator's share of 100 among the unit's indicators with enough
-    data (the weight of an indicator marked 数据不足 is shared out among the others), so the
-    points lost add up to 100 minus the total. 数据不足 costs nothing."""
-    cells = list(unit_score.indicators.all())
+def full_marks(cell: IndicatorScore, cells: list[IndicatorScore]) -> Decimal:
+    """The points an indicator could have earned for its unit: its share of 100 among the
+    unit's indicators with enough data (the weight of an indicator marked 数据不足 is shared
+    out among the others); 0 for an indicator marked 数据不足."""
     counted = sum((c.indicator.weight for c in cells if not c.insufficient_data), Decimal(0))
+    if cell.insufficient_data or not counted:
+        return Decimal(0)
+    return (cell.indicator.weight * 100 / counted).quantize(Decimal("0.01"))
+
+
+def costliest(unit_score: UnitScore) -> list[tuple[IndicatorScore, Decimal, Decimal]]:
+    """The unit's indicators as (score, full marks, points lost), the costliest first; the
+    points lost add up to 100 minus the total, and 数据不足 costs nothing."""
+    cells = list(unit_score.indicators.all())
     ranked = []
     for cell in cells:
-        if cell.insufficient_data or not counted:
-            ranked.append((cell, Decimal(0), Decimal(0)))
-            continue
-        full = (cell.indicator.weight * 100 / counted).quantize(Decimal("0.01"))
+        full = full_marks(cell, cells)
         ranked.append((cell, full, max(full - cell.points, Decimal(0))))
     ranked.sort(key=lambda item: (-item[2], item[0].indicator.sort_order))
     return ranked

@@ -24,6 +24,7 @@ from scorecard.models import Commitment, IndicatorScore, Interview, Scorecard, U
 from scorecard.tables import (
     costliest,
     display_value,
+    full_marks,
     group_label,
     last_twelve,
     month_label,
@@ -125,6 +126,7 @@ def drill_down(request: HttpRequest, pk: int) -> HttpResponse:
             "month_label": month_label(unit_score.scorecard.month),
             "formula": formula_text(indicator),
             "value": display_value(indicator, score.value),
+            "full": full_marks(score, list(unit_score.indicators.select_related("indicator"))),
             "part": part,
             "part_label": PARTS[part],
             "part_text": indicator.numerator_text

@@ -1,0 +1,109 @@
+"""In a real browser, issue 6's journey: the office computes and publishes last month → the
+public rankings page shows it → the market department's head opens the unit page and drills
+down from the indicator that cost the most points to the overdue cases behind it.
+
+The charts are drawn by ECharts from node_modules under the strict CSP: the test fails on any
+CSP violation reported by the browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from cases import actions as cases
+from cases.measures import month_start
+from catalog.tests.factories import make_matter
+from scorecard.tests.fixtures import decide, submit
+from tests.test_browser_case_journey import log_in, new_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def last_month() -> dt.date:
+    return month_start(month_start(timezone.localdate()) - dt.timedelta(days=1))
+
+
+def watch_csp(page: Any, violations: list[str]) -> None:
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+
+
+def test_office_publishes_public_sees_head_drills_down_to_overdue_cases(
+    browser_page: Any, live_server: Any, district: Any
+) -> None:
+    month = last_month()
+    morning = dt.datetime(month.year, month.month, 12, 10, tzinfo=SH)
+    next_day = morning + dt.timedelta(days=1)
+
+    def accepted_then(matter: Any, staff: Any) -> Any:
+        return cases.accept_case(actor=staff, case=submit(district, matter, morning), at=morning)
+
+    market_matter = make_matter(district.market, name="食品经营许可", promised_limit_days=5)
+    hr_matter = make_matter(district.hr, name="就业登记", promised_limit_days=5)
+    for _ in range(6):
+        decide(district, accepted_then(hr_matter, district.bob), next_day, district.bob)
+        decide(district, accepted_then(market_matter, district.alice), next_day)
+    overdue = [accepted_then(market_matter, district.alice) for _ in range(3)]
+    violations: list[str] = []
+
+    # The office computes last month, reviews the draft and publishes it.
+    office = browser_page
+    watch_csp(office, violations)
+    log_in(office, "olivia")
+    office.get_by_role("link", name="考核", exact=True).click()
+    office.get_by_label("考核月份").fill(f"{month:%Y-%m}")
+    office.get_by_role("button", name="计算该月考核").click()
+    office.get_by_text("待审核（未公开）").wait_for()
+    assert office.get_by_role("row").filter(has_text=district.market.name).count() == 1
+    office.once("dialog", lambda dialog: dialog.accept())  # data-confirm before publishing
+    office.get_by_role("button", name="审核通过并发布").click()
+    office.locator(".notification.is-success").wait_for()
+    assert "已发布" in office.locator(".notification.is-success").inner_text()
+    office.goto("/staff/scorecard/overview/")
+    office.locator('[data-chart="heatmap"][data-ready="true"]').first.wait_for()
+    office.locator('[data-chart="trends"][data-ready="true"] canvas').first.wait_for()
+
+    # The public rankings page shows the month, departments and townships apart.
+    public = new_page(office, live_server.url)
+    watch_csp(public, violations)
+    public.goto("/")
+    public.get_by_role("link", name="考核排名").click()
+    public.get_by_role("heading", name="部门排名").wait_for()
+    assert f"{month.year}年{month.month}月" in public.locator("main").inner_text()
+    departments = public.locator("table").first
+    ranked = [
+        row.strip() for row in departments.locator("tbody tr td:nth-child(2)").all_inner_texts()
+    ]
+    assert ranked == [district.hr.name, district.market.name]
+    public.get_by_role("heading", name="乡镇（街道）排名").wait_for()
+
+    # The head opens the unit page and drills down from the costliest indicator.
+    head = new_page(office, live_server.url)
+    watch_csp(head, violations)
+    log_in(head, "ahead")
+    head.get_by_role("link", name="考核", exact=True).click()
+    head.locator('[data-chart="unit-trend"][data-ready="true"] canvas').first.wait_for()
+    first = head.locator("#costliest tbody tr").first
+    assert first.locator("td").first.inner_text().strip() == "超期未办结件数"
+    first.get_by_role("link", name="查看记录").click()
+    head.get_by_role("heading", name="超期未办结件数").wait_for()
+    assert head.locator("#record-count").inner_text() == "3"
+    listed = head.locator("#records tbody tr td:first-child").all_inner_texts()
+    assert sorted(t.strip() for t in listed) == sorted(c.number for c in overdue)
+    head.get_by_role("link", name=overdue[0].number).click()
+    head.get_by_text(overdue[0].number).first.wait_for()
+    assert head.url.endswith(f"/staff/cases/{overdue[0].pk}/")
+
+    assert violations == []
