@@ -556,3 +556,38 @@ def test_the_list_does_not_query_per_row(
     client.get("/staff/complaints/")
     with django_assert_max_num_queries(12):
         assert client.get("/staff/complaints/?status=all").status_code == 200
+
+
+# --- in a real browser ------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_triage_preview_updates_and_discipline_reveals_in_a_browser(
+    browser_page: Any, live_server: Any, district: District
+) -> None:
+    from tests.test_browser_case_journey import log_in, new_page
+
+    complaint = file(district)
+    office = browser_page
+    log_in(office, "olivia")
+    office.goto(f"/staff/complaints/{complaint.pk}/triage/")
+    office.get_by_text(f"将分办至：{district.market.name}").wait_for()
+    # The preview follows the choices (htmx under the strict CSP).
+    office.get_by_label("举报类别").select_option(label="廉洁问题")
+    office.get_by_text(f"将分办至：{district.discipline.name}").wait_for()
+    office.get_by_role("button", name="分办", exact=True).click()
+    office.get_by_text("已分办至").first.wait_for()
+    complaint.refresh_from_db()
+    assert complaint.handling_unit == district.discipline
+
+    discipline = new_page(office, live_server.url)
+    log_in(discipline, "dora")
+    discipline.goto(f"/staff/complaints/{complaint.pk}/")
+    discipline.get_by_role("link", name="查看举报人身份").click()
+    discipline.get_by_label("查看理由（必填，将记入审计日志）").fill("立案前核实举报人")
+    discipline.get_by_label("我确认查看举报人身份是工作必需").check()
+    discipline.once("dialog", lambda dialog: dialog.accept())
+    discipline.get_by_role("button", name="查看身份").click()
+    discipline.get_by_text(MARK_NAME).wait_for()
+    assert AuditEvent.objects.filter(action="complaints.reveal_identity").count() == 1
