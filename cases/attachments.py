@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 
 # Accepted types, recognised by their first bytes rather than by what the browser claims.
 SIGNATURES: list[tuple[bytes, str, str]] = [
@@ -107,3 +108,18 @@ def store_attachment(
     attachment.file.save(attachment.token + extension, upload, save=False)
     attachment.save()
     return attachment
+
+
+def private_download(stored: Any, filename: str, content_type: str) -> FileResponse:
+    """A stored upload as a download that no shared cache keeps (personal documents);
+    404 when the file is gone from storage."""
+    try:
+        handle = stored.storage.open(stored.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

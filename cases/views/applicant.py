@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cases import actions
+from cases.attachments import private_download
 from cases.models import Attachment, Case, SupplementRequest
 from cases.public_forms import ApplicationForm, RegistrationForm, SupplyForm
 from cases.views.public import STATUS_CLASSES
@@ -190,17 +191,4 @@ def attachment(request: HttpRequest, token: str) -> FileResponse:
     is_owner = case.applicant_user_id is not None and case.applicant_user_id == request.user.pk
     if not is_owner and not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
         raise Http404
-    try:
-        handle = record.file.storage.open(record.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=record.original_name,
-        content_type=record.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Personal documents: no shared cache may keep a copy.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(record.file, record.original_name, record.content_type)

@@ -591,3 +591,23 @@ def test_triage_preview_updates_and_discipline_reveals_in_a_browser(
     discipline.get_by_role("button", name="查看身份").click()
     discipline.get_by_text(MARK_NAME).wait_for()
     assert AuditEvent.objects.filter(action="complaints.reveal_identity").count() == 1
+
+
+def test_attachments_download_under_the_complaint_number_not_the_uploaded_name(
+    district: District,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(f"{MARK_NAME}.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
+    complaint = routed(district, attachments=[upload])
+    alice = district.client_for(district.alice)
+    assert_no_identity(html(alice.get(detail_url(complaint))))
+    response = alice.get(detail_url(complaint) + "attachments/1/")
+    assert response.status_code == 200
+    assert MARK_NAME not in response["Content-Disposition"]
+    assert "private" in response["Cache-Control"]
+    assert alice.get(detail_url(complaint) + "attachments/2/").status_code == 404
+    assert (
+        district.client_for(district.bob).get(detail_url(complaint) + "attachments/1/").status_code
+        == 404
+    )

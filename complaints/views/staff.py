@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.attachments import private_download
 from cases.measures import parse_month, with_urgency
 from cases.staff_forms import add_action_errors
 from complaints import actions, stats
@@ -363,16 +364,5 @@ def attachment(request: HttpRequest, pk: int, index: int) -> FileResponse:
     if not 1 <= index <= len(files):
         raise Http404
     record: ComplaintAttachment = files[index - 1]
-    try:
-        handle = record.file.storage.open(record.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{complaint.number}-附件{index}{record.extension}",
-        content_type=record.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = f"{complaint.number}-附件{index}{record.extension}"
+    return private_download(record.file, name, record.content_type)
