@@ -85,6 +85,9 @@ def scorecard_groups(scorecard: Scorecard) -> list[Group]:
         rows = []
         for unit_score in members:
             cells = {cell.indicator_id: cell for cell in unit_score.indicators.all()}
+            for cell in cells.values():
+                # Formatted once here: the table shows hundreds of cells (pages stay fast).
+                cell.shown = display_value(cell.indicator, cell.value)
             rows.append(Row(unit_score, [cells.get(i.pk) for i in indicators]))
         groups.append(Group(code, group_label(code), indicators, rows))
     return groups

@@ -426,3 +426,21 @@ def test_staff_home_card_points_the_office_to_the_draft_and_the_head_to_the_scor
     market = published.unit_scores.get(unit=district.market)
     assert f"总分 <strong>{market.total}</strong>" in head_home
     assert reverse("scorecard:my_unit") in head_home
+
+
+def test_month_pages_cost_a_fixed_number_of_queries(
+    client: Any,
+    district: District,
+    november: Month,
+    django_assert_max_num_queries: Any,
+) -> None:
+    scorecard = computed(district, publish=True)
+    office = district.client_for(district.olivia)
+    office.get(reverse("scorecard:review", args=[scorecard.pk]))  # warm the session and caches
+
+    with django_assert_max_num_queries(12):
+        assert office.get(reverse("scorecard:review", args=[scorecard.pk])).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("scorecard:rankings")).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert office.get(reverse("scorecard:overview")).status_code == 200

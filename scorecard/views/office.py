@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from scorecard import actions, export
@@ -75,6 +76,15 @@ def compute(request: HttpRequest) -> HttpResponse:
     return redirect("scorecard:review", pk=scorecard.pk)
 
 
+def link_prefixes() -> dict[str, str]:
+    """URL prefixes for the table's unit and drill-down links: one reverse() per page
+    instead of one per cell."""
+    return {
+        "unit_links": reverse("scorecard:unit", args=[0]).removesuffix("0/"),
+        "drill_prefix": reverse("scorecard:drill_down", args=[0]).removesuffix("0/"),
+    }
+
+
 def _scorecard(pk: int) -> Scorecard:
     return get_object_or_404(
         Scorecard.objects.select_related("standard", "computed_by", "published_by"), pk=pk
@@ -96,6 +106,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": scorecard_groups(scorecard),
             "versions": versions.order_by("-version"),
             "correction_form": CorrectionForm(),
+            **link_prefixes(),
             "month_label": month_label(scorecard.month),
         },
     )

@@ -1,0 +1,974 @@
+"""Scorecard benchmark: a month's scores from the daily rollups against the same numbers from
+the raw rows (PostgreSQL GROUP BY, and DuckDB in memory), over three years of a district.
+
+    .venv/bin/pip install -r bench/requirements.txt      # duckdb, for (c)
+    .venv/bin/python bench/scorecard_bench.py [--cases 10000000] [--keep] [--repeat 7]
+
+1. Fresh PostgreSQL database (zuofeng_bench_scorecard_<pid>), migrated; 60 ranked units
+   (36 departments, 18 townships, 6 streets) plus the supervision office and discipline
+   inspection, three matters per unit and an office user, all through the actions.
+2. Generates 10,000,000 cases, 3,000,000 ratings (with the work orders of the bad ones),
+   1,000,000 complaints and the escalations of the late cases over the three years before
+   today (`bench.scorecard_data`, numpy), and loads them with binary COPY
+   (`bench.bulk_copy`); VACUUM ANALYZE follows, as autovacuum would.
+3. Rebuilds the rollups with the engine (`scorecard.rollups.rebuild`).
+4. Times, for last month, `--repeat` times each (median printed):
+   (a) `scorecard.compute.score_month(month, refresh=False)`: the scores of every unit from
+       the rollups, the pure read part of the office's button (`actions.compute_month`,
+       timed too, also refreshes the rollups and writes the draft);
+   (b) the same measures by one GROUP BY per source over the raw tables in PostgreSQL;
+   (c) the same SQL text in DuckDB over the same rows, exported once from PostgreSQL and
+       held in memory (only the queries are timed);
+   and asserts that all three give the same numerators and denominators for every unit.
+5. Computes and publishes twelve months, then renders the office's pages and the public
+   rankings of last month in-process (Django test client, DEBUG off, collected static
+   files), `--repeat` times each.
+6. Simulates a day of activity (new cases, state changes, ratings, work orders, complaints,
+   complaint steps, the night's escalations), written in bulk and marked dirty the way the
+   signals mark them, then times `scorecard.rollups.refresh` at 00:05 the next morning (the
+   sweep step) and asserts that the rollups equal a rebuild of the days concerned.
+7. Drops the database (unless --keep).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
+PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
+PAGE_TARGET_MS = 200.0
+REFRESH_TARGET_S = 1.0
+STARTED = time.monotonic()
+
+
+def log(message: str) -> None:
+    print(f"[{time.monotonic() - STARTED:7.1f} s] {message}", flush=True)
+
+
+def admin() -> psycopg.Connection[Any]:
+    return psycopg.connect(host=PG_HOST, user=PG_USER, dbname="postgres", autocommit=True)
+
+
+def timed(function: Callable[[], Any], repeat: int) -> tuple[float, list[float], Any]:
+    """(median seconds, every run's seconds, the last result)."""
+    runs, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs), runs, result
+
+
+# --- the district -----------------------------------------------------------------------
+
+
+def build_district(rng: np.random.Generator, count: int) -> dict[str, Any]:
+    from django.db import transaction
+
+    from catalog.actions import create_matter
+    from org.actions import add_person, create_unit
+    from org.models import Unit
+    from org.roles import Role
+
+    kinds = [Unit.Kind.DEPARTMENT] * (count * 3 // 5) + [Unit.Kind.TOWNSHIP] * (count * 3 // 10)
+    kinds += [Unit.Kind.STREET] * (count - len(kinds))
+    label = {Unit.Kind.DEPARTMENT: "部门", Unit.Kind.TOWNSHIP: "乡镇", Unit.Kind.STREET: "街道"}
+    units, matters, limits = [], np.zeros((count, 3), np.int64), np.zeros((count, 3), np.int64)
+    with transaction.atomic():
+        for n, kind in enumerate(kinds):
+            unit = create_unit(
+                actor=None,
+                code=f"B{n:02d}",
+                name=f"基准{label[kind]}{n:02d}",
+                kind=kind,
+                sort_order=n,
+            )
+            units.append(unit.pk)
+            for m, limit in enumerate([0, int(rng.choice([5, 10, 15])), int(rng.choice([15, 20]))]):
+                matter = create_matter(
+                    actor=None,
+                    code=f"B{n:02d}-{m + 1:04d}",
+                    name=f"基准事项{n:02d}-{m + 1}",
+                    unit=unit,
+                    legal_basis="《中华人民共和国行政许可法》",
+                    steps="受理\n办结",
+                    statutory_limit_days=20,
+                    promised_limit_days=limit,
+                )
+                matters[n, m], limits[n, m] = matter.pk, limit
+        office = create_unit(
+            actor=None, code="DCS", name="区政府督查室", kind=Unit.Kind.SUPERVISION
+        )
+        discipline = create_unit(
+            actor=None, code="JJW", name="区纪委监委", kind=Unit.Kind.DISCIPLINE
+        )
+        user = add_person(
+            actor=None, username="office", full_name="督查员", roles=[Role.SUPERVISOR], unit=office
+        )
+    return {
+        "units": np.array(units, np.int64),
+        "matters": matters,
+        "limits": limits,
+        "office": office.pk,
+        "discipline": discipline.pk,
+        "user": user,
+    }
+
+
+def generate_and_load(args: argparse.Namespace, district: dict[str, Any], t0: int) -> Any:
+    from bench import scorecard_data as data
+    from bench.bulk_copy import load
+    from cases.models import Case
+    from complaints.models import Complaint
+    from evaluations.models import Evaluation, Rectification
+    from zuofeng.duty.models import Escalation
+
+    rng = np.random.default_rng(args.seed)
+    today = data.local_day(np.array([t0]))[0].item()
+    cal = data.Workdays(
+        today - dt.timedelta(days=data.HISTORY_DAYS + 10), today + dt.timedelta(days=200)
+    )
+    plan = data.plan_units(rng, len(district["units"]))
+    units = district["units"]
+    started = time.perf_counter()
+    cases = data.cases(
+        rng, cal, plan, t0, args.cases, units, district["matters"], district["limits"]
+    )
+    escalations = data.escalations(cases, units)
+    ratings, rectifications = data.ratings(rng, cal, plan, cases, t0, args.ratings, units)
+    complaints = data.complaints(
+        rng, cal, plan, t0, args.complaints, units, district["office"], district["discipline"]
+    )
+    log(f"generated the rows with numpy in {time.perf_counter() - started:.1f} s")
+    for model, table in [
+        (Case, cases),
+        (Evaluation, ratings),
+        (Rectification, rectifications),
+        (Complaint, complaints),
+        (Escalation, escalations),
+    ]:
+        began = time.perf_counter()
+        load(model, table.columns, table.rows)
+        log(
+            f"COPY {model._meta.db_table}: {table.rows:,} rows, indexes rebuilt, in "
+            f"{time.perf_counter() - began:.1f} s"
+        )
+    began = time.perf_counter()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for model in (Case, Evaluation, Rectification, Complaint, Escalation):
+            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+    log(f"VACUUM ANALYZE in {time.perf_counter() - began:.1f} s")
+    return cal, plan, cases
+
+
+# --- (b) and (c): the measures by plain SQL over the raw rows -----------------------------
+
+# Per source: table, joins, base condition, unit column, attribution time, and the measures
+# (from scorecard.measures and the conditions it reuses: cases.measures.flag_q,
+# evaluations.stats, complaints.stats.parts). `{now}` is the scoring instant. The same text
+# runs in PostgreSQL and DuckDB.
+DECIDED = "t.clock_stopped_at IS NOT NULL"
+ON_TIME = f"{DECIDED} AND t.clock_stopped_at <= t.due_at"
+RAW_SOURCES: list[tuple[str, str, str, str, str, dict[str, str]]] = [
+    (
+        "cases_case",
+        "",
+        "true",
+        "t.unit_id",
+        "t.submitted_at",
+        {
+            "case_received": "true",
+            "case_decided": DECIDED,
+            "case_on_time": ON_TIME,
+            "case_decided_first_time": f"{DECIDED} AND t.supplement_count = 0",
+            "case_immediate_decided": f"{DECIDED} AND t.limit_workdays = 0",
+            "case_immediate_on_time": f"{ON_TIME} AND t.limit_workdays = 0",
+            "case_buck_passing": "t.buck_passing",
+            "case_forwarded": "t.forwarded_to_back_office",
+            "case_repeat_supplement": "t.one_time_rule_broken",
+            "case_overdue": "t.status = 'accepted' AND t.due_at < {now}",
+        },
+    ),
+    (
+        "evaluations_evaluation",
+        "",
+        "NOT t.excluded",
+        "t.unit_id",
+        "t.created_at",
+        {
+            "rating_count": "true",
+            "rating_satisfied": "t.level IN (4, 5)",
+            "rating_bad": "t.level IN (1, 2)",
+        },
+    ),
+    (
+        "evaluations_rectification",
+        "JOIN evaluations_evaluation e ON e.id = t.evaluation_id",
+        "NOT e.excluded",
+        "t.unit_id",
+        "t.opened_at",
+        {
+            "rectification_settled": "t.closed_at IS NOT NULL OR t.due_at < {now}",
+            "rectification_on_time": "t.closed_at IS NOT NULL AND t.closed_at <= t.due_at",
+        },
+    ),
+    (
+        "complaints_complaint",
+        "",
+        "t.handling_unit_id IS NOT NULL",
+        "t.handling_unit_id",
+        "t.triaged_at",
+        {
+            "complaint_routed": "true",
+            "complaint_responded_on_time": "t.responded_at IS NOT NULL "
+            "AND t.responded_at <= t.respond_due_at",
+            "complaint_response_due": "t.responded_at IS NOT NULL OR t.respond_due_at < {now}",
+            "complaint_answered_on_time": "t.first_answered_at IS NOT NULL "
+            "AND t.first_answered_at <= t.resolve_due_at",
+            "complaint_resolution_due": "t.first_answered_at IS NOT NULL "
+            "OR t.resolve_due_at < {now}",
+            "complaint_satisfied": "t.callback IN ('satisfied', 'basic')",
+            "complaint_callback_answered": "t.callback IN ('satisfied', 'basic', 'dissatisfied')",
+        },
+    ),
+    (
+        "duty_escalation",
+        "",
+        "true",
+        "t.unit_id",
+        "t.created_at",
+        {
+            "escalation_head": "t.level = 1",
+            "escalation_office": "t.level = 2",
+        },
+    ),
+]
+# The columns each engine needs, for DuckDB's copy.
+RAW_COLUMNS = {
+    "cases_case": "unit_id, submitted_at, clock_stopped_at, due_at, supplement_count, "
+    "limit_workdays, buck_passing, forwarded_to_back_office, one_time_rule_broken, status",
+    "evaluations_evaluation": "id, unit_id, created_at, level, excluded",
+    "evaluations_rectification": "evaluation_id, unit_id, opened_at, closed_at, due_at",
+    "complaints_complaint": "handling_unit_id, triaged_at, responded_at, respond_due_at, "
+    "first_answered_at, resolve_due_at, callback",
+    "duty_escalation": "unit_id, created_at, level",
+}
+
+
+def raw_queries(
+    codes: set[str],
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    literal: Callable[[dt.datetime], str],
+) -> list[tuple[list[str], str]]:
+    """One GROUP BY (unit) per source over the month's rows: [(measure codes, SQL)]."""
+    known = {code for *_, measures in RAW_SOURCES for code in measures}
+    assert codes <= known, f"no SQL written for {sorted(codes - known)}"
+    queries = []
+    for table, join, base, unit, moment, measures in RAW_SOURCES:
+        wanted = [code for code in measures if code in codes]
+        if not wanted:
+            continue
+        counts = ", ".join(
+            f"count(*) FILTER (WHERE {measures[code].format(now=literal(now))})" for code in wanted
+        )
+        queries.append(
+            (
+                wanted,
+                f"SELECT {unit}, {counts} FROM {table} t {join} WHERE {base} "
+                f"AND {moment} >= {literal(start)} AND {moment} < {literal(end)} GROUP BY 1",
+            )
+        )
+    return queries
+
+
+def run_raw(
+    execute: Callable[[str], list[tuple[Any, ...]]], queries: list[tuple[list[str], str]]
+) -> dict[int, dict[str, int]]:
+    sums: dict[int, dict[str, int]] = defaultdict(dict)
+    for codes, sql in queries:
+        for unit_id, *values in execute(sql):
+            for code, value in zip(codes, values, strict=True):
+                if value:
+                    sums[unit_id][code] = int(value)
+    return dict(sums)
+
+
+def pg_literal(moment: dt.datetime) -> str:
+    return f"TIMESTAMPTZ '{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S.%f}+00'"
+
+
+def duck_literal(moment: dt.datetime) -> str:
+    return f"TIMESTAMP '{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S.%f}'"
+
+
+def load_duckdb(workdir: Path) -> Any:
+    """The needed columns of every source, exported once from PostgreSQL as CSV (timestamps
+    as naive UTC) and loaded into an in-memory DuckDB, in id order."""
+    import duckdb
+    from django.db import connection
+
+    duck = duckdb.connect(":memory:")
+    for table, columns in RAW_COLUMNS.items():
+        path = workdir / f"{table}.csv"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = %s",
+                [table],
+            )
+            types = dict(cursor.fetchall())
+            names = [c.strip() for c in columns.split(",")]
+            select = ", ".join(
+                f"{n} AT TIME ZONE 'UTC'" if types[n].startswith("timestamp") else n for n in names
+            )
+            duck_types = {
+                n: {
+                    "timestamp with time zone": "TIMESTAMP",
+                    "boolean": "BOOLEAN",
+                    "character varying": "VARCHAR",
+                }.get(types[n], "BIGINT")
+                for n in names
+            }
+            sql = f"COPY (SELECT {select} FROM {table} ORDER BY id) TO STDOUT (FORMAT csv)"
+            with path.open("wb") as out, cursor.cursor.copy(sql) as copy:
+                for block in copy:
+                    out.write(block)
+        duck.execute(
+            f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = false, columns = ?)",
+            [str(path), duck_types],
+        )
+        path.unlink()
+    return duck
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def render_pages(
+    district: dict[str, Any], month: dt.date, t0: dt.datetime, repeat: int
+) -> list[tuple[str, float, int]]:
+    from django.test import Client
+
+    from scorecard.actions import compute_month, publish_scorecard
+    from scorecard.models import Scorecard
+
+    months = [month]
+    while len(months) < 12:
+        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    started = time.perf_counter()
+    for m in reversed(months):
+        scorecard = compute_month(actor=district["user"], month=m, now=t0)
+        publish_scorecard(actor=district["user"], scorecard=scorecard, now=t0)
+    log(f"computed and published 12 months in {time.perf_counter() - started:.1f} s")
+    scorecard = Scorecard.objects.get(month=month, status=Scorecard.Status.PUBLISHED)
+    unit_id = int(district["units"][0])
+    office, public = Client(), Client()
+    office.force_login(district["user"])
+    pages = [
+        ("office: the month (review)", office, f"/staff/scorecard/{scorecard.pk}/"),
+        ("office: overview", office, f"/staff/scorecard/overview/?month={month:%Y-%m}"),
+        ("office: a unit's page", office, f"/staff/scorecard/unit/{unit_id}/?month={month:%Y-%m}"),
+        ("office: printable month", office, f"/staff/scorecard/{scorecard.pk}/print/"),
+        ("public: rankings", public, f"/rankings/?month={month:%Y-%m}"),
+    ]
+    results = []
+    for label, client, url in pages:
+        status = client.get(url).status_code  # warm-up (templates, first queries)
+        median, _, _ = timed(lambda client=client, url=url: client.get(url), repeat)
+        results.append((f"{label}  {url}", median * 1000, status))
+    return results
+
+
+# --- a day of activity ------------------------------------------------------------------
+
+
+def simulate_day(
+    district: dict[str, Any], cal: Any, plan: Any, t0: int, t1: int, seed: int
+) -> dt.date:
+    """Writes one day of activity in bulk and marks the (source, unit, day) pairs the
+    signals would have marked (before and after each change). Returns the first day marked
+    or changed by a passing deadline, for the check."""
+    from django.db import connection, transaction
+
+    from bench import scorecard_data as data
+    from bench.bulk_copy import Vocab, copy_rows
+    from cases.models import Case
+    from complaints.models import Complaint
+    from evaluations.models import Evaluation, Rectification
+    from scorecard.rollups import mark_dirty
+    from zuofeng.duty.models import Escalation
+
+    rng = np.random.default_rng(seed + 1)
+    units = district["units"]
+    day = data.local_day(np.array([t0]))[0]
+    marks: dict[str, list[tuple[int, dt.date]]] = defaultdict(list)
+
+    def during_day(n: int) -> np.ndarray:
+        return t0 + (8.5 * data.HOUR + np.sort(rng.random(n)) * 9 * data.HOUR).astype(np.int64)
+
+    def fetch(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params or [])
+            return cursor.fetchall()
+
+    def execute(sql: str, params: list[Any]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    def moments(values: np.ndarray) -> list[dt.datetime]:
+        return [dt.datetime.fromtimestamp(v / 1e6, dt.UTC) for v in values.tolist()]
+
+    def local(moment: dt.datetime) -> dt.date:
+        return data.local_day(np.array([data.to_us(moment)]))[0].item()
+
+    def next_id(table: str) -> int:
+        return int(fetch(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")[0][0])
+
+    with transaction.atomic():
+        # 14,000 new cases: a quarter only submitted, the immediate ones decided at once.
+        n = 14_000
+        first = next_id("cases_case")
+        ids = np.arange(first, first + n, dtype=np.int64)
+        unit = rng.choice(len(units), n, p=plan.volume)
+        which = rng.choice(3, n, p=[0.15, 0.45, 0.40])
+        limit = district["limits"][unit, which]
+        submitted = during_day(n)
+        accepted = rng.random(n) < 0.75
+        immediate = accepted & (limit == 0)
+        accepted_at = submitted + rng.integers(1, 30, n) * data.MINUTE
+        stopped = accepted_at + rng.integers(5, 60, n) * data.MINUTE
+        due = data.end_of_day(cal.add(np.full(n, day), limit))
+        copy_rows(
+            Case,
+            {
+                "id": ids,
+                "number": data.with_prefix("N", data.digits(ids, 12)),
+                "query_code": data.digits(rng.integers(0, 10**6, n), 6),
+                "matter_id": district["matters"][unit, which],
+                "unit_id": units[unit],
+                "channel": Vocab(data.CHANNELS, rng.choice(4, n, p=[0.42, 0.46, 0.05, 0.07])),
+                "status": Vocab(
+                    ["submitted", "accepted", "approved"], accepted.astype(np.int8) + immediate
+                ),
+                "applicant_name": "王晓明",
+                "applicant_phone": "13900000000",
+                "applicant_id_number": "910101199001011234",
+                "submitted_at": submitted,
+                "accepted_at": data.nullable(accepted_at, accepted),
+                "decided_at": data.nullable(stopped, immediate),
+                "limit_workdays": data.nullable(limit, accepted),
+                "clock_started_at": data.nullable(accepted_at, accepted),
+                "clock_stopped_at": data.nullable(stopped, immediate),
+                "due_at": data.nullable(due, accepted),
+            },
+            n,
+        )
+        marks["cases.case"] += [(int(u), day.item()) for u in np.unique(units[unit])]
+        execute("SELECT setval(pg_get_serial_sequence('cases_case', 'id'), %s)", [first + n])
+
+        # 10,000 state changes on open cases: decisions, acceptances, supplement requests
+        # and returns, transfers (which move a case to another unit: both are marked).
+        def pick(condition: str, count: int) -> list[tuple[int, int, dt.datetime]]:
+            return fetch(
+                f"SELECT id, unit_id, submitted_at FROM cases_case WHERE {condition} "
+                f"AND id < %s ORDER BY random() LIMIT %s",
+                [first, count],
+            )
+
+        def changed(rows: list[tuple[int, int, dt.datetime]]) -> list[int]:
+            marks["cases.case"].extend((unit_id, local(at)) for _, unit_id, at in rows)
+            return [row[0] for row in rows]
+
+        decide = changed(pick("status = 'accepted'", 4_000))
+        at = moments(during_day(len(decide)))
+        execute(
+            "UPDATE cases_case c SET status = 'approved', decided_at = v.at, "
+            "clock_stopped_at = v.at, warning_level = 'none' "
+            "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at) WHERE c.id = v.id",
+            [decide, at],
+        )
+        accept = pick("status = 'submitted'", 3_000)
+        changed(accept)
+        when = during_day(len(accept))
+        limits = np.array(
+            fetch(
+                "SELECT coalesce(m.promised_limit_days, 0) FROM unnest(%s::bigint[]) WITH "
+                "ORDINALITY AS v(id, o) JOIN cases_case c ON c.id = v.id JOIN catalog_matter m "
+                "ON m.id = c.matter_id ORDER BY v.o",
+                [[row[0] for row in accept]],
+            )
+        ).reshape(-1)
+        dues = data.end_of_day(cal.add(np.full(len(accept), day), limits))
+        execute(
+            "UPDATE cases_case c SET status = 'accepted', accepted_at = v.at, "
+            "clock_started_at = v.at, limit_workdays = v.l, due_at = v.due "
+            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::int[], %s::timestamptz[]) "
+            "AS v(id, at, l, due) WHERE c.id = v.id",
+            [[row[0] for row in accept], moments(when), limits.tolist(), moments(dues)],
+        )
+        pause = changed(pick("status = 'accepted' AND clock_paused_at IS NULL", 1_500))
+        execute(
+            "UPDATE cases_case SET status = 'supplement', status_before_supplement = 'accepted', "
+            "clock_paused_at = %s, supplement_count = supplement_count + 1, "
+            "one_time_rule_broken = one_time_rule_broken OR supplement_count > 0 "
+            "WHERE id = ANY(%s)",
+            [moments(during_day(1))[0], pause],
+        )
+        resume = changed(pick("status = 'supplement'", 1_000))
+        execute(
+            "UPDATE cases_case SET status = 'accepted', status_before_supplement = '', "
+            "clock_paused_at = NULL, paused_workdays = paused_workdays + 1, "
+            "due_at = due_at + interval '1 day' WHERE id = ANY(%s)",
+            [resume],
+        )
+        moved = pick("status = 'accepted'", 500)
+        changed(moved)
+        position = {int(u): i for i, u in enumerate(units)}
+        current = np.array([position[row[1]] for row in moved], np.int64)
+        targets = units[(current + rng.integers(1, len(units), len(moved))) % len(units)]
+        execute(
+            "UPDATE cases_case c SET unit_id = v.unit, transfer_count = transfer_count + 1, "
+            "buck_passing = buck_passing OR transfer_count >= 1 "
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, unit) WHERE c.id = v.id",
+            [[row[0] for row in moved], targets.tolist()],
+        )
+        marks["cases.case"] += [
+            (int(u), local(row[2])) for u, row in zip(targets, moved, strict=True)
+        ]
+
+        # 4,000 ratings of cases decided lately and not yet rated; work orders for bad ones.
+        rated = fetch(
+            "SELECT c.id, c.unit_id FROM cases_case c WHERE c.decided_at >= %s "
+            "AND c.clock_stopped_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+            "evaluations_evaluation e WHERE e.case_id = c.id) ORDER BY c.decided_at DESC "
+            "LIMIT 4000",
+            [dt.datetime.fromtimestamp((t0 - 10 * data.DAY) / 1e6, dt.UTC)],
+        )
+        n = len(rated)
+        first_rating = next_id("evaluations_evaluation")
+        rating_ids = np.arange(first_rating, first_rating + n, dtype=np.int64)
+        level = rng.choice([1, 2, 3, 4, 5], n, p=[0.03, 0.04, 0.07, 0.2, 0.66]).astype(np.int16)
+        created = during_day(n)
+        rated_units = np.array([row[1] for row in rated], np.int64)
+        copy_rows(
+            Evaluation,
+            {
+                "id": rating_ids,
+                "case_id": np.array([row[0] for row in rated], np.int64),
+                "unit_id": rated_units,
+                "level": level,
+                "source": "sms_link",
+                "created_at": created,
+            },
+            n,
+        )
+        marks["evaluations.evaluation"] += [(int(u), day.item()) for u in np.unique(rated_units)]
+        bad = level <= 2
+        first_order = next_id("evaluations_rectification")
+        orders = data.rectifications(
+            rng,
+            cal,
+            t0 + data.DAY,
+            rating_ids[bad],
+            rated_units[bad],
+            created[bad],
+            np.zeros(int(bad.sum()), bool),
+        )
+        orders.columns["id"] = orders.columns["id"] + first_order - 1
+        orders.columns["number"] = data.with_prefix("ZN", data.digits(orders.columns["id"], 10))
+        copy_rows(Rectification, orders.columns, orders.rows)
+        marks["evaluations.rectification"] += [
+            (int(u), day.item()) for u in np.unique(rated_units[bad])
+        ]
+        closing = fetch(
+            "SELECT id, unit_id, opened_at FROM evaluations_rectification "
+            "WHERE status = 'rectifying' ORDER BY random() LIMIT 300"
+        )
+        execute(
+            "UPDATE evaluations_rectification SET status = 'closed', closed_at = %s, "
+            "clock_stopped_at = %s WHERE id = ANY(%s)",
+            [moments(during_day(1))[0]] * 2 + [[row[0] for row in closing]],
+        )
+        marks["evaluations.rectification"] += [(u, local(at)) for _, u, at in closing]
+
+        # 1,400 new complaints (1,000 routed today), and 2,000 steps on routed ones.
+        n = 1_400
+        first_complaint = next_id("complaints_complaint")
+        complaint_ids = np.arange(first_complaint, first_complaint + n, dtype=np.int64)
+        routed = np.arange(n) < 1_000
+        received = during_day(n)
+        triaged = received + data.HOUR
+        handling = units[rng.choice(len(units), n, p=plan.complaints)]
+        copy_rows(
+            Complaint,
+            {
+                "id": complaint_ids,
+                "number": data.with_prefix("JN", data.digits(complaint_ids, 10)),
+                "receipt_hash": "0" * 64,
+                "token": data.with_prefix("NEW", data.digits(complaint_ids, 12)),
+                "channel": "hotline",
+                "text": data.COMPLAINT_TEXTS[0],
+                "unit_id": data.nullable(handling, routed),
+                "handling_unit_id": data.nullable(handling, routed),
+                "status": Vocab(["triage", "routed"], routed.astype(np.int8)),
+                "received_at": received,
+                "suggested_category_id": "service",
+                "confidence": 0.8,
+                "category_id": data.nullable(Vocab(["service"], np.zeros(n, np.int8)), routed),
+                "triaged_at": data.nullable(triaged, routed),
+                "respond_due_at": data.nullable(
+                    data.end_of_day(cal.add(np.full(n, day), 1)), routed
+                ),
+                "resolve_due_at": data.nullable(
+                    data.end_of_day(cal.add(np.full(n, day), 10)), routed
+                ),
+                "limit_workdays": data.nullable(np.full(n, 10), routed),
+                "clock_started_at": data.nullable(triaged, routed),
+                "due_at": data.nullable(data.end_of_day(cal.add(np.full(n, day), 10)), routed),
+            },
+            n,
+        )
+        marks["complaints.complaint"] += [(int(u), day.item()) for u in np.unique(handling[routed])]
+        for status, count, sql in [
+            ("routed", 1_000, "status = 'handling', responded_at = %s"),
+            (
+                "handling",
+                600,
+                "status = 'answered', first_answered_at = %s, answered_at = %s, "
+                "answer = '已答复。', clock_stopped_at = %s",
+            ),
+            (
+                "answered",
+                400,
+                "status = 'closed', callback = 'satisfied', callback_at = %s, closed_at = %s",
+            ),
+        ]:
+            rows = fetch(
+                "SELECT id, handling_unit_id, triaged_at FROM complaints_complaint "
+                "WHERE status = %s AND id < %s ORDER BY random() LIMIT %s",
+                [status, first_complaint, count],
+            )
+            at = moments(during_day(1))[0]
+            execute(
+                f"UPDATE complaints_complaint SET {sql} WHERE id = ANY(%s)",
+                [at] * sql.count("%s") + [[row[0] for row in rows]],
+            )
+            marks["complaints.complaint"] += [(u, local(t)) for _, u, t in rows]
+
+        # The night's sweep: open cases whose deadline ends today go to their heads. Written
+        # in bulk like the sweep's own escalations (no signal): the refresh finds them.
+        end_of_today = moments(data.end_of_day(np.array([day])))[0]
+        late = fetch(
+            "SELECT id, unit_id, due_at FROM cases_case WHERE status = 'accepted' "
+            "AND due_at > %s AND due_at <= %s AND escalation_level = 0",
+            [dt.datetime.fromtimestamp(t0 / 1e6, dt.UTC), end_of_today],
+        )
+        if late:
+            n = len(late)
+            first_escalation = next_id("duty_escalation")
+            copy_rows(
+                Escalation,
+                {
+                    "id": np.arange(first_escalation, first_escalation + n, dtype=np.int64),
+                    "duty_type": "cases.case",
+                    "duty_id": Vocab([str(row[0]) for row in late], np.arange(n)),
+                    "duty_label": "办件超期",
+                    "unit_id": np.array([row[1] for row in late], np.int64),
+                    "level": 1,
+                    "created_at": np.full(n, t1 - data.MINUTE),
+                    "due_at": np.array([data.to_us(row[2]) for row in late], np.int64),
+                },
+                n,
+            )
+            execute(
+                "UPDATE cases_case SET escalation_level = 1, warning_level = 'red' "
+                "WHERE id = ANY(%s)",
+                [[row[0] for row in late]],
+            )
+        for table in (
+            "evaluations_evaluation",
+            "evaluations_rectification",
+            "complaints_complaint",
+            "duty_escalation",
+        ):
+            execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))",
+                [],
+            )
+
+    started = time.perf_counter()
+    for source, pairs in marks.items():
+        mark_dirty(source, pairs)
+    log(
+        f"day of activity written; marking {sum(len(p) for p in marks.values()):,} changes "
+        f"took {time.perf_counter() - started:.2f} s (the signals' cost, spread over the day)"
+    )
+    earliest = min(day for pairs in marks.values() for _, day in pairs)
+    return earliest
+
+
+def deadline_days(since: dt.datetime, now: dt.datetime) -> dt.date | None:
+    """The first local day of a row whose deadline fell in (since, now]: the refresh
+    recomputes those days, so the check must cover them."""
+    from django.db.models import Min, Q
+
+    from scorecard.measures import SOURCES
+    from zuofeng.workdays.calendar import local_date
+
+    found = []
+    for source in SOURCES.values():
+        passed = Q(pk__in=[])
+        for name in source.deadline_fields:
+            passed |= Q(**{f"{name}__gt": since, f"{name}__lte": now})
+        first = source.rows().filter(passed).aggregate(first=Min(source.time_field))["first"]
+        if first is not None:
+            found.append(local_date(first))
+    return min(found, default=None)
+
+
+def rollup_rows(start: dt.date, end: dt.date) -> dict[tuple[int, dt.date, str], int]:
+    from scorecard.models import DailyRollup
+
+    rows = DailyRollup.objects.filter(day__gte=start, day__lte=end)
+    return {
+        (r.unit_id, r.day, r.measure): r.value
+        for r in rows.only("unit_id", "day", "measure", "value")
+    }
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=10_000_000)
+    parser.add_argument("--ratings", type=int, default=3_000_000)
+    parser.add_argument("--complaints", type=int, default=1_000_000)
+    parser.add_argument("--units", type=int, default=60)
+    parser.add_argument("--repeat", type=int, default=7, help="runs per timing (median shown)")
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    args = parser.parse_args()
+
+    database = f"zuofeng_bench_scorecard_{os.getpid()}"
+    workdir = Path(tempfile.mkdtemp(prefix="scorecard_bench_"))
+    from bench.harness import bench_env
+
+    os.environ.update(bench_env(database, workdir, pg_host=PG_HOST, pg_user=PG_USER))
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+    with admin() as connection:
+        connection.execute(f'CREATE DATABASE "{database}"')
+    log(f"database {database}")
+    try:
+        return run(args, workdir)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.keep:
+            log(f"kept database {database}")
+        else:
+            with admin() as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            log(f"dropped database {database}")
+
+
+def run(args: argparse.Namespace, workdir: Path) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cases.measures import month_range, next_month
+    from scorecard import rollups
+    from scorecard.actions import compute_month
+    from scorecard.compute import score_month
+    from scorecard.models import DirtyDay
+    from zuofeng.workdays.calendar import LOCAL_TZ
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    log(f"migrated; static files collected in {time.perf_counter() - started:.1f} s")
+
+    today = dt.datetime.now(LOCAL_TZ).date()
+    t0 = dt.datetime.combine(today, dt.time.min, tzinfo=LOCAL_TZ)  # history ends here
+    t1 = t0 + dt.timedelta(days=1, minutes=5)  # the morning after the simulated day
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    rng = np.random.default_rng(args.seed)
+    district = build_district(rng, args.units)
+    from bench.scorecard_data import to_us
+
+    started = time.perf_counter()
+    cal, plan, _ = generate_and_load(args, district, to_us(t0))
+    generation = time.perf_counter() - started
+    log(f"generation and load: {generation:.1f} s")
+
+    started = time.perf_counter()
+    written = rollups.rebuild(now=t0)
+    rebuild = time.perf_counter() - started
+    log(f"rollups rebuilt: {written:,} rows in {rebuild:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE scorecard_dailyrollup")
+
+    # (a) from the rollups
+    standard, results = score_month(month, now=t0, refresh=False)
+    indicators = list(standard.indicators.all())
+    codes = {i.numerator_measure for i in indicators} | {
+        i.denominator_measure for i in indicators if i.denominator_measure
+    }
+    unit_ids = [r.unit.pk for r in results]
+    a, a_runs, (_, results) = timed(lambda: score_month(month, now=t0, refresh=False), args.repeat)
+    a_sql, _, sums = timed(
+        lambda: rollups.totals(month, next_month(month), codes, unit_ids), args.repeat
+    )
+    button, _, _ = timed(
+        lambda: compute_month(actor=district["user"], month=month, now=t0), args.repeat
+    )
+
+    # (b) plain GROUP BY over the raw tables in PostgreSQL
+    start, end = month_range(month)
+
+    def pg(sql: str) -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+    pg_queries = raw_queries(codes, start, end, t0, pg_literal)
+    b, b_runs, raw_pg = timed(lambda: run_raw(pg, pg_queries), args.repeat)
+
+    # (c) the same SQL in DuckDB, over the same rows in memory
+    started = time.perf_counter()
+    duck = load_duckdb(workdir)
+    log(
+        f"DuckDB: sources exported from PostgreSQL and loaded in memory in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    duck_queries = raw_queries(codes, start, end, t0, duck_literal)
+    c, c_runs, raw_duck = timed(
+        lambda: run_raw(lambda sql: duck.execute(sql).fetchall(), duck_queries), args.repeat
+    )
+
+    checks = []
+    ranked = set(unit_ids)
+    pg_ranked = {u: v for u, v in raw_pg.items() if u in ranked}
+    duck_ranked = {u: v for u, v in raw_duck.items() if u in ranked}
+    engine = {u: {m: v for m, v in values.items() if v} for u, values in sums.items()}
+    checks.append(
+        ("rollup totals = PostgreSQL GROUP BY (every unit, every measure)", engine == pg_ranked)
+    )
+    checks.append(("DuckDB = PostgreSQL GROUP BY (every unit, every measure)", raw_duck == raw_pg))
+    mismatches = [
+        (r.unit.code, item.indicator.code)
+        for r in results
+        for item in r.indicators
+        if item.numerator != pg_ranked.get(r.unit.pk, {}).get(item.indicator.numerator_measure, 0)
+        or (
+            item.denominator is not None
+            and item.denominator
+            != pg_ranked.get(r.unit.pk, {}).get(item.indicator.denominator_measure, 0)
+        )
+    ]
+    checks.append(
+        (
+            f"score_month numerators and denominators = GROUP BY ({len(results)} units, "
+            f"{sum(len(r.indicators) for r in results)} scores; mismatches: "
+            f"{mismatches[:5]})",
+            not mismatches,
+        )
+    )
+    del duck_ranked
+
+    pages = render_pages(district, month, t0, args.repeat)
+
+    # A day of activity, then the sweep step at 00:05 the next morning.
+    earliest = simulate_day(district, cal, plan, to_us(t0), to_us(t1), args.seed)
+    passed = deadline_days(t0, t1)
+    if passed is not None:
+        earliest = min(earliest, passed)
+    dirty = DirtyDay.objects.count()
+    started = time.perf_counter()
+    refreshed = rollups.refresh(t1)
+    refresh = time.perf_counter() - started
+    before = rollup_rows(earliest, today)
+    started = time.perf_counter()
+    rollups.rebuild(earliest, today, now=t1)
+    check_rebuild = time.perf_counter() - started
+    after = rollup_rows(earliest, today)
+    checks.append(
+        (
+            f"rollups after the refresh = rebuild of {earliest} … {today} "
+            f"({len(after):,} rows; rebuild took {check_rebuild:.1f} s)",
+            before == after,
+        )
+    )
+
+    print()
+    print(
+        f"scorecard benchmark: {args.cases:,} cases, {args.ratings:,} ratings, "
+        f"{args.complaints:,} complaints, {args.units} units, three years to {today}"
+    )
+    print(f"  generation + COPY + indexes + VACUUM ANALYZE   {generation:8.1f} s")
+    print(f"  rollups rebuild (engine)                       {rebuild:8.1f} s  {written:,} rows")
+    print(f"scoring {month:%Y-%m} (median of {args.repeat})")
+    print(
+        f"  (a) score_month from the rollups               {a * 1000:8.1f} ms  "
+        f"runs {', '.join(f'{x * 1000:.1f}' for x in a_runs)}"
+    )
+    print(f"      its rollup query alone (rollups.totals)    {a_sql * 1000:8.1f} ms")
+    print(f"      the button: compute_month (refresh+write)  {button * 1000:8.1f} ms")
+    print(
+        f"  (b) PostgreSQL GROUP BY over raw rows          {b * 1000:8.1f} ms  "
+        f"runs {', '.join(f'{x * 1000:.1f}' for x in b_runs)}"
+    )
+    print(
+        f"  (c) DuckDB in memory over the same rows        {c * 1000:8.1f} ms  "
+        f"runs {', '.join(f'{x * 1000:.1f}' for x in c_runs)}"
+    )
+    print(
+        f"  ratios: (a)/(b) {a / b:.3f}   (a)/(c) {a / c:.2f}   "
+        f"rollup query/(c) {a_sql / c:.2f}   (b)/(c) {b / c:.1f}"
+    )
+    verdict = "PASS" if a <= c else "FAIL"
+    print(f"  target (a) ≤ (c): {verdict}")
+    print(
+        f"pages for {month:%Y-%m} (median of {args.repeat}, in-process, target < "
+        f"{PAGE_TARGET_MS:.0f} ms)"
+    )
+    for label, ms, status in pages:
+        verdict = "PASS" if ms < PAGE_TARGET_MS and status == 200 else "FAIL"
+        print(f"  {ms:8.1f} ms  HTTP {status}  {verdict}  {label}")
+    verdict = "PASS" if refresh < REFRESH_TARGET_S else "FAIL"
+    print(
+        f"a day of activity: {dirty:,} dirty unit-days marked; refresh at {t1:%Y-%m-%d %H:%M} "
+        f"took {refresh:.2f} s ({refreshed}) {verdict} (target < {REFRESH_TARGET_S:g} s)"
+    )
+    print("checks")
+    for label, ok in checks:
+        print(f"  {'PASS' if ok else 'FAIL'}  {label}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
