@@ -173,7 +173,7 @@ def refresh(now: dt.datetime | None = None, *, limit: int = 20000) -> dict[str, 
                     done += recompute_days(SOURCES[label], pairs, now)
         if len(claimed) < limit:
             break
-    return {"unit-days": done}
+    return {"unit-days": done} if done else {}
 
 
 def rebuild(
