@@ -26,9 +26,11 @@ run: setup
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py build_demo --if-empty
 	$(RUN_ENV) $(BIN)/python manage.py demo_accounts
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (the clock sweep runs every 60 s in the background)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (the clock sweep runs every 60 s and the task worker in the background)"
 	$(RUN_ENV) $(BIN)/python manage.py sweep --loop 60 & \
-	  SWEEP=$$!; trap "kill $$SWEEP 2>/dev/null" EXIT INT TERM; \
+	  SWEEP=$$!; \
+	  $(RUN_ENV) $(BIN)/python manage.py db_worker --queue-name '*' --no-reload --verbosity 0 & \
+	  WORKER=$$!; trap "kill $$SWEEP $$WORKER 2>/dev/null" EXIT INT TERM; \
 	  $(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup

@@ -44,6 +44,7 @@ from complaints.models import (
 from complaints.similarity import signatures, window_start
 from org.models import Unit
 from zuofeng.audit.chain import record_many
+from zuofeng.bulk import insert_rows
 
 TZ = ZoneInfo("Asia/Shanghai")
 CHUNK = 5000
@@ -381,21 +382,21 @@ def _store_batch(job: HotlineImport, rows: list[Row], actor: Any, counts: Counts
             units = {c.unit_id for c in complaints}
             since = window_start(min(c.received_at for c in complaints))
             actions.join_clusters(complaints, actions.recent_index(units, since))
-            Complaint.objects.bulk_create(complaints, batch_size=1000)
-            ComplainantIdentity.objects.bulk_create(
+            insert_rows(Complaint, complaints)
+            insert_rows(
+                ComplainantIdentity,
                 [
                     ComplainantIdentity(complaint=c, sealed=sealed[i])
                     for c, i in zip(complaints, fresh, strict=True)
                     if sealed[i] is not None
                 ],
-                batch_size=1000,
             )
-            ComplaintEvent.objects.bulk_create(
+            insert_rows(
+                ComplaintEvent,
                 [
                     actions.filed_event(c, actor, note=_note(rows[i]))
                     for c, i in zip(complaints, fresh, strict=True)
                 ],
-                batch_size=1000,
             )
             record_many(actor=actor, events=[actions.filed_audit_event(c) for c in complaints])
         counts.created += len(complaints)

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -253,7 +254,7 @@ _COLUMNS = (
 
 def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
     """Insert in chain order. PostgreSQL takes COPY (a sweep may write 100,000 events);
-    elsewhere, batched model inserts."""
+    elsewhere, one prepared statement run for every row (`zuofeng.bulk`)."""
     if connection.vendor == "postgresql":
         columns = ", ".join(connection.ops.quote_name(name) for name in _COLUMNS)
         with (
@@ -270,8 +271,10 @@ def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
                     )
                 )
         return
-    AuditEvent.objects.bulk_create(
-        (AuditEvent(**dict(zip(_COLUMNS, row, strict=True))) for row in rows), batch_size=1000
+    from zuofeng.bulk import insert_rows
+
+    insert_rows(
+        AuditEvent, [SimpleNamespace(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
     )
 
 
