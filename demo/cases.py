@@ -27,19 +27,16 @@ moment of the build and get real random query codes, like any case.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
 import chinese_calendar
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.management.color import no_style
-from django.db import connection, models
 from django.db.models import Max
 from django.utils import timezone
 
@@ -48,9 +45,9 @@ from cases.actions import QUERY_CODE_ALPHABET
 from cases.models import Case, CaseEvent, SupplementRequest, Transfer
 from catalog.models import Matter
 from demo import data
+from demo.bulk import Row, load_batches, write_batch
 from org.models import Staff, Unit
 from org.roles import Role
-from zuofeng.audit.chain import PendingEvent, record_many
 from zuofeng.duty import clock
 from zuofeng.duty.models import Duty, Escalation, EscalationLevel, Notification, WarningLevel
 from zuofeng.duty.registry import DutyKind, registered_duties
@@ -344,16 +341,7 @@ def _is_statutory_holiday(day: dt.date) -> bool:
 # --- rows in memory, and how they are written ------------------------------------------------
 
 
-class _Row:
-    """One row to insert, by the model fields' attnames. Plain objects instead of model
-    instances: creating and saving 300,000 model instances costs more than everything else
-    in the build (and bulk_create adapts every value through the field machinery)."""
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(values)
-
-
-class _SimCase(_Row):
+class _SimCase(Row):
     """A case in memory: every Case field (defaults first), and what the clock needs."""
 
     clock_running = Duty.clock_running
@@ -370,78 +358,6 @@ class _SimCase(_Row):
 @lru_cache(maxsize=1)
 def _case_defaults() -> dict[str, Any]:
     return {f.attname: f.get_default() for f in Case._meta.concrete_fields}
-
-
-def _sqlite_datetime(value: dt.datetime) -> str:
-    # What Django's SQLite backend stores for an aware datetime (UTC, naive, str()), without
-    # its per-value checks: the history writes a few hundred thousand of them.
-    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
-
-
-def _insert(model: type[models.Model], rows: list[Any]) -> None:
-    """INSERT `rows` (objects whose attributes are field attnames). Fields a row does not set
-    get their default, so a field added to the model later still gets a value.
-
-    SQLite: one prepared statement that the driver runs for every row. PostgreSQL: COPY.
-    Others: multi-row INSERTs."""
-    if not rows:
-        return
-    pk = model._meta.pk
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if f is not pk or getattr(rows[0], pk.attname, None) is not None
-    ]
-    vendor = connection.vendor
-    if vendor == "sqlite" and connection.timezone_name != "UTC":
-        vendor = "other"  # _sqlite_datetime assumes UTC storage
-    columns = []
-    for f in fields:
-        adapt: Callable[[Any], Any] | None = None
-        if isinstance(f, models.DateTimeField):
-            adapt = {"sqlite": _sqlite_datetime, "postgresql": None}.get(
-                vendor, connection.ops.adapt_datetimefield_value
-            )
-        elif isinstance(f, models.JSONField):
-            adapt = (
-                partial(json.dumps, ensure_ascii=False)
-                if vendor == "postgresql"
-                else partial(f.get_db_prep_save, connection=connection)
-            )
-        columns.append((f.attname, f.get_default(), adapt))
-    values = [
-        tuple(
-            adapt(value) if adapt is not None and value is not None else value
-            for name, default, adapt in columns
-            for value in (row.__dict__.get(name, default),)
-        )
-        for row in rows
-    ]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(f.column) for f in fields)
-    if vendor == "sqlite":
-        connection.ensure_connection()
-        connection.connection.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(fields))})", values
-        )
-        return
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-            return
-        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        per_statement = max(
-            1, min(1000, (connection.features.max_query_params or 60_000) // len(fields))
-        )
-        for start in range(0, len(values), per_statement):
-            chunk = values[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholder] * len(chunk))}",
-                [value for row in chunk for value in row],
-            )
 
 
 def observe_clock(
@@ -483,9 +399,9 @@ class _Rows:
     case: _SimCase
     matter: MatterRef
     unit: UnitRef
-    events: list[_Row] = field(default_factory=list)
-    supplements: list[_Row] = field(default_factory=list)
-    transfers: list[_Row] = field(default_factory=list)
+    events: list[Row] = field(default_factory=list)
+    supplements: list[Row] = field(default_factory=list)
+    transfers: list[Row] = field(default_factory=list)
     escalations: list[tuple[int, dt.datetime, int]] = field(default_factory=list)
     previous: UnitRef | None = None  # the unit that had the case before the last transfer
 
@@ -655,7 +571,7 @@ class History:
         note: str = "",
     ) -> None:
         rows.events.append(
-            _Row(
+            Row(
                 case_id=rows.case.pk,
                 kind=kind,
                 at=at,
@@ -698,7 +614,7 @@ class History:
             if is_return
             else rng.choice(data.TRANSFER_REASONS).format(unit=target.name)
         )
-        transfer = _Row(
+        transfer = Row(
             case_id=case.pk,
             from_unit_id=origin.pk,
             to_unit_id=target.pk,
@@ -744,7 +660,7 @@ class History:
             materials = rng.sample(pool, k=min(len(pool), rng.choice((1, 1, 2, 3))))
             note = rng.choice(data.SUPPLEMENT_NOTES)
             rows.supplements.append(
-                _Row(
+                Row(
                     case_id=case.pk,
                     materials=materials,
                     note=note,
@@ -1010,7 +926,7 @@ class History:
 
     # -- rows that the sweep would have written for the still-open cases ---------------------
 
-    def notifications(self, rows: _Rows) -> list[_Row]:
+    def notifications(self, rows: _Rows) -> list[Row]:
         case = rows.case
         if case.status not in Case.OPEN_STATUSES:
             return []
@@ -1027,7 +943,7 @@ class History:
             }[level]
             since = min(max(since, case.accepted_at or since), self.cutoff)
             notes.append(
-                _Row(
+                Row(
                     unit_id=case.unit_id,
                     audience=Notification.Audience.UNIT_STAFF,
                     title=f"{label} {WARNING_TITLES[level]}",
@@ -1038,7 +954,7 @@ class History:
         for level_value, when, unit_id in rows.escalations:
             level = EscalationLevel(level_value)
             notes.append(
-                _Row(
+                Row(
                     unit_id=unit_id,
                     audience=ESCALATION_AUDIENCE[level],
                     title=f"超期升级：{label}（{level.label}）",
@@ -1059,7 +975,7 @@ def _write(history: History, batch: list[_Rows]) -> dict[str, int]:
     notices = [notice for rows in batch for notice in rows.supplements]
     transfers = [transfer for rows in batch for transfer in rows.transfers]
     escalations = [
-        _Row(
+        Row(
             duty_type=history.kind.object_type,
             duty_id=str(rows.case.pk),
             duty_label=rows.case.number,
@@ -1072,49 +988,30 @@ def _write(history: History, batch: list[_Rows]) -> dict[str, int]:
         for level, when, unit_id in rows.escalations
     ]
     notifications = [note for rows in batch for note in history.notifications(rows)]
-    _insert(Case, cases)
-    _insert(CaseEvent, events)
-    _insert(SupplementRequest, notices)
-    _insert(Transfer, transfers)
-    _insert(Escalation, escalations)
-    _insert(Notification, notifications)
-    counts = {
-        "cases": len(cases),
-        "case_events": len(events),
-        "supplement_requests": len(notices),
-        "transfers": len(transfers),
-        "escalations": len(escalations),
-        "notifications": len(notifications),
-    }
-    record_many(
-        actor=None,
-        events=[
-            PendingEvent(
-                action="demo.load_cases",
-                object_type=history.kind.object_type,
-                object_id=f"{cases[0].pk}-{cases[-1].pk}",
-                object_label=f"演示历史办件 {cases[0].number} 至 {cases[-1].number}",
-                after=counts,
-                reason="演示数据：按办件规则批量载入历史办件（每批一条审计记录）",
-            )
-        ],
+    return write_batch(
+        {
+            "cases": (Case, cases),
+            "case_events": (CaseEvent, events),
+            "supplement_requests": (SupplementRequest, notices),
+            "transfers": (Transfer, transfers),
+            "escalations": (Escalation, escalations),
+            "notifications": (Notification, notifications),
+        },
+        action="demo.load_cases",
+        object_type=history.kind.object_type,
+        object_id=f"{cases[0].pk}-{cases[-1].pk}",
+        object_label=f"演示历史办件 {cases[0].number} 至 {cases[-1].number}",
+        reason="演示数据：按办件规则批量载入历史办件（每批一条审计记录）",
     )
-    return counts
 
 
 def load_history(seed: int, anchor: dt.date, count: int, catalogue: Catalogue) -> dict[str, int]:
     """Bulk-load `count` historical cases; returns row counts. Call inside a transaction."""
     first_pk = (Case.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
     history = History(seed, anchor, count, catalogue)
-    totals: dict[str, int] = {}
-    for batch in history.batches(first_pk):
-        for key, value in _write(history, batch).items():
-            totals[key] = totals.get(key, 0) + value
-    # Explicit primary keys (the case number contains it) leave PostgreSQL's sequence behind.
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Case]):
-            cursor.execute(sql)
-    return totals
+    return load_batches(
+        (_write(history, batch) for batch in history.batches(first_pk)), sequences=[Case]
+    )
 
 
 def plan_history(

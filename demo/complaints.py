@@ -60,8 +60,6 @@ from typing import Any
 import zhconv
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.management.color import no_style
-from django.db import connection
 from django.db.models import Max
 
 from complaints import actions
@@ -79,21 +77,20 @@ from complaints.routing import route
 from complaints.similarity import ClusterIndex, signatures
 from demo import data
 from demo import data_complaints as phrases
+from demo.bulk import Row, insert_rows, load_batches, write_batch
 from demo.cases import (
     OFFICE_CLOSE,
     OFFICE_OPEN,
     LiveClock,
     _at,
-    _insert,
     _minute_of,
-    _Row,
     _Workdays,
     cases_rng,
     observe_clock,
     resident_id_number,
 )
 from org.models import Staff, Unit
-from zuofeng.audit.chain import PendingEvent, record, record_many
+from zuofeng.audit.chain import record
 from zuofeng.duty import clock
 from zuofeng.duty.models import Duty, Escalation
 from zuofeng.workdays.calendar import add_workdays, local_date
@@ -712,7 +709,7 @@ class Planner:
             if draft.channel == "hotline":
                 one.complaint.hotline_ticket = f"GD{local_date(draft.received_at):%Y%m%d}{pk:05d}"
             if not draft.identity.is_empty:
-                one.identity = _Row(complaint_id=pk, user_id=None, sealed=seal(draft.identity))
+                one.identity = Row(complaint_id=pk, user_id=None, sealed=seal(draft.identity))
             planned.append(one)
         clusters.finish(planned, first_pk)
         self.clusters = clusters.rows
@@ -724,7 +721,7 @@ class _PastAnchor(Exception):
     """The next step would happen after the history ends: the complaint stays open."""
 
 
-class _SimComplaint(_Row):
+class _SimComplaint(Row):
     clock_running = Duty.clock_running
 
     def __init__(self, **values: Any) -> None:
@@ -740,15 +737,15 @@ def _complaint_defaults() -> dict[str, Any]:
 @dataclass
 class _Planned:
     complaint: _SimComplaint
-    events: list[_Row] = field(default_factory=list)
+    events: list[Row] = field(default_factory=list)
     escalations: dict[int, dt.datetime] = field(default_factory=dict)
-    identity: _Row | None = None
+    identity: Row | None = None
 
     def event(
         self, kind: str, at: dt.datetime, actor: int | None, *, note: str = "", public: str = ""
     ) -> None:
         self.events.append(
-            _Row(
+            Row(
                 complaint_id=self.complaint.id,
                 kind=kind,
                 at=at,
@@ -770,7 +767,7 @@ class _Clusters:
     def __init__(self, first_pk: int) -> None:
         self.index = ClusterIndex()
         self.next_pk = first_pk
-        self.rows: list[_Row] = []
+        self.rows: list[Row] = []
         self.members: dict[int, int] = {}  # complaint pk → cluster pk
 
     def join(self, pk: int, unit_id: int | None, at: dt.datetime, signature: bytes) -> int | None:
@@ -778,7 +775,7 @@ class _Clusters:
         cluster_id = None
         if match is not None:
             if match.cluster_id is None:
-                row = _Row(
+                row = Row(
                     id=self.next_pk,
                     unit_id=unit_id,
                     first_id=match.complaint_id,
@@ -812,7 +809,7 @@ def _write(batch: list[_Planned]) -> dict[str, int]:
     events = [event for one in batch for event in one.events]
     identities = [one.identity for one in batch if one.identity is not None]
     escalations = [
-        _Row(
+        Row(
             duty_type=Complaint._meta.label_lower,
             duty_id=str(one.complaint.id),
             duty_label=one.complaint.number,
@@ -824,31 +821,20 @@ def _write(batch: list[_Planned]) -> dict[str, int]:
         for one in batch
         for level, when in one.escalations.items()
     ]
-    _insert(Complaint, complaints)
-    _insert(ComplaintEvent, events)
-    _insert(ComplainantIdentity, identities)
-    _insert(Escalation, escalations)
-    counts = {
-        "complaints": len(complaints),
-        "complaint_events": len(events),
-        "complainant_identities": len(identities),
-        "complaint_escalations": len(escalations),
-    }
     first, last = complaints[0], complaints[-1]
-    record_many(
-        actor=None,
-        events=[
-            PendingEvent(
-                action="demo.load_complaints",
-                object_type=Complaint._meta.label_lower,
-                object_id=f"{first.id}-{last.id}",
-                object_label=f"演示历史举报 {first.number} 至 {last.number}",
-                after=counts,
-                reason="演示数据：按举报办理规则批量载入历史举报（每批一条审计记录）",
-            )
-        ],
+    return write_batch(
+        {
+            "complaints": (Complaint, complaints),
+            "complaint_events": (ComplaintEvent, events),
+            "complainant_identities": (ComplainantIdentity, identities),
+            "complaint_escalations": (Escalation, escalations),
+        },
+        action="demo.load_complaints",
+        object_type=Complaint._meta.label_lower,
+        object_id=f"{first.id}-{last.id}",
+        object_label=f"演示历史举报 {first.number} 至 {last.number}",
+        reason="演示数据：按举报办理规则批量载入历史举报（每批一条审计记录）",
     )
-    return counts
 
 
 def load_history(seed: int, anchor: dt.date, count: int, district: District) -> dict[str, int]:
@@ -856,18 +842,12 @@ def load_history(seed: int, anchor: dt.date, count: int, district: District) -> 
     first_pk = (Complaint.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
     first_cluster = (ComplaintCluster.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
     planner = Planner(seed, anchor, count, district)
-    totals: dict[str, int] = {}
     batches = list(planner.batches(first_pk, first_cluster))
     # Groups first: the complaints point at them (and they at their first complaint, which
     # the database checks at commit).
-    _insert(ComplaintCluster, planner.clusters)
-    for batch in batches:
-        for key, value in _write(batch).items():
-            totals[key] = totals.get(key, 0) + value
+    insert_rows(ComplaintCluster, planner.clusters)
+    totals = load_batches(map(_write, batches), sequences=[Complaint, ComplaintCluster])
     totals["complaint_clusters"] = len(planner.clusters)
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Complaint, ComplaintCluster]):
-            cursor.execute(sql)
     return totals
 
 

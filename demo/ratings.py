@@ -46,12 +46,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.management.color import no_style
-from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q
 
 from cases.models import Case
 from demo import data
+from demo.bulk import Row, load_batches, write_batch
 from demo.cases import (
     OFFICE_CLOSE,
     OFFICE_OPEN,
@@ -59,9 +58,7 @@ from demo.cases import (
     LiveClock,
     UnitRef,
     _at,
-    _insert,
     _minute_of,
-    _Row,
     _Workdays,
     cases_rng,
     observe_clock,
@@ -79,7 +76,6 @@ from evaluations.models import (
 )
 from org.models import Staff, Unit
 from org.roles import Role
-from zuofeng.audit.chain import PendingEvent, record_many
 from zuofeng.duty import clock
 from zuofeng.duty.models import Duty, Escalation, EscalationLevel, Notification, WarningLevel
 from zuofeng.duty.registry import DutyKind, registered_duties
@@ -180,7 +176,7 @@ class DecidedCase:
 # --- rows in memory ------------------------------------------------------------------------
 
 
-class _SimRectification(_Row):
+class _SimRectification(Row):
     """A rectification in memory: every field (defaults first), and what the clock needs."""
 
     clock_running = Duty.clock_running
@@ -199,10 +195,10 @@ def _rectification_defaults() -> dict[str, Any]:
 class _Planned:
     """One rating and what hangs off it, before it is written."""
 
-    evaluation: _Row
+    evaluation: Row
     rectification: _SimRectification | None = None
-    escalations: list[_Row] | None = None
-    notifications: list[_Row] | None = None
+    escalations: list[Row] | None = None
+    notifications: list[Row] | None = None
 
 
 def _rectification_kind() -> DutyKind:
@@ -352,7 +348,7 @@ class RatingHistory:
         anonymous = rng.random() < 0.12
         if moment >= self.cutoff:
             return None  # not rated yet when the history ends
-        evaluation = _Row(
+        evaluation = Row(
             id=pk,
             case_id=case.pk,
             unit_id=case.unit_id,
@@ -376,7 +372,7 @@ class RatingHistory:
         if moment >= self.cutoff:
             return None
         return _Planned(
-            _Row(
+            Row(
                 id=pk,
                 case_id=case.pk,
                 unit_id=case.unit_id,
@@ -482,7 +478,7 @@ class RatingHistory:
 
         planned.rectification = order
         planned.escalations = [
-            _Row(
+            Row(
                 duty_type=self.kind.object_type,
                 duty_id=str(order.id),
                 duty_label=order.number,
@@ -497,7 +493,7 @@ class RatingHistory:
 
     def _notifications(
         self, order: _SimRectification, escalations: list[tuple[int, dt.datetime]]
-    ) -> list[_Row]:
+    ) -> list[Row]:
         """What the sweep would have sent for an order still open at the anchor (a closed
         one's messages are long read, as with the cases)."""
         if order.status in Rectification.FINISHED_STATUSES:
@@ -514,7 +510,7 @@ class RatingHistory:
                 WarningLevel.BLUE: due_day - dt.timedelta(days=1),
             }[level]
             notes.append(
-                _Row(
+                Row(
                     unit_id=order.unit_id,
                     audience=Notification.Audience.UNIT_STAFF,
                     title=f"{label} {WARNING_TITLES[level]}",
@@ -524,7 +520,7 @@ class RatingHistory:
             )
         for level_value, when in escalations:
             notes.append(
-                _Row(
+                Row(
                     unit_id=order.unit_id,
                     audience=ESCALATION_AUDIENCE[EscalationLevel(level_value)],
                     title=f"超期升级：{label}（{EscalationLevel(level_value).label}）",
@@ -569,31 +565,20 @@ def _write(batch: list[_Planned]) -> dict[str, int]:
     orders = [planned.rectification for planned in batch if planned.rectification is not None]
     escalations = [row for planned in batch for row in planned.escalations or []]
     notifications = [row for planned in batch for row in planned.notifications or []]
-    _insert(Evaluation, evaluations)
-    _insert(Rectification, orders)
-    _insert(Escalation, escalations)
-    _insert(Notification, notifications)
-    counts = {
-        "evaluations": len(evaluations),
-        "rectifications": len(orders),
-        "rectification_escalations": len(escalations),
-        "rectification_notifications": len(notifications),
-    }
     first, last = evaluations[0], evaluations[-1]
-    record_many(
-        actor=None,
-        events=[
-            PendingEvent(
-                action="demo.load_ratings",
-                object_type=Evaluation._meta.label_lower,
-                object_id=f"{first.id}-{last.id}",
-                object_label=f"演示历史评价 {first.id} 至 {last.id}",
-                after=counts,
-                reason="演示数据：按好差评规则批量载入历史评价及差评整改（每批一条审计记录）",
-            )
-        ],
+    return write_batch(
+        {
+            "evaluations": (Evaluation, evaluations),
+            "rectifications": (Rectification, orders),
+            "rectification_escalations": (Escalation, escalations),
+            "rectification_notifications": (Notification, notifications),
+        },
+        action="demo.load_ratings",
+        object_type=Evaluation._meta.label_lower,
+        object_id=f"{first.id}-{last.id}",
+        object_label=f"演示历史评价 {first.id} 至 {last.id}",
+        reason="演示数据：按好差评规则批量载入历史评价及差评整改（每批一条审计记录）",
     )
-    return counts
 
 
 def load_rating_history(
@@ -604,16 +589,16 @@ def load_rating_history(
     first_pk = (Evaluation.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
     first_order_pk = (Rectification.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
     history = RatingHistory(seed, anchor, catalogue)
-    totals: dict[str, int] = {}
-    for batch in history.batches(DecidedCase.history(last_case_pk), first_pk, first_order_pk):
-        for key, value in _write(batch).items():
-            totals[key] = totals.get(key, 0) + value
-    # Explicit primary keys (the work order's number contains the rating's) leave
-    # PostgreSQL's sequences behind.
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Evaluation, Rectification]):
-            cursor.execute(sql)
-    return totals
+    # The work order's number contains the rating's primary key.
+    return load_batches(
+        (
+            _write(batch)
+            for batch in history.batches(
+                DecidedCase.history(last_case_pk), first_pk, first_order_pk
+            )
+        ),
+        sequences=[Evaluation, Rectification],
+    )
 
 
 # --- live ratings: through the real actions --------------------------------------------------

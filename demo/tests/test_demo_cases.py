@@ -8,18 +8,13 @@ the clock frozen at a fixed moment so that the live cases and the sweep are repr
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 import chinese_calendar
 import pytest
-import time_machine
-from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.db.models import Count, F, Q
 
 from cases.actions import QUERY_CODE_ALPHABET
@@ -27,15 +22,12 @@ from cases.models import Case, CaseEvent
 from catalog.models import Matter
 from demo import data
 from demo.cases import BATCH, Catalogue, credit_code, plan_history, resident_id_number
+from demo.tests.conftest import ANCHOR, COUNT, SEED, run
 from zuofeng.audit.chain import verify_chain
 from zuofeng.audit.models import AuditEvent
 from zuofeng.duty.models import Escalation, EscalationLevel, WarningLevel
-from zuofeng.workdays.calendar import LOCAL_TZ, add_workdays, is_workday, local_date
+from zuofeng.workdays.calendar import add_workdays, is_workday, local_date
 
-SEED = 3
-COUNT = 2000
-ANCHOR = dt.date(2025, 6, 16)  # a Monday
-NOW = dt.datetime(2025, 6, 16, 10, 30, tzinfo=LOCAL_TZ)
 LIVE = 20
 PLANTED = (
     data.SLOW_UNIT,
@@ -43,26 +35,6 @@ PLANTED = (
     data.RECEIVE_ONLY_UNIT,
     data.REPEAT_SUPPLEMENT_UNIT,
 )
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="class")
-def built(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with (
-        django_db_blocker.unblock(),
-        time_machine.travel(NOW, tick=False),
-        transaction.atomic(),
-    ):
-        output = run(
-            "build_demo", "--seed", str(SEED), "--cases", str(COUNT), "--anchor", str(ANCHOR)
-        )
-        yield output
-        transaction.set_rollback(True)
 
 
 def history() -> Any:

@@ -13,13 +13,8 @@ import datetime as dt
 import importlib.util
 import io
 from collections import Counter
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import time_machine
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F
 
 from complaints.identity import unseal
@@ -40,37 +35,10 @@ from demo.complaints import (
     hotline_csv,
     hotline_rows,
 )
+from demo.tests.conftest import CUTOFF, NOW
 from org.models import Unit
 from zuofeng.audit.chain import verify_chain
 from zuofeng.audit.models import AuditEvent
-from zuofeng.workdays.calendar import LOCAL_TZ
-
-SEED = 3
-ANCHOR = dt.date(2025, 6, 16)  # a Monday
-NOW = dt.datetime(2025, 6, 16, 10, 30, tzinfo=LOCAL_TZ)
-CUTOFF = dt.datetime(2025, 6, 16, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(scope="class")
-def built(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with (
-        django_db_blocker.unblock(),
-        time_machine.travel(NOW, tick=False),
-        transaction.atomic(),
-    ):
-        out = io.StringIO()
-        call_command(
-            "build_demo",
-            "--seed",
-            str(SEED),
-            "--cases",
-            "2000",
-            "--anchor",
-            str(ANCHOR),
-            stdout=out,
-        )
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

@@ -8,22 +8,18 @@ the clock frozen at a fixed moment, as in test_demo_cases.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F
 
 from cases.models import Case
 from demo import data
 from demo.cases import Catalogue
 from demo.ratings import BATCH, LIVE_RATINGS, LIVE_UNIT, DecidedCase, plan_rating_history
+from demo.tests.conftest import ANCHOR, COUNT, CUTOFF, NOW, SEED
 from evaluations.actions import RATABLE_STATUSES
 from evaluations.models import (
     BAD_LEVELS,
@@ -40,36 +36,9 @@ from zuofeng.audit.chain import verify_chain
 from zuofeng.audit.models import AuditEvent
 from zuofeng.duty import clock
 from zuofeng.duty.models import Escalation, EscalationLevel, WarningLevel
-from zuofeng.workdays.calendar import LOCAL_TZ, add_workdays, local_date
+from zuofeng.workdays.calendar import add_workdays, local_date
 
-SEED = 3
-COUNT = 2000
-ANCHOR = dt.date(2025, 6, 16)  # a Monday
-NOW = dt.datetime(2025, 6, 16, 10, 30, tzinfo=LOCAL_TZ)
-CUTOFF = dt.datetime(2025, 6, 16, tzinfo=LOCAL_TZ)
 LIVE = len(LIVE_RATINGS)
-
-
-@pytest.fixture(scope="class")
-def built(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with (
-        django_db_blocker.unblock(),
-        time_machine.travel(NOW, tick=False),
-        transaction.atomic(),
-    ):
-        out = io.StringIO()
-        call_command(
-            "build_demo",
-            "--seed",
-            str(SEED),
-            "--cases",
-            str(COUNT),
-            "--anchor",
-            str(ANCHOR),
-            stdout=out,
-        )
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 def live_ratings() -> Any:
