@@ -457,6 +457,14 @@ def main() -> int:
     parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
     parser.add_argument("--time-limit", type=float, default=570.0, help="seconds for the run")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="measure only the targets whose name contains WORD (repeatable); the bare view "
+        "is always measured, first and last",
+    )
     args = parser.parse_args()
     started = time.monotonic()
 
@@ -489,7 +497,13 @@ def main() -> int:
         check_lookup_finds_cases(port, sample)
         pool = multiprocessing.get_context("fork").Pool(args.connections)
         results = []
-        measured = targets(port, sample)
+        measured = [
+            target
+            for target in targets(port, sample)
+            if not args.only
+            or target.name.startswith("bare view")
+            or any(word in target.name for word in args.only)
+        ]
         # Warm the server (workers' first requests, database caches) before any measurement.
         warm_up = argparse.Namespace(**{**vars(args), "warmup": 0.0, "duration": args.warmup})
         for target in measured:
