@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from complaints.classifier import Prediction, classify
@@ -188,8 +188,11 @@ def _store_clusters(
     stored_firsts: dict[int, int],
     provisional: list[Any],
 ) -> None:
-    for pk, (added, last_at) in grown.items():
-        ComplaintCluster.objects.filter(pk=pk).update(size=F("size") + added, last_at=last_at)
+    for pks in _batches(list(grown)):
+        ComplaintCluster.objects.filter(pk__in=pks).update(
+            size=F("size") + Case(*[When(pk=pk, then=Value(grown[pk][0])) for pk in pks]),
+            last_at=Case(*[When(pk=pk, then=Value(grown[pk][1])) for pk in pks]),
+        )
     if not new:
         return
     keys = list(new)
@@ -201,8 +204,14 @@ def _store_clusters(
     for member in provisional:
         if member.cluster_id < 0:
             member.cluster_id = real[member.cluster_id]
-    for pk, key in stored_firsts.items():
-        Complaint.objects.filter(pk=pk).update(cluster_id=real[key])
+    for pks in _batches(list(stored_firsts)):
+        Complaint.objects.filter(pk__in=pks).update(
+            cluster_id=Case(*[When(pk=pk, then=Value(real[stored_firsts[pk]])) for pk in pks])
+        )
+
+
+def _batches(items: list[int], size: int = 500) -> list[list[int]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def recent_index(

@@ -41,7 +41,7 @@ from complaints.models import (
     HotlineImport,
     HotlineSource,
 )
-from complaints.similarity import signatures, window_start
+from complaints.similarity import ClusterIndex, signatures, window_start
 from org.models import Unit
 from zuofeng.audit.chain import record_many
 from zuofeng.bulk import insert_rows
@@ -346,26 +346,34 @@ def _allocate_ids(count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _store_batch(job: HotlineImport, rows: list[Row], actor: Any, counts: Counts) -> None:
-    """File one batch of checked rows in one transaction."""
-    texts = [row.fields["text"] for row in rows]
-    predictions = classify_many(texts)
-    sigs = signatures(texts)
-    sealed = [None if row.identity.is_empty else seal(row.identity) for row in rows]
+def _known(tickets: list[str]) -> set[str]:
+    return set(
+        Complaint.objects.filter(hotline_ticket__in=tickets).values_list(
+            "hotline_ticket", flat=True
+        )
+    )
+
+
+def _store_batch(
+    job: HotlineImport, rows: list[Row], actor: Any, counts: Counts, index: ClusterIndex
+) -> None:
+    """File one batch of checked rows in one transaction. Tickets imported before are
+    counted, not filed: checked before the costly work, and again under the write lock."""
+    known = _known([row.ticket for row in rows])
+    todo = [row for row in rows if row.ticket not in known]
+    texts = [row.fields["text"] for row in todo]
+    predictions = classify_many(texts) if todo else []
+    sigs = signatures(texts) if todo else []
+    sealed = [None if row.identity.is_empty else seal(row.identity) for row in todo]
     with transaction.atomic():
         # The first write takes SQLite's write lock (and shows progress to the page).
         HotlineImport.objects.filter(pk=job.pk).update(processed_rows=counts.processed)
-        tickets = [row.ticket for row in rows]
-        known = set(
-            Complaint.objects.filter(hotline_ticket__in=tickets).values_list(
-                "hotline_ticket", flat=True
-            )
-        )
-        fresh = [i for i, row in enumerate(rows) if row.ticket not in known]
+        known = _known([row.ticket for row in todo]) if todo else set()
+        fresh = [i for i, row in enumerate(todo) if row.ticket not in known]
         ids = _allocate_ids(len(fresh)) if fresh else []
         complaints: list[Complaint] = []
         for pk, i in zip(ids, fresh, strict=True):
-            row = rows[i]
+            row = todo[i]
             complaint, _code = actions.new_complaint(
                 channel=Complaint.Channel.HOTLINE,
                 fields=row.fields,
@@ -379,9 +387,7 @@ def _store_batch(job: HotlineImport, rows: list[Row], actor: Any, counts: Counts
             actions.assign_number(complaint)
             complaints.append(complaint)
         if complaints:
-            units = {c.unit_id for c in complaints}
-            since = window_start(min(c.received_at for c in complaints))
-            actions.join_clusters(complaints, actions.recent_index(units, since))
+            actions.join_clusters(complaints, index)
             insert_rows(Complaint, complaints)
             insert_rows(
                 ComplainantIdentity,
@@ -394,7 +400,7 @@ def _store_batch(job: HotlineImport, rows: list[Row], actor: Any, counts: Counts
             insert_rows(
                 ComplaintEvent,
                 [
-                    actions.filed_event(c, actor, note=_note(rows[i]))
+                    actions.filed_event(c, actor, note=_note(todo[i]))
                     for c, i in zip(complaints, fresh, strict=True)
                 ],
             )
@@ -403,6 +409,15 @@ def _store_batch(job: HotlineImport, rows: list[Row], actor: Any, counts: Counts
         counts.duplicates += len(rows) - len(complaints)
         counts.processed += len(rows)
         _save_counts(job, counts)
+
+
+def _cluster_index(rows: list[Row]) -> ClusterIndex:
+    """The near-duplicate index over the stored complaints the file's rows may join; the
+    batches then feed it their own complaints, in time order."""
+    if not rows:
+        return ClusterIndex()
+    units = {row.unit.pk if row.unit else None for row in rows}
+    return actions.recent_index(units, window_start(rows[0].received_at))
 
 
 def _note(row: Row) -> str:
@@ -451,13 +466,16 @@ def run_import(
             progress(job)
         # In time order, so that near-duplicates group as they would have, filed one by one.
         good.sort(key=lambda row: (row.received_at, row.number))
+        index = _cluster_index(good)
         for start in range(0, len(good), CHUNK):
             batch = good[start : start + CHUNK]
             try:
-                _store_batch(job, batch, actor, counts)
+                _store_batch(job, batch, actor, counts, index)
             except IntegrityError:
-                # Another import stored some of these tickets meanwhile: check again.
-                _store_batch(job, batch, actor, counts)
+                # Another import stored some of these tickets meanwhile: check again, with
+                # an index rebuilt from what is stored (the failed batch's entries are gone).
+                index = _cluster_index(batch)
+                _store_batch(job, batch, actor, counts, index)
             if progress:
                 progress(job)
     except (HotlineRefused, PermissionDenied) as error:
