@@ -8,10 +8,14 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "监督举报"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from complaints import checks  # noqa: F401
+        from complaints.defaults import after_migrate
         from complaints.models import Complaint
         from zuofeng.duty.registry import DutyKind, register_duty
 
+        post_migrate.connect(after_migrate, sender=self)
         register_duty(
             DutyKind(
                 model=Complaint,

@@ -8,11 +8,15 @@ class ScorecardConfig(AppConfig):
     verbose_name = "考核"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from scorecard import signals
+        from scorecard.defaults import after_migrate
         from scorecard.models import Commitment
         from scorecard.rollups import refresh
         from zuofeng.duty.registry import DutyKind, register_duty, register_sweep_step
 
         signals.connect()
+        post_migrate.connect(after_migrate, sender=self)
         register_sweep_step("scorecard.rollups", refresh)
         register_duty(DutyKind(model=Commitment, unit_field="unit", label_field="pk"))

@@ -193,6 +193,15 @@ def install(apps: Any) -> None:
         )
 
 
+def after_migrate(*, using: str = "default", **kwargs: Any) -> None:
+    """After every `migrate` or `flush`: a database with no standard at all (emptied by a
+    test's flush, say) gets the default one back; one with any standard is left alone."""
+    from django.apps import apps
+
+    if not apps.get_model("scorecard", "Standard").objects.using(using).exists():
+        install(apps)
+
+
 def uninstall(apps: Any) -> None:
     Standard = apps.get_model("scorecard", "Standard")
     Standard.objects.filter(
