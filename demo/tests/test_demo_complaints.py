@@ -26,12 +26,12 @@ from complaints.models import (
 )
 from complaints.stats import rates_by_unit
 from demo import data
-from demo.complaints import (
+from demo.complaints_history import MIN_COMPLAINTS
+from demo.complaints_live import LIVE_COMPLAINTS
+from demo.hotline_sample import (
     HOTLINE_COLUMNS,
     HOTLINE_SAMPLE,
     HOTLINE_SOURCE,
-    LIVE_COMPLAINTS,
-    MIN_COMPLAINTS,
     hotline_csv,
     hotline_rows,
 )
