@@ -19,4 +19,12 @@ class ScorecardConfig(AppConfig):
         signals.connect()
         post_migrate.connect(after_migrate, sender=self)
         register_sweep_step("scorecard.rollups", refresh)
-        register_duty(DutyKind(model=Commitment, unit_field="unit", label_field="pk"))
+        register_duty(
+            DutyKind(
+                model=Commitment,
+                unit_field="unit",
+                label_field="pk",
+                url_name="scorecard:commitment",
+                list_url_name="scorecard:my_unit",
+            )
+        )

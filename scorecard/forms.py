@@ -84,3 +84,12 @@ def commitments_from(formset: Any) -> list[tuple[str, int]]:
         for form in formset
         if form.cleaned_data.get("text")
     ]
+
+
+class CompleteCommitmentForm(forms.Form):
+    note = forms.CharField(
+        label="完成情况",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写完成情况"},
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from scorecard.views import interviews, office, overview, public, unit
+from scorecard.views import commitments, interviews, office, overview, public, unit
 
 app_name = "scorecard"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("staff/scorecard/score/<int:pk>/", unit.drill_down, name="drill_down"),
     path("staff/scorecard/interviews/", interviews.interviews, name="interviews"),
     path("staff/scorecard/interviews/<int:pk>/", interviews.record, name="interview"),
+    path("staff/scorecard/commitments/<int:pk>/", commitments.commitment, name="commitment"),
 ]
