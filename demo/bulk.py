@@ -7,25 +7,26 @@ Each loader plans a batch of rows, then hands it to `write_batch`, which inserts
 in the order given and records a single `demo.load_*` audit event that says which rows and
 how many; `load_batches` adds the batches' counts up and brings PostgreSQL's sequences past
 the explicit primary keys. Written once here so that the three histories cannot drift apart
-in how they are stored and audited.
+in how they are stored and audited. The rows go in through `zuofeng.bulk.insert_rows`
+(executemany on SQLite, COPY on PostgreSQL), which the hotline import uses as well.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from collections.abc import Callable, Iterable, Sequence
-from functools import partial
-from typing import Any
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any, ClassVar
 
 from django.core.management.color import no_style
 from django.db import connection, models
 
 from zuofeng.audit.chain import PendingEvent, record_many
+from zuofeng.bulk import insert_rows
+from zuofeng.duty.models import Duty
 
 
 class Row:
-    """One row to insert, by the model fields' attnames. Plain objects instead of model
+    """One row for `insert_rows`, by the model fields' attnames. Plain objects instead of model
     instances: creating and saving 300,000 model instances costs more than everything else
     in the build (and bulk_create adapts every value through the field machinery)."""
 
@@ -33,76 +34,22 @@ class Row:
         self.__dict__.update(values)
 
 
-def _sqlite_datetime(value: dt.datetime) -> str:
-    # What Django's SQLite backend stores for an aware datetime (UTC, naive, str()), without
-    # its per-value checks: the history writes a few hundred thousand of them.
-    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+class DutyRow(Row):
+    """A duty (a record on the duty clock) in memory: every field of `model`, its default
+    first, and what `zuofeng.duty.clock` needs, so the history runs the clock on it exactly
+    as the actions run it on a saved record."""
+
+    model: ClassVar[type[models.Model]]
+    clock_running = Duty.clock_running
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(_field_defaults(self.model))
+        self.__dict__.update(values)
 
 
-def insert_rows(model: type[models.Model], rows: list[Any]) -> None:
-    """INSERT `rows` (objects whose attributes are field attnames). Fields a row does not set
-    get their default, so a field added to the model later still gets a value.
-
-    SQLite: one prepared statement that the driver runs for every row. PostgreSQL: COPY.
-    Others: multi-row INSERTs."""
-    if not rows:
-        return
-    pk = model._meta.pk
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if f is not pk or getattr(rows[0], pk.attname, None) is not None
-    ]
-    vendor = connection.vendor
-    if vendor == "sqlite" and connection.timezone_name != "UTC":
-        vendor = "other"  # _sqlite_datetime assumes UTC storage
-    columns = []
-    for f in fields:
-        adapt: Callable[[Any], Any] | None = None
-        if isinstance(f, models.DateTimeField):
-            adapt = {"sqlite": _sqlite_datetime, "postgresql": None}.get(
-                vendor, connection.ops.adapt_datetimefield_value
-            )
-        elif isinstance(f, models.JSONField):
-            adapt = (
-                partial(json.dumps, ensure_ascii=False)
-                if vendor == "postgresql"
-                else partial(f.get_db_prep_save, connection=connection)
-            )
-        columns.append((f.attname, f.get_default(), adapt))
-    values = [
-        tuple(
-            adapt(value) if adapt is not None and value is not None else value
-            for name, default, adapt in columns
-            for value in (row.__dict__.get(name, default),)
-        )
-        for row in rows
-    ]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(f.column) for f in fields)
-    if vendor == "sqlite":
-        connection.ensure_connection()
-        connection.connection.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(fields))})", values
-        )
-        return
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-            return
-        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        per_statement = max(
-            1, min(1000, (connection.features.max_query_params or 60_000) // len(fields))
-        )
-        for start in range(0, len(values), per_statement):
-            chunk = values[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholder] * len(chunk))}",
-                [value for row in chunk for value in row],
-            )
+@cache
+def _field_defaults(model: type[models.Model]) -> dict[str, Any]:
+    return {f.attname: f.get_default() for f in model._meta.concrete_fields}
 
 
 def write_batch(

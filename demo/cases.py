@@ -30,7 +30,6 @@ import datetime as dt
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
@@ -45,11 +44,11 @@ from cases.actions import QUERY_CODE_ALPHABET
 from cases.models import Case, CaseEvent, SupplementRequest, Transfer
 from catalog.models import Matter
 from demo import data
-from demo.bulk import Row, load_batches, write_batch
+from demo.bulk import DutyRow, Row, load_batches, write_batch
 from org.models import Staff, Unit
 from org.roles import Role
 from zuofeng.duty import clock
-from zuofeng.duty.models import Duty, Escalation, EscalationLevel, Notification, WarningLevel
+from zuofeng.duty.models import Escalation, EscalationLevel, Notification, WarningLevel
 from zuofeng.duty.registry import DutyKind, registered_duties
 from zuofeng.duty.sweep import ESCALATION_AUDIENCE, WARNING_TITLES, sweep
 from zuofeng.workdays.calendar import (
@@ -341,23 +340,14 @@ def _is_statutory_holiday(day: dt.date) -> bool:
 # --- rows in memory, and how they are written ------------------------------------------------
 
 
-class _SimCase(Row):
-    """A case in memory: every Case field (defaults first), and what the clock needs."""
+class _SimCase(DutyRow):
+    """A case in memory (see DutyRow)."""
 
-    clock_running = Duty.clock_running
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(_case_defaults())
-        self.__dict__.update(values)
+    model = Case
 
     @property
     def pk(self) -> int:
         return self.id
-
-
-@lru_cache(maxsize=1)
-def _case_defaults() -> dict[str, Any]:
-    return {f.attname: f.get_default() for f in Case._meta.concrete_fields}
 
 
 def observe_clock(

@@ -46,7 +46,7 @@ from complaints.routing import route
 from complaints.similarity import signatures
 from demo import data
 from demo import data_complaints as phrases
-from demo.bulk import Row, insert_rows, load_batches
+from demo.bulk import Row, load_batches
 from demo.cases import (
     OFFICE_CLOSE,
     OFFICE_OPEN,
@@ -59,6 +59,7 @@ from demo.cases import (
 from demo.complaints_rows import Clusters, Planned, SimComplaint, write_planned
 from demo.complaints_text import STAFF_CHANNELS, District, Draft, Drafter, Writer, weighted
 from org.models import Unit
+from zuofeng.bulk import insert_rows
 from zuofeng.duty import clock
 from zuofeng.workdays.calendar import add_workdays, local_date
 

@@ -11,28 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
 
 from complaints.models import ComplainantIdentity, Complaint, ComplaintEvent
 from complaints.similarity import ClusterIndex
-from demo.bulk import Row, write_batch
-from zuofeng.duty.models import Duty, Escalation
+from demo.bulk import DutyRow, Row, write_batch
+from zuofeng.duty.models import Escalation
 
 
-class SimComplaint(Row):
-    """A complaint in memory: every Complaint field (defaults first), and what the clock needs."""
+class SimComplaint(DutyRow):
+    """A complaint in memory (see DutyRow)."""
 
-    clock_running = Duty.clock_running
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(_complaint_defaults())
-        self.__dict__.update(values)
-
-
-@lru_cache(maxsize=1)
-def _complaint_defaults() -> dict[str, Any]:
-    return {f.attname: f.get_default() for f in Complaint._meta.concrete_fields}
+    model = Complaint
 
 
 @dataclass

@@ -41,7 +41,6 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -50,7 +49,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q
 
 from cases.models import Case
 from demo import data
-from demo.bulk import Row, load_batches, write_batch
+from demo.bulk import DutyRow, Row, load_batches, write_batch
 from demo.cases import (
     OFFICE_CLOSE,
     OFFICE_OPEN,
@@ -77,7 +76,7 @@ from evaluations.models import (
 from org.models import Staff, Unit
 from org.roles import Role
 from zuofeng.duty import clock
-from zuofeng.duty.models import Duty, Escalation, EscalationLevel, Notification, WarningLevel
+from zuofeng.duty.models import Escalation, EscalationLevel, Notification, WarningLevel
 from zuofeng.duty.registry import DutyKind, registered_duties
 from zuofeng.duty.sweep import ESCALATION_AUDIENCE, WARNING_TITLES
 from zuofeng.workdays.calendar import add_workdays, local_date
@@ -176,19 +175,10 @@ class DecidedCase:
 # --- rows in memory ------------------------------------------------------------------------
 
 
-class _SimRectification(Row):
-    """A rectification in memory: every field (defaults first), and what the clock needs."""
+class _SimRectification(DutyRow):
+    """A rectification in memory (see DutyRow)."""
 
-    clock_running = Duty.clock_running
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(_rectification_defaults())
-        self.__dict__.update(values)
-
-
-@lru_cache(maxsize=1)
-def _rectification_defaults() -> dict[str, Any]:
-    return {f.attname: f.get_default() for f in Rectification._meta.concrete_fields}
+    model = Rectification
 
 
 @dataclass
