@@ -53,6 +53,11 @@ class Source:
     base: Q = field(default_factory=Q)
     # Datetime fields whose passing changes a time-dependent measure of this source.
     deadline_fields: tuple[str, ...] = ()
+    # The rows whose time-dependent measures can still change as a deadline passes (a
+    # decided case never becomes overdue): the refresh looks for passed deadlines among
+    # these only. For cases it is the running-clock condition of `case_running_due_idx`,
+    # so that search is an index range scan instead of a pass over every case.
+    pending: Q = field(default_factory=Q)
 
     @property
     def model(self) -> type[Model]:
@@ -145,7 +150,16 @@ def _register_defaults() -> None:
     from evaluations import stats as ratings
     from zuofeng.duty.models import EscalationLevel
 
-    cases = Source("cases.case", "unit", "submitted_at", "办件", deadline_fields=("due_at",))
+    cases = Source(
+        "cases.case",
+        "unit",
+        "submitted_at",
+        "办件",
+        deadline_fields=("due_at",),
+        # Only an accepted case can be overdue, and acceptance starts the clock that the
+        # decision stops.
+        pending=Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True),
+    )
     evaluations = Source(
         "evaluations.evaluation", "unit", "created_at", "好差评", base=Q(excluded=False)
     )
@@ -156,6 +170,7 @@ def _register_defaults() -> None:
         "差评整改",
         base=ratings.COUNTED_RECTIFICATIONS,
         deadline_fields=("due_at",),
+        pending=Q(closed_at__isnull=True),  # a closed work order is settled for good
     )
     complaints = Source(
         "complaints.complaint",
@@ -163,6 +178,7 @@ def _register_defaults() -> None:
         "triaged_at",
         "监督举报",
         deadline_fields=("respond_due_at", "resolve_due_at"),
+        pending=Q(responded_at__isnull=True) | Q(first_answered_at__isnull=True),
     )
     escalations = Source("duty.escalation", "unit", "created_at", "超期升级")
 
