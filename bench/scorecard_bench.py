@@ -41,6 +41,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ PG_HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
 PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
 PAGE_TARGET_MS = 200.0
 REFRESH_TARGET_S = 1.0
+PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
 STARTED = time.monotonic()
 
 
@@ -439,8 +441,10 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.test import override_settings
 
     from cases.measures import month_range, next_month
     from scorecard import rollups
@@ -451,7 +455,12 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    call_command("collectstatic", interactive=False, verbosity=0)
+    storages = None
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    except Exception as error:
+        log(f"collectstatic failed ({type(error).__name__}); pages render with plain storage")
+        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
     log(f"migrated; static files collected in {time.perf_counter() - started:.1f} s")
 
     today = dt.datetime.now(LOCAL_TZ).date()
@@ -542,7 +551,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     )
     del duck_ranked
 
-    pages = render_pages(district, month, t0, args.repeat)
+    with override_settings(STORAGES=storages) if storages else nullcontext():
+        pages = render_pages(district, month, t0, args.repeat)
 
     # A day of activity, then the sweep step at 00:05 the next morning.
     from bench.scorecard_day import deadline_days, rollup_rows, simulate_day
