@@ -10,6 +10,7 @@ markers — whole and masked.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -20,9 +21,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from complaints import actions
+from complaints import actions, hotline
 from complaints.identity import Identity
-from complaints.models import Complaint
+from complaints.models import Complaint, HotlineSource
 from zuofeng.duty.models import Notification
 from zuofeng.duty.sweep import sweep
 from zuofeng.masking import mask_id_number, mask_name, mask_phone
@@ -130,9 +131,39 @@ def planted(district):
         identity=identity,
         at=at(6),
     )
+    imported = _import_from_the_hotline(district)
     actions.reveal_identity(actor=olivia, complaint=closed, reason="核实回访")
     sweep(now=at(25))  # escalations and notifications to the unit and its head
-    return [*made, waiting]
+    return [*made, waiting, imported]
+
+
+def _import_from_the_hotline(district) -> Complaint:
+    """A 12345 export row carrying the markers, imported, triaged and answered."""
+    headers = ["工单号", "来电时间", "反映内容", "涉及单位", "市民姓名", "联系电话", "证件号码"]
+    row = ["GD-LEAK-1", "2026-11-02 09:00", "窗口办事拖拉，让我跑了四趟", district.market.name]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([headers, [*row, NAME, PHONE, ID_NUMBER]])
+    source = HotlineSource.objects.create(
+        name="12345",
+        column_map={
+            "ticket": "工单号",
+            "received_at": "来电时间",
+            "text": "反映内容",
+            "unit": "涉及单位",
+            "caller_name": "市民姓名",
+            "caller_phone": "联系电话",
+            "caller_id_number": "证件号码",
+        },
+    )
+    job = hotline.create_import(
+        actor=district.olivia, source=source, name="12345.csv", data=buffer.getvalue().encode("gbk")
+    )
+    hotline.run_import(job)
+    complaint = Complaint.objects.get(hotline_ticket="GD-LEAK-1")
+    complaint = actions.triage(
+        actor=district.olivia, complaint=complaint, category="service", at=at(2, 11)
+    )
+    return actions.answer(actor=district.alice, complaint=complaint, text="已督促整改", at=at(3))
 
 
 @pytest.mark.django_db
@@ -191,8 +222,10 @@ def test_notifications_to_the_unit_carry_no_identity(district, planted):
 
 @pytest.mark.django_db
 def test_the_office_can_reveal_it_so_the_markers_are_real(district, planted):
-    """A control: the same search finds the markers where they are allowed to be."""
-    identity = actions.reveal_identity(
-        actor=district.olivia, complaint=planted[0], reason="对照测试"
-    )
-    assert leaks(f"{identity.name} {identity.phone} {identity.id_number}".encode())
+    """A control: the same search finds the markers where they are allowed to be, for a
+    complaint from the web form and for one imported from the hotline."""
+    for complaint in (planted[0], planted[-1]):
+        identity = actions.reveal_identity(
+            actor=district.olivia, complaint=complaint, reason="对照测试"
+        )
+        assert leaks(f"{identity.name} {identity.phone} {identity.id_number}".encode())
