@@ -253,10 +253,10 @@ class QueueRow:
     one_time_rule_broken: bool
 
     @classmethod
-    def from_values(cls, row: dict[str, Any]) -> QueueRow:
+    def from_values(cls, row: dict[str, Any], detail_prefix: str) -> QueueRow:
         due = row["due_at"]
         return cls(
-            url=reverse("cases:staff_detail", args=[row["pk"]]),
+            url=f"{detail_prefix}{row['pk']}/",
             number=row["number"],
             matter=row["matter__name"],
             unit=row["unit__short_name"] or row["unit__name"],
@@ -271,12 +271,15 @@ class QueueRow:
         )
 
 
-def _read_choices_at_once(field: forms.ModelChoiceField) -> None:
-    """Give a model select its options from one ordinary query. Left to itself, the field
-    reads them through `queryset.iterator()`, which on PostgreSQL is a server-side cursor
-    (DECLARE … WITH HOLD, FETCH, CLOSE): several round trips for a dozen rows, on every
-    queue page. Validation still goes through the field's queryset."""
-    options = [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset]
+def _read_choices_at_once(field: forms.ModelChoiceField, columns: tuple[str, ...]) -> None:
+    """Give a model select its options from one ordinary query of `columns`. Left to itself,
+    the field reads them through `queryset.iterator()`, which on PostgreSQL is a server-side
+    cursor (DECLARE … WITH HOLD, FETCH, CLOSE) over every column (a matter's legal texts):
+    several round trips on every queue page. Validation still uses the field's queryset."""
+    options = [
+        (field.prepare_value(obj), field.label_from_instance(obj))
+        for obj in field.queryset.only(*columns)
+    ]
     field.choices = (
         [("", field.empty_label), *options] if field.empty_label is not None else options
     )
@@ -309,8 +312,10 @@ def _queue_page(cases: QuerySet[Case], number: Any) -> Page:
         last = max(1, -(-count // QUEUE_PAGE_SIZE))
         if number > last:
             return _queue_page(cases, last)
+    # One reverse() for the page, not one a row: the detail URL ends in "<pk>/".
+    detail_prefix = reverse("cases:staff_detail", args=[0]).removesuffix("0/")
     paginator = _CountedPaginator(count, QUEUE_PAGE_SIZE)
-    return Page([QueueRow.from_values(row) for row in rows], number, paginator)
+    return Page([QueueRow.from_values(row, detail_prefix) for row in rows], number, paginator)
 
 
 def _queue_link(**params: Any) -> str:
@@ -324,9 +329,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     all_units = sees_all_units(user)
     form = QueueFilterForm(request.GET, unit=unit_of(user), all_units=all_units)
-    for name in ("matter", "unit"):
+    # The columns the options show (Matter and Unit's __str__, the unit's code as value).
+    for name, columns in (("matter", ("code", "name")), ("unit", ("code", "name"))):
         if name in form.fields:
-            _read_choices_at_once(form.fields[name])
+            _read_choices_at_once(form.fields[name], columns)
     form.is_valid()  # invalid filters are shown as errors and left out
     data = form.cleaned_data
     now = timezone.now()
