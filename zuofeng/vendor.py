@@ -23,6 +23,8 @@ VENDOR_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
         "swagger-ui-dist",
         (
             "swagger-ui.css",
+            # Named by swagger-ui.css; the manifest storage refuses a missing reference.
+            "swagger-ui.css.map",
             "swagger-ui-bundle.js",
             "swagger-ui-standalone-preset.js",
             "favicon-32x32.png",

@@ -137,3 +137,22 @@ def test_a_malformed_setting_stops_the_process_at_start_up(tmp_path: Path) -> No
 
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_collectstatic_collects_every_page_asset_for_production(tmp_path: Path) -> None:
+    """The deploy step `collectstatic` (hashed, compressed names) succeeds, and the
+    front-end libraries the pages name are among the files it wrote."""
+    static_root = tmp_path / "static"
+    env = production_env(tmp_path, STATIC_ROOT=str(static_root))
+
+    result = manage(env, "collectstatic", "--noinput")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (static_root / "staticfiles.json").read_text(encoding="utf-8")
+    for asset in (
+        "vendor/bulma/bulma.min.css",
+        "vendor/htmx/htmx.min.js",
+        "vendor/echarts/echarts.min.js",
+        "vendor/swagger-ui/swagger-ui-bundle.js",
+    ):
+        assert f'"{asset}"' in manifest
