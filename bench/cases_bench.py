@@ -17,8 +17,12 @@
    http.client connection, send requests in a closed loop: `--warmup` seconds unmeasured,
    then `--duration` seconds measured (and at most `--max-requests` per client). Each
    request reads its whole response; its latency is the time from sending to the last byte.
+   The two lookups (whose target is a ratio) are measured paired instead: `--rounds` rounds
+   alternating a slice of the bare view and a slice of the lookup, so both run under the
+   same background load (see measure_paired).
 5. Prints requests/s, p50, p99 and errors per target, the ratio of each to the bare view
-   (measured first and again last, to show drift), and the issue's targets.
+   (measured first and again last, to show drift; for the lookups, the bare view of their
+   own rounds), and the issue's targets.
 6. Stops gunicorn and drops the database, also after an error or Ctrl-C.
 
 Everything runs on this machine: server, database and load generator share its cores, so the
@@ -137,18 +141,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def measure(
-    pool: Any, target: Target, port: int, connections: int, args: argparse.Namespace
-) -> Result:
+def _run(
+    pool: Any,
+    target: Target,
+    port: int,
+    connections: int,
+    warmup: float,
+    duration: float,
+    max_requests: int,
+) -> tuple[list[float], Counter[int]]:
     jobs = [
-        (
-            target,
-            port,
-            i * len(target.requests) // connections,
-            args.warmup,
-            args.duration,
-            args.max_requests,
-        )
+        (target, port, i * len(target.requests) // connections, warmup, duration, max_requests)
         for i in range(connections)
     ]
     outcomes = pool.map(_client, jobs)
@@ -156,15 +159,58 @@ def measure(
     statuses: Counter[int] = Counter()
     for outcome in outcomes:
         statuses.update(outcome["statuses"])
+    return latencies, statuses
+
+
+def _result(
+    target: Target, latencies: list[float], statuses: Counter[int], seconds: float
+) -> Result:
     errors = sum(count for status, count in statuses.items() if status not in target.expected)
     return Result(
         target=target,
         requests=len(latencies),
         errors=errors,
-        seconds=args.duration,
+        seconds=seconds,
         p50_ms=percentile(latencies, 0.50) * 1000,
         p99_ms=percentile(latencies, 0.99) * 1000,
         statuses=dict(statuses),
+    )
+
+
+def measure(
+    pool: Any, target: Target, port: int, connections: int, args: argparse.Namespace
+) -> Result:
+    latencies, statuses = _run(
+        pool, target, port, connections, args.warmup, args.duration, args.max_requests
+    )
+    return _result(target, latencies, statuses, args.duration)
+
+
+def measure_paired(
+    pool: Any, target: Target, bare: Target, port: int, args: argparse.Namespace
+) -> tuple[Result, Result]:
+    """`target` and the bare view in `args.rounds` alternating slices that add up to
+    `args.duration` each (bare first in even rounds, target first in odd ones), after the
+    target's warm-up. Both then run under the same background load, which on a shared
+    machine drifts by tens of percent within a minute: a target measured in a busy stretch
+    against bare views measured in quiet ones (or the reverse) says more about the machine
+    than about the code."""
+    _run(pool, target, port, args.connections, 0.0, args.warmup, args.max_requests)
+    piece = args.duration / args.rounds
+    collected: dict[str, tuple[list[float], Counter[int]]] = {
+        target.name: ([], Counter()),
+        bare.name: ([], Counter()),
+    }
+    for round_ in range(args.rounds):
+        for one in (bare, target) if round_ % 2 == 0 else (target, bare):
+            latencies, statuses = _run(
+                pool, one, port, args.connections, 0.0, piece, args.max_requests
+            )
+            collected[one.name][0].extend(latencies)
+            collected[one.name][1].update(statuses)
+    return (
+        _result(target, *collected[target.name], args.duration),
+        _result(bare, *collected[bare.name], args.duration),
     )
 
 
@@ -392,7 +438,8 @@ def targets(port: int, sample: list[tuple[int, str, str]]) -> list[Target]:
 
 
 def check_lookup_finds_cases(port: int, sample: list[tuple[int, str, str]]) -> None:
-    """The lookup must really find the sampled cases, or the benchmark measures a miss."""
+    """The lookup must really find the sampled cases, or the benchmark measures a miss (the
+    page answers a miss with 200 too)."""
     _, number, code = sample[0]
     body = json.dumps({"number": number, "query_code": code}).encode()
     status, _, text = http_request(
@@ -400,9 +447,32 @@ def check_lookup_finds_cases(port: int, sample: list[tuple[int, str, str]]) -> N
     )
     if status == 200 and number not in text:
         raise RuntimeError("the lookup API answered 200 without the case")
+    status, _, _ = http_request(port, "GET", "/cases/lookup/")
+    if status == 200:
+        cookie, token = csrf_for(port, "/cases/lookup/")
+        form = {"csrfmiddlewaretoken": token, "number": number, "query_code": code}
+        status, _, text = http_request(
+            port,
+            "POST",
+            "/cases/lookup/",
+            urlencode(form).encode(),
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={cookie}",
+            },
+        )
+        if status != 200 or f"<dd>{number}</dd>" not in text:
+            raise RuntimeError(f"the lookup page answered {status} without the case")
 
 
-def report(results: list[Result], args: argparse.Namespace) -> None:
+LOOKUPS = ("public lookup (page, POST)", "public lookup (API, JSON)")
+
+
+def report(
+    results: list[Result], args: argparse.Namespace, paired: dict[str, Result] | None = None
+) -> None:
+    """`paired`: for a target measured with `measure_paired`, the bare view of its rounds."""
+    paired = paired or {}
     bare_runs = [r for r in results if r.target.name.startswith("bare view")]
     bare_rps = sum(r.rps for r in bare_runs) / len(bare_runs) if bare_runs else float("nan")
     print()
@@ -423,16 +493,33 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
             f"{r.target.name:34} {r.requests:>9} {r.rps:>8.1f} {r.p50_ms:>8.2f} "
             f"{r.p99_ms:>8.2f} {r.errors:>7} {ratio:>7.2f}"
         )
+        if r.target.name in paired:
+            twin = paired[r.target.name]
+            print(
+                f"{'  bare view in the same rounds':34} {twin.requests:>9} {twin.rps:>8.1f} "
+                f"{twin.p50_ms:>8.2f} {twin.p99_ms:>8.2f} {twin.errors:>7} "
+                f"{r.rps / twin.rps if twin.rps else float('nan'):>7.2f}  ← paired ratio"
+            )
         odd = {status: n for status, n in r.statuses.items() if status not in r.target.expected}
         if odd:
             print(f"{'':34} unexpected statuses: {odd}")
     print()
+    if paired:
+        print(
+            f"paired: measured in {args.rounds} rounds alternating with the bare view "
+            f"({args.duration / args.rounds:g} s each, {args.duration:g} s in all for each side); "
+            "the targets use the paired ratio"
+        )
     by_name = {r.target.name: r for r in results}
-    for name in ("public lookup (page, POST)", "public lookup (API, JSON)"):
+    for name in LOOKUPS:
         if name in by_name:
-            ratio = by_name[name].rps / bare_rps
+            twin = paired.get(name)
+            ratio = by_name[name].rps / (twin.rps if twin else bare_rps)
             verdict = "PASS" if ratio >= LOOKUP_RATIO_TARGET else "FAIL"
-            print(f"target: {name} ≥ {LOOKUP_RATIO_TARGET} × bare view: {ratio:.2f} {verdict}")
+            how = "paired" if twin else "against the mean bare view"
+            print(
+                f"target: {name} ≥ {LOOKUP_RATIO_TARGET} × bare view: {ratio:.2f} ({how}) {verdict}"
+            )
         else:
             print(f"target: {name} ≥ {LOOKUP_RATIO_TARGET} × bare view: not measured")
     queue = by_name.get("staff queue, one unit (first page)")
@@ -454,6 +541,13 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=200_000, help="per client and target")
     parser.add_argument("--cases", type=int, default=50_000, help="demo cases to build")
     parser.add_argument("--sample", type=int, default=2000, help="cases the requests cycle over")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="the lookups alternate with the bare view in this many rounds (0: measured "
+        "once like the other targets, against the mean of the first and last bare view)",
+    )
     parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
     parser.add_argument("--time-limit", type=float, default=570.0, help="seconds for the run")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
@@ -508,14 +602,21 @@ def main() -> int:
         warm_up = argparse.Namespace(**{**vars(args), "warmup": 0.0, "duration": args.warmup})
         for target in measured:
             measure(pool, target, port, args.connections, warm_up)
+        paired: dict[str, Result] = {}
         for target in measured:
-            needed = args.warmup + args.duration + 5
+            pair = target.name in LOOKUPS and args.rounds > 0
+            needed = args.warmup + args.duration * (2 if pair else 1) + 5
             if time.monotonic() - started + needed > args.time_limit:
                 log(f"time limit: {target.name} not measured")
                 continue
-            log(f"measuring {target.name}")
-            results.append(measure(pool, target, port, args.connections, args))
-        report(results, args)
+            if pair:
+                log(f"measuring {target.name}, alternating with the bare view")
+                result, paired[target.name] = measure_paired(pool, target, measured[0], port, args)
+                results.append(result)
+            else:
+                log(f"measuring {target.name}")
+                results.append(measure(pool, target, port, args.connections, args))
+        report(results, args, paired)
         log(f"whole run: {time.monotonic() - started:.0f} s")
         return 0
     finally:
