@@ -2,6 +2,7 @@
 SQLite and on PostgreSQL, each into a fresh database.
 
     .venv/bin/python bench/hotline_bench.py [--rows 100000] [--engines sqlite,postgres] [--keep-db]
+        [--profile DIR]
 
 1. Generates the export once: fictional, colloquial complaints from the classifier's seed
    corpus generator (seed 7, every template, simplified characters as 12345 systems export
@@ -21,6 +22,10 @@ SQLite and on PostgreSQL, each into a fresh database.
    chain verifies; then imports the same file again (all duplicates, nothing created).
 4. In the same child, pinned to one CPU, classification throughput: `classify_many` over
    the file's texts in batches of 1,000 (texts/s, one core).
+
+With --profile, the first import runs under cProfile (slower: read the shares, not the wall
+time); the statistics go to DIR/<engine>.prof and their top lines, by cumulative and by own
+time, are printed.
 
 Prints rows/s and PASS/FAIL against the issue's target (under 30 s per engine). The exit
 status is 1 if any engine misses the target or a check fails.
@@ -156,7 +161,9 @@ def generate_export(rows: int, seed: int = 7) -> tuple[bytes, int, int]:
 # --- one engine, in a child process ---------------------------------------------------------
 
 
-def child(engine: str, export: Path, expect_bad: int, expect_callers: int) -> dict[str, Any]:
+def child(
+    engine: str, export: Path, expect_bad: int, expect_callers: int, profile: str = ""
+) -> dict[str, Any]:
     import django
 
     django.setup()
@@ -199,10 +206,19 @@ def child(engine: str, export: Path, expect_bad: int, expect_callers: int) -> di
     source = HotlineSource.objects.create(name="12345市民热线", column_map=MAPPING)
     data = export.read_bytes()
 
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     t0 = time.perf_counter()
     job = hotline.create_import(actor=user, source=source, name="export.csv", data=data)
     job = hotline.run_import(job)
     import_s = time.perf_counter() - t0
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(str(Path(profile, f"{engine}.prof")))
 
     result: dict[str, Any] = {
         "engine": engine,
@@ -262,7 +278,9 @@ def child(engine: str, export: Path, expect_bad: int, expect_callers: int) -> di
     return result
 
 
-def run_child(engine: str, export: Path, bad: int, callers: int, keep: bool) -> dict[str, Any]:
+def run_child(
+    engine: str, export: Path, bad: int, callers: int, keep: bool, profile: str = ""
+) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix=f"hotline_bench_{engine}_"))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")}
     env.update(
@@ -282,8 +300,9 @@ def run_child(engine: str, export: Path, bad: int, callers: int, keep: bool) -> 
     else:
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     try:
+        args = [str(export), str(bad), str(callers), profile]
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", engine, str(export), str(bad), str(callers)],
+            [sys.executable, __file__, "--child", engine, *args],
             env=env,
             cwd=ROOT,
             capture_output=True,
@@ -308,16 +327,28 @@ def run_child(engine: str, export: Path, bad: int, callers: int, keep: bool) -> 
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def print_profile(path: Path, lines: int = 25) -> None:
+    import pstats
+
+    for order in ("cumulative", "tottime"):
+        log(f"\n  profile ({path}), by {order}:")
+        pstats.Stats(str(path), stream=sys.stdout).sort_stats(order).print_stats(lines)
+
+
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        _, _, engine, export, bad, callers = sys.argv
-        print(json.dumps(child(engine, Path(export), int(bad), int(callers))))
+        _, _, engine, export, bad, callers, profile = sys.argv
+        print(json.dumps(child(engine, Path(export), int(bad), int(callers), profile)))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--profile", metavar="DIR", default="", help="cProfile the import")
     args = parser.parse_args()
+    if args.profile:
+        args.profile = str(Path(args.profile).resolve())
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
 
     t0 = time.perf_counter()
     data, bad, callers = generate_export(args.rows)
@@ -330,7 +361,7 @@ def main() -> int:
         )
         failed = False
         for engine in args.engines.split(","):
-            r = run_child(engine, export, bad, callers, args.keep_db)
+            r = run_child(engine, export, bad, callers, args.keep_db, args.profile)
             ok = r["import_s"] < TARGET_SECONDS and r["status"] == "done"
             failed |= not ok or not all(r["checks"].values())
             log(f"\n{engine}: fresh database (migrate {r['migrate_s']:.1f} s)")
@@ -348,6 +379,8 @@ def main() -> int:
             log(f"  classify_many, same texts, one core: {r['classify_rate']:,.0f} texts/s")
             for name, passed in r["checks"].items():
                 log(f"  {'PASS' if passed else 'FAIL'}  {name}")
+            if args.profile:
+                print_profile(Path(args.profile, f"{engine}.prof"))
     return 1 if failed else 0
 
 
