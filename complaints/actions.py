@@ -291,7 +291,16 @@ def file_complaint(
     return complaint, code
 
 
-def new_complaint(
+def new_complaint(*, unit: Unit | None, **kwargs: Any) -> tuple[Complaint, str]:
+    """An unsaved complaint waiting for triage from cleaned fields (see `clean_fields`), and
+    its receipt code (shown once, only its hash is kept). Takes `complaint_values`'
+    arguments; the hotline import inserts those values directly, so both store the same."""
+    values, code = complaint_values(unit=unit, **kwargs)
+    del values["unit_id"]
+    return Complaint(unit=unit, **values), code
+
+
+def complaint_values(
     *,
     channel: str,
     fields: dict[str, Any],
@@ -300,28 +309,27 @@ def new_complaint(
     signature: bytes,
     at: dt.datetime,
     **extra: Any,
-) -> tuple[Complaint, str]:
-    """An unsaved complaint waiting for triage from cleaned fields (see `clean_fields`), and
-    its receipt code (shown once, only its hash is kept). Shared by `file_complaint` and the
-    hotline import, so that both store the same thing."""
+) -> tuple[dict[str, Any], str]:
+    """The field values (by attname; the rest keep their defaults) of a new complaint waiting
+    for triage, and its receipt code."""
     code = new_receipt_code()
-    complaint = Complaint(
-        channel=channel,
-        unit=unit,
-        subject_is_head=names_head(unit, fields["subject_name"]),
-        status=Complaint.Status.TRIAGE,
-        received_at=at,
-        receipt_hash=receipt_hash(code),
-        token=secrets.token_hex(16),
-        suggested_category_id=prediction.category,
-        confidence=round(float(prediction.confidence), 4),
-        category_words=list(prediction.words)[:8],
-        signature=signature,
-        number=f"tmp-{secrets.token_hex(8)}",
+    values = {
+        "channel": channel,
+        "unit_id": unit.pk if unit is not None else None,
+        "subject_is_head": names_head(unit, fields["subject_name"]),
+        "status": Complaint.Status.TRIAGE,
+        "received_at": at,
+        "receipt_hash": receipt_hash(code),
+        "token": secrets.token_hex(16),
+        "suggested_category_id": prediction.category,
+        "confidence": round(float(prediction.confidence), 4),
+        "category_words": list(prediction.words)[:8],
+        "signature": signature,
+        "number": f"tmp-{secrets.token_hex(8)}",
         **fields,
         **extra,
-    )
-    return complaint, code
+    }
+    return values, code
 
 
 def filed_event(complaint: Complaint, actor: Any, note: str = "") -> ComplaintEvent:
@@ -332,19 +340,25 @@ def filed_event(complaint: Complaint, actor: Any, note: str = "") -> ComplaintEv
         at=complaint.received_at,
         actor=actor,
         note=note,
-        public_note=f"已收到您的举报（{complaint.get_channel_display()}），正在甄别分办。",
+        public_note=filed_public_note(complaint.channel),
     )
 
 
-def filed_audit_event(complaint: Complaint) -> PendingEvent:
+def filed_public_note(channel: str) -> str:
+    """What the complainant reads on a new complaint's FILED step."""
+    return f"已收到您的举报（{Complaint.Channel(channel).label}），正在甄别分办。"
+
+
+def filed_audit_event(complaint: Any) -> PendingEvent:
     """The audit event of a new complaint: every field it was filed with (as `record_change`
-    writes it for a change from nothing)."""
-    after = snapshot(complaint, COMPLAINT_FIELDS)
+    writes it for a change from nothing). `complaint` is a Complaint or any object with its
+    values by attname (COMPLAINT_FIELDS are attnames), its `pk` and its `number`."""
+    after = {name: getattr(complaint, name) for name in COMPLAINT_FIELDS}
     return PendingEvent(
         action="complaints.file_complaint",
-        object_type=complaint._meta.label_lower,
+        object_type=Complaint._meta.label_lower,
         object_id=str(complaint.pk),
-        object_label=str(complaint),
+        object_label=complaint.number,
         before={},
         after={key: value for key, value in after.items() if value is not None},
     )

@@ -23,6 +23,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from complaints import actions
-from complaints.classifier import classify_many
+from complaints.classifier import get_classifier
+from complaints.classifier.text import normalise
 from complaints.identity import Identity, seal
 from complaints.models import (
     ComplainantIdentity,
@@ -41,7 +43,7 @@ from complaints.models import (
     HotlineImport,
     HotlineSource,
 )
-from complaints.similarity import ClusterIndex, signatures, window_start
+from complaints.similarity import ClusterIndex, normalised_signatures, window_start
 from org.models import Unit
 from zuofeng.audit.chain import record_many
 from zuofeng.bulk import insert_rows
@@ -262,8 +264,11 @@ class UnitMatcher:
         return self._by_name.get("".join(name.split())) if name else None
 
 
-def check_row(cells: list[str], cols: dict[str, int], units: UnitMatcher) -> Row:
-    """One data row as a Row, or ValidationError with a Chinese message."""
+def check_row(
+    cells: list[str], cols: dict[str, int], units: UnitMatcher, latest: dt.datetime | None = None
+) -> Row:
+    """One data row as a Row, or ValidationError with a Chinese message. `latest`: the
+    latest acceptable time (a day from now), computed once by a caller checking many rows."""
     value = {key: cells[i] for key, i in cols.items()}
     for key in REQUIRED:
         if not value.get(key):
@@ -278,7 +283,7 @@ def check_row(cells: list[str], cols: dict[str, int], units: UnitMatcher) -> Row
         raise ValidationError(
             f"受理时间“{value['received_at'][:30]}”无法识别（应如 2026-11-02 10:15:00）"
         ) from None
-    if received_at > timezone.now() + dt.timedelta(days=1):
+    if received_at > (latest or timezone.now() + dt.timedelta(days=1)):
         raise ValidationError("受理时间晚于当前时间")
     unit = units(value.get("unit", ""))
     try:
@@ -354,6 +359,16 @@ def _known(tickets: list[str]) -> set[str]:
     )
 
 
+class NewComplaint(SimpleNamespace):
+    """A new complaint's values by attname, as `actions.complaint_values` gives them: what
+    `insert_rows`, `actions.join_clusters` and `actions.filed_audit_event` read, without
+    building a model instance per row."""
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 def _store_batch(
     job: HotlineImport, rows: list[Row], actor: Any, counts: Counts, index: ClusterIndex
 ) -> None:
@@ -361,9 +376,10 @@ def _store_batch(
     counted, not filed: checked before the costly work, and again under the write lock."""
     known = _known([row.ticket for row in rows])
     todo = [row for row in rows if row.ticket not in known]
-    texts = [row.fields["text"] for row in todo]
-    predictions = classify_many(texts) if todo else []
-    sigs = signatures(texts) if todo else []
+    # Normalised once for both the classifier and the near-duplicate signatures.
+    cleaned = [normalise(row.fields["text"]) for row in todo]
+    predictions = get_classifier().classify_normalised(cleaned) if todo else []
+    sigs = normalised_signatures(cleaned) if todo else []
     sealed = [None if row.identity.is_empty else seal(row.identity) for row in todo]
     with transaction.atomic():
         # The first write takes SQLite's write lock (and shows progress to the page).
@@ -371,10 +387,12 @@ def _store_batch(
         known = _known([row.ticket for row in todo]) if todo else set()
         fresh = [i for i, row in enumerate(todo) if row.ticket not in known]
         ids = _allocate_ids(len(fresh)) if fresh else []
-        complaints: list[Complaint] = []
+        # Every field's default, as a model instance would have them.
+        defaults = {f.attname: f.get_default() for f in Complaint._meta.concrete_fields}
+        complaints: list[NewComplaint] = []
         for pk, i in zip(ids, fresh, strict=True):
             row = todo[i]
-            complaint, _code = actions.new_complaint(
+            values, _code = actions.complaint_values(
                 channel=Complaint.Channel.HOTLINE,
                 fields=row.fields,
                 unit=row.unit,
@@ -383,7 +401,7 @@ def _store_batch(
                 at=row.received_at,
                 hotline_ticket=row.ticket,
             )
-            complaint.pk = pk
+            complaint = NewComplaint(**{**defaults, **values, "id": pk})
             actions.assign_number(complaint)
             complaints.append(complaint)
         if complaints:
@@ -392,15 +410,23 @@ def _store_batch(
             insert_rows(
                 ComplainantIdentity,
                 [
-                    ComplainantIdentity(complaint=c, sealed=sealed[i])
+                    SimpleNamespace(complaint_id=c.id, sealed=sealed[i])
                     for c, i in zip(complaints, fresh, strict=True)
                     if sealed[i] is not None
                 ],
             )
+            public_note = actions.filed_public_note(Complaint.Channel.HOTLINE)
             insert_rows(
                 ComplaintEvent,
                 [
-                    actions.filed_event(c, actor, note=_note(todo[i]))
+                    SimpleNamespace(
+                        complaint_id=c.id,
+                        kind=ComplaintEvent.Kind.FILED,
+                        at=c.received_at,
+                        actor_id=actor.pk if actor is not None else None,
+                        note=_note(todo[i]),
+                        public_note=public_note,
+                    )
                     for c, i in zip(complaints, fresh, strict=True)
                 ],
             )
@@ -507,13 +533,14 @@ def _summary(counts: Counts) -> str:
 
 def _check_rows(table: Table, cols: dict[str, int]) -> tuple[list[Row], list[dict[str, Any]]]:
     units = UnitMatcher()
+    latest = timezone.now() + dt.timedelta(days=1)
     good: list[Row] = []
     errors: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for cells in table.rows:
         number = int(cells[-1])
         try:
-            row = check_row(cells, cols, units)
+            row = check_row(cells, cols, units, latest)
         except ValidationError as error:
             errors.append({"row": number, "message": error.messages[0]})
             continue

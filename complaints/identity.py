@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -55,8 +55,15 @@ def cipher() -> MultiFernet:
     return _cipher(tuple(configured_keys()), settings.SECRET_KEY)
 
 
+_FIELDS = tuple(f.name for f in fields(Identity))
+
+
 def seal(identity: Identity) -> str:
-    payload = json.dumps(asdict(identity), ensure_ascii=False).encode()
+    # The fields in order, as asdict() gives them, without its deep copy (an import seals
+    # tens of thousands).
+    payload = json.dumps(
+        {name: getattr(identity, name) for name in _FIELDS}, ensure_ascii=False
+    ).encode()
     return cipher().encrypt(payload).decode()
 
 

@@ -33,22 +33,25 @@ _A = (_RNG.integers(0, 2**31, size=HASHES, dtype=np.uint32) << np.uint32(1)) | n
 _B = _RNG.integers(0, 2**32, size=HASHES, dtype=np.uint32)
 _BAND_SALT = _RNG.integers(0, 2**63, size=HASHES // BAND_ROWS, dtype=np.uint64)
 _EMPTY = np.full(HASHES, np.iinfo(np.uint32).max, dtype=np.uint32)
+_EMPTY_BYTES = _EMPTY.tobytes()
+# The fewest equal values whose share reaches THRESHOLD.
+_MIN_SAME = next(n for n in range(HASHES + 1) if n / HASHES >= THRESHOLD)
 
 
 def signatures(texts: Sequence[str], chunk: int = 2000) -> list[bytes]:
     """One MinHash signature (HASHES × uint32, as bytes) per text."""
+    return normalised_signatures([normalise(text) for text in texts], chunk)
+
+
+def normalised_signatures(cleaned: Sequence[str], chunk: int = 2000) -> list[bytes]:
+    """`signatures` of texts already passed through the classifier's `normalise`."""
     out: list[bytes] = []
-    for start in range(0, len(texts), chunk):
-        out.extend(_chunk_signatures(texts[start : start + chunk]))
+    for start in range(0, len(cleaned), chunk):
+        out.extend(_chunk_signatures(cleaned[start : start + chunk]))
     return out
 
 
-def _bigrams(text: str) -> np.ndarray:
-    chars = [c for c in normalise(text) if c not in PUNCTUATION]
-    codes = np.fromiter((ord(c) for c in chars), dtype=np.uint64, count=len(chars))
-    if len(codes) < 2:
-        return codes
-    return np.unique(codes[:-1] * np.uint64(0x110000) + codes[1:])
+_PUNCTUATION_CODES = np.array(sorted(map(ord, PUNCTUATION)), dtype=np.uint32)
 
 
 def _mix32(grams: np.ndarray) -> np.ndarray:
@@ -58,19 +61,42 @@ def _mix32(grams: np.ndarray) -> np.ndarray:
         return (x >> np.uint64(32)).astype(np.uint32)
 
 
-def _chunk_signatures(texts: Sequence[str]) -> list[bytes]:
-    grams = [_bigrams(text) for text in texts]
-    lengths = [len(g) for g in grams]
-    if sum(lengths) == 0:
-        return [_EMPTY.tobytes()] * len(texts)
-    allgrams = _mix32(np.concatenate(grams))
+def _grams(cleaned: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The batch's grams, text after text, and how many each text has: every pair of
+    neighbouring characters once punctuation is dropped (a text of one character is its own
+    gram). Repeated grams are kept: they do not change a minimum."""
+    lengths = np.fromiter(map(len, cleaned), dtype=np.int64, count=len(cleaned))
+    codes = np.frombuffer("".join(cleaned).encode("utf-32-le"), dtype=np.uint32)
+    keep = ~np.isin(codes, _PUNCTUATION_CODES)
+    doc_of = np.repeat(np.arange(len(cleaned)), lengths)
+    lengths = np.bincount(doc_of[keep], minlength=len(cleaned))
+    codes = codes[keep].astype(np.uint64)
+    ends = np.cumsum(lengths)
+    # A bigram starts at every character but the last of its text.
+    last = np.zeros(len(codes), dtype=bool)
+    last[ends[lengths > 0] - 1] = True
+    starts = np.flatnonzero(~last)
+    bigrams = codes[starts] * np.uint64(0x110000) + codes[starts + 1]
+    single = np.flatnonzero(lengths == 1)
+    if len(single):  # rare: put each one-character text's code in its place
+        position = np.searchsorted(starts, ends[single] - 1)
+        bigrams = np.insert(bigrams, position, codes[ends[single] - 1])
+    counts = np.where(lengths == 1, 1, np.maximum(lengths - 1, 0))
+    return bigrams, counts
+
+
+def _chunk_signatures(cleaned: Sequence[str]) -> list[bytes]:
+    grams, counts = _grams(cleaned)
+    if not len(grams):
+        return [_EMPTY.tobytes()] * len(cleaned)
+    # One row per hash function, so that the minimum runs along contiguous memory.
     with np.errstate(over="ignore"):
-        hashed32 = allgrams[:, None] * _A[None, :] + _B[None, :]
-    starts = np.cumsum([0, *lengths[:-1]])
-    nonempty = [i for i, n in enumerate(lengths) if n]
-    minima = np.minimum.reduceat(hashed32, starts[nonempty], axis=0)
-    out = [_EMPTY.tobytes()] * len(texts)
-    for row, i in enumerate(nonempty):
+        hashed32 = _A[:, None] * _mix32(grams)[None, :] + _B[:, None]
+    starts = np.cumsum(counts) - counts
+    nonempty = np.flatnonzero(counts)
+    minima = np.ascontiguousarray(np.minimum.reduceat(hashed32, starts[nonempty], axis=1).T)
+    out = [_EMPTY.tobytes()] * len(cleaned)
+    for row, i in enumerate(nonempty.tolist()):
         out[i] = minima[row].tobytes()
     return out
 
@@ -104,7 +130,8 @@ class ClusterIndex:
         self._matrix = np.empty((256, HASHES), dtype=np.uint32)
         self._times = np.empty(256, dtype=np.float64)
         # unit → band key → rows of the members in that bucket, oldest first.
-        self._buckets: dict[int | None, dict[int, list[int]]] = defaultdict(dict)
+        self._buckets: dict[int | None, defaultdict[int, list[int]]] = {}
+        self._last: tuple[bytes, np.ndarray, list[int]] | None = None
 
     def add(
         self,
@@ -114,9 +141,9 @@ class ClusterIndex:
         received_at: dt.datetime,
         signature: bytes,
     ) -> Member | None:
-        values = np.frombuffer(signature, dtype=np.uint32)
-        if (values == _EMPTY).all():
+        if signature == _EMPTY_BYTES:
             return None
+        values, keys = self._prepare(signature)
         row = len(self._members)
         if row == len(self._times):
             self._matrix = np.concatenate([self._matrix, np.empty_like(self._matrix)])
@@ -125,28 +152,25 @@ class ClusterIndex:
         self._times[row] = received_at.timestamp()
         member = Member(complaint_id, cluster_id, received_at, values)
         self._members.append(member)
-        buckets = self._buckets[unit_id]
-        for key in self._keys(values):
-            bucket = buckets.get(key)
-            if bucket is None:
-                buckets[key] = [row]
-            else:
-                bucket.append(row)
+        buckets = self._buckets.get(unit_id)
+        if buckets is None:
+            buckets = self._buckets[unit_id] = defaultdict(list)
+        for key in keys:
+            buckets[key].append(row)
         return member
 
     def match(
         self, unit_id: int | None, received_at: dt.datetime, signature: bytes
     ) -> Member | None:
         """The most similar recent complaint of the same unit at or above THRESHOLD."""
-        values = np.frombuffer(signature, dtype=np.uint32)
-        if (values == _EMPTY).all():
+        if signature == _EMPTY_BYTES:
             return None
         buckets = self._buckets.get(unit_id)
         if not buckets:
             return None
+        values, keys = self._prepare(signature)
         candidates: list[int] = []
-        for key in self._keys(values):
-            bucket = buckets.get(key)
+        for bucket in map(buckets.get, keys):
             if bucket:
                 candidates.extend(bucket[-CANDIDATES_PER_BAND:])
         if not candidates:
@@ -157,9 +181,21 @@ class ClusterIndex:
         rows = rows[(times >= at - window) & (times <= at + window)]
         if not len(rows):
             return None
-        scores = (self._matrix[rows] == values).mean(axis=1)
-        best = int(scores.argmax())
-        return self._members[rows[best]] if scores[best] >= THRESHOLD else None
+        # Equal values counted, not averaged: the same order and the same threshold.
+        same = (self._matrix[rows] == values).sum(axis=1)
+        best = int(same.argmax())
+        return self._members[rows[best]] if same[best] >= _MIN_SAME else None
+
+    def _prepare(self, signature: bytes) -> tuple[np.ndarray, list[int]]:
+        """The signature's values and band keys; kept for the next call, since a new
+        complaint is matched and then added with the same signature."""
+        last = self._last
+        if last is not None and last[0] is signature:
+            return last[1], last[2]
+        values = np.frombuffer(signature, dtype=np.uint32)
+        keys = self._keys(values)
+        self._last = (signature, values, keys)
+        return values, keys
 
     @staticmethod
     def _keys(values: np.ndarray) -> list[int]:

@@ -153,7 +153,11 @@ class Classifier:
 
     # -- prediction --------------------------------------------------------------------
     def classify_many(self, texts: Iterable[object], words: bool = True) -> list[Prediction]:
-        cleaned = [normalise(_coerce(t)) for t in texts]
+        return self.classify_normalised([normalise(_coerce(t)) for t in texts], words)
+
+    def classify_normalised(self, cleaned: Sequence[str], words: bool = True) -> list[Prediction]:
+        """`classify_many` for texts already passed through `normalise` (a caller that also
+        needs the normalised text, such as the near-duplicate signatures, does it once)."""
         results: list[Prediction | None] = [None] * len(cleaned)
         idx = [i for i, t in enumerate(cleaned) if t]
         for i, t in enumerate(cleaned):

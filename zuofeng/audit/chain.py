@@ -24,9 +24,36 @@ from zuofeng.audit.models import AuditChainHead, AuditEvent
 GENESIS_HASH = "0" * 64
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _canonical(value: Any) -> Any:
     """Round-trip through JSON so hashing sees exactly what the database stores."""
+    if type(value) is dict:
+        flat = _flat(value)
+        if flat is not None:
+            return flat
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _flat(value: dict[Any, Any]) -> dict[str, Any] | None:
+    """What the JSON round trip gives for a flat dict of strings, numbers, booleans and
+    None (choices become their plain values), without the round trip; None for any other
+    dict. Events are recorded by the thousand, and most look like this."""
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if type(key) is not str:
+            return None
+        kind = type(item)
+        if kind in _SCALARS:
+            out[key] = item
+        elif isinstance(item, str):  # TextChoices
+            out[key] = str.__str__(item)
+        elif isinstance(item, int) and not isinstance(item, bool):  # IntegerChoices
+            out[key] = int.__int__(item)
+        else:
+            return None
+    return out
 
 
 def compute_hash(event: AuditEvent) -> str:
