@@ -44,10 +44,11 @@ from zuofeng.audit.models import AuditEvent
 @pytest.mark.django_db
 @pytest.mark.usefixtures("built")
 class TestDemoComplaints:
-    def test_a_year_of_complaints_and_the_live_ones(self) -> None:
+    def test_a_year_of_complaints_and_the_live_ones(self, built: str) -> None:
         live = AuditEvent.objects.filter(action="complaints.file_complaint").count()
         assert live >= len(LIVE_COMPLAINTS)
         assert Complaint.objects.count() == MIN_COMPLAINTS + live
+        assert f"举报 {MIN_COMPLAINTS + live} 件" in built
         history = Complaint.objects.filter(received_at__lt=CUTOFF)
         first = history.order_by("received_at").first()
         assert first is not None and first.received_at >= CUTOFF - dt.timedelta(days=366)

@@ -29,7 +29,9 @@ NOW = dt.datetime(2025, 6, 16, 10, 30, tzinfo=LOCAL_TZ)
 
 
 @pytest.fixture(scope="class")
-def built(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+def built(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """build_demo's output."""
+    out = io.StringIO()
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False), transaction.atomic():
         call_command(
             "build_demo",
@@ -39,18 +41,19 @@ def built(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
             str(COUNT),
             "--anchor",
             str(ANCHOR),
-            stdout=io.StringIO(),
+            stdout=out,
         )
-        yield
+        yield out.getvalue()
         transaction.set_rollback(True)
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("built")
 class TestDemoScorecards:
-    def test_twelve_months_the_last_one_a_draft(self) -> None:
+    def test_twelve_months_the_last_one_a_draft(self, built: str) -> None:
         statuses = list(Scorecard.objects.order_by("month").values_list("month", "status"))
         assert len(statuses) == 12
+        assert "考核月份 12 个（已发布 11 个）" in built
         assert statuses[-1] == (dt.date(2025, 6, 1), Scorecard.Status.DRAFT)
         assert {s for _, s in statuses[:-1]} == {Scorecard.Status.PUBLISHED}
 

@@ -73,6 +73,9 @@ class Command(BaseCommand):
                 f"人员 {counts['people']} 名，事项 {counts['matters']} 项，"
                 f"办件 {counts['cases']} 件，"
                 f"评价 {counts.get('ratings', 0)} 条，"
+                f"举报 {counts.get('complaints', 0)} 件，"
+                f"考核月份 {counts.get('scorecards', 0)} 个"
+                f"（已发布 {counts.get('scorecards_published', 0)} 个），"
                 f"用时 {seconds:.1f} 秒。"
             )
         )
