@@ -352,11 +352,18 @@ def _allocate_ids(count: int) -> list[int]:
 
 
 def _known(tickets: list[str]) -> set[str]:
-    return set(
-        Complaint.objects.filter(hotline_ticket__in=tickets).values_list(
-            "hotline_ticket", flat=True
+    """The tickets already stored. Plain SQL: the ORM prepares each of a batch's thousands
+    of parameters one by one."""
+    if not tickets:
+        return set()
+    table = connection.ops.quote_name(Complaint._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT hotline_ticket FROM {table} "
+            f"WHERE hotline_ticket IN ({', '.join(['%s'] * len(tickets))})",
+            tickets,
         )
-    )
+        return {ticket for (ticket,) in cursor.fetchall()}
 
 
 class NewComplaint(SimpleNamespace):

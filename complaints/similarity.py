@@ -13,7 +13,6 @@ numpy for a whole batch) and candidates are found with LSH bands, so one complai
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,6 +34,7 @@ _BAND_SALT = _RNG.integers(0, 2**63, size=HASHES // BAND_ROWS, dtype=np.uint64)
 _EMPTY = np.full(HASHES, np.iinfo(np.uint32).max, dtype=np.uint32)
 _EMPTY_BYTES = _EMPTY.tobytes()
 # The fewest equal values whose share reaches THRESHOLD.
+_WINDOW_SECONDS = WINDOW_DAYS * 86400.0
 _MIN_SAME = next(n for n in range(HASHES + 1) if n / HASHES >= THRESHOLD)
 
 
@@ -130,7 +130,7 @@ class ClusterIndex:
         self._matrix = np.empty((256, HASHES), dtype=np.uint32)
         self._times = np.empty(256, dtype=np.float64)
         # unit → band key → rows of the members in that bucket, oldest first.
-        self._buckets: dict[int | None, defaultdict[int, list[int]]] = {}
+        self._buckets: dict[int | None, dict[int, int | list[int]]] = {}
         self._last: tuple[bytes, np.ndarray, list[int]] | None = None
 
     def add(
@@ -154,9 +154,18 @@ class ClusterIndex:
         self._members.append(member)
         buckets = self._buckets.get(unit_id)
         if buckets is None:
-            buckets = self._buckets[unit_id] = defaultdict(list)
+            buckets = self._buckets[unit_id] = {}
+        # Most buckets never get a second member: a lone row is kept as the int itself
+        # (an index over 100,000 complaints holds millions of buckets).
+        get = buckets.get
         for key in keys:
-            buckets[key].append(row)
+            bucket = get(key)
+            if bucket is None:
+                buckets[key] = row
+            elif type(bucket) is int:
+                buckets[key] = [bucket, row]
+            else:
+                bucket.append(row)
         return member
 
     def match(
@@ -171,20 +180,25 @@ class ClusterIndex:
         values, keys = self._prepare(signature)
         candidates: list[int] = []
         for bucket in map(buckets.get, keys):
-            if bucket:
+            if bucket is None:
+                continue
+            if type(bucket) is int:
+                candidates.append(bucket)
+            else:
                 candidates.extend(bucket[-CANDIDATES_PER_BAND:])
         if not candidates:
             return None
-        rows = np.array(candidates, dtype=np.int64)
-        at, window = received_at.timestamp(), WINDOW_DAYS * 86400.0
-        times = self._times[rows]
-        rows = rows[(times >= at - window) & (times <= at + window)]
-        if not len(rows):
-            return None
-        # Equal values counted, not averaged: the same order and the same threshold.
+        # A near-duplicate shares many bands: score each member once (the first occurrence
+        # kept, so that ties go to the same member).
+        rows = np.fromiter(dict.fromkeys(candidates), dtype=np.int64)
+        # Equal values counted, not averaged (the same order and the same threshold); a
+        # member outside the time window counts -1, below any member inside it.
         same = (self._matrix[rows] == values).sum(axis=1)
+        at = received_at.timestamp()
+        times = self._times[rows]
+        same[(times < at - _WINDOW_SECONDS) | (times > at + _WINDOW_SECONDS)] = -1
         best = int(same.argmax())
-        return self._members[rows[best]] if same[best] >= _MIN_SAME else None
+        return self._members[int(rows[best])] if same[best] >= _MIN_SAME else None
 
     def _prepare(self, signature: bytes) -> tuple[np.ndarray, list[int]]:
         """The signature's values and band keys; kept for the next call, since a new
