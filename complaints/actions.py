@@ -320,7 +320,8 @@ def new_complaint(*, unit: Unit | None, **kwargs: Any) -> tuple[Complaint, str]:
     arguments; the hotline import inserts those values directly, so both store the same."""
     values, code = complaint_values(unit=unit, **kwargs)
     del values["unit_id"]
-    return Complaint(unit=unit, **values), code
+    # Saved before its key (part of the number) is known: a unique placeholder until then.
+    return Complaint(unit=unit, number=f"tmp-{secrets.token_hex(8)}", **values), code
 
 
 def complaint_values(
@@ -333,8 +334,9 @@ def complaint_values(
     at: dt.datetime,
     **extra: Any,
 ) -> tuple[dict[str, Any], str]:
-    """The field values (by attname; the rest keep their defaults) of a new complaint waiting
-    for triage, and its receipt code."""
+    """The field values (by attname; the rest keep their defaults, and the number is set
+    with `assign_number` once the key is known) of a new complaint waiting for triage, and
+    its receipt code."""
     code = new_receipt_code()
     values = {
         "channel": channel,
@@ -348,7 +350,6 @@ def complaint_values(
         "confidence": round(float(prediction.confidence), 4),
         "category_words": list(prediction.words)[:8],
         "signature": signature,
-        "number": f"tmp-{secrets.token_hex(8)}",
         **fields,
         **extra,
     }

@@ -357,12 +357,12 @@ def _known(tickets: list[str]) -> set[str]:
     if not tickets:
         return set()
     table = connection.ops.quote_name(Complaint._meta.db_table)
+    if connection.vendor == "postgresql":  # one array parameter, not thousands
+        where, params = "hotline_ticket = ANY(%s)", [tickets]
+    else:
+        where, params = f"hotline_ticket IN ({', '.join(['%s'] * len(tickets))})", tickets
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT hotline_ticket FROM {table} "
-            f"WHERE hotline_ticket IN ({', '.join(['%s'] * len(tickets))})",
-            tickets,
-        )
+        cursor.execute(f"SELECT hotline_ticket FROM {table} WHERE {where}", params)
         return {ticket for (ticket,) in cursor.fetchall()}
 
 
@@ -486,9 +486,10 @@ def run_import(
     gc.disable()
     try:
         actions.require_channel_actor(actor, Complaint.Channel.HOTLINE)
-        with job.file.open("rb") as handle:
-            data = handle.read()
-        table = read_table(data, job.extension)
+        table = getattr(job, "table", None)  # read by create_import in this process
+        if table is None:
+            with job.file.open("rb") as handle:
+                table = read_table(handle.read(), job.extension)
         cols = columns(table, job.source.column_map)
         counts.total = len(table.rows)
         good, errors = _check_rows(table, cols)
@@ -569,7 +570,7 @@ def create_import(*, actor: Any, source: HotlineSource, name: str, data: bytes) 
     if len(data) > _setting("HOTLINE_MAX_BYTES"):
         limit = _setting("HOTLINE_MAX_BYTES") // (1024 * 1024)
         raise HotlineRefused(f"文件超过 {limit} MB，请按日期分成几个文件导入。")
-    inspect(data, extension, source)
+    table = inspect(data, extension, source)
     from django.core.files.base import ContentFile
 
     job = HotlineImport(
@@ -582,4 +583,5 @@ def create_import(*, actor: Any, source: HotlineSource, name: str, data: bytes) 
     )
     job.file.save(job.token + extension, ContentFile(data), save=False)
     job.save()
+    job.table = table  # run_import in this process need not read the file again
     return job
