@@ -132,6 +132,41 @@ def build_district(rng: np.random.Generator, count: int) -> dict[str, Any]:
     }
 
 
+def calendar_and_plan(seed: int, t0: int, units: int) -> tuple[np.random.Generator, Any, Any]:
+    """The generator's random stream, working-day calendar and unit tendencies: the same for
+    a seed and an end of history, so a reused history gets back the plan it was made with."""
+    from bench import scorecard_data as data
+
+    rng = np.random.default_rng(seed)
+    today = data.local_day(np.array([t0]))[0].item()
+    cal = data.Workdays(
+        today - dt.timedelta(days=data.HISTORY_DAYS + 10), today + dt.timedelta(days=200)
+    )
+    return rng, cal, data.plan_units(rng, units)
+
+
+def load_district() -> dict[str, Any]:
+    """`build_district`'s result, read back from a reused history."""
+    from django.contrib.auth import get_user_model
+
+    from catalog.models import Matter
+    from org.models import Unit
+
+    ranked = list(Unit.objects.filter(code__startswith="B").order_by("sort_order", "pk"))
+    matters, limits = np.zeros((len(ranked), 3), np.int64), np.zeros((len(ranked), 3), np.int64)
+    for n, unit in enumerate(ranked):
+        for m, matter in enumerate(Matter.objects.filter(unit=unit).order_by("code")):
+            matters[n, m], limits[n, m] = matter.pk, matter.promised_limit_days
+    return {
+        "units": np.array([u.pk for u in ranked], np.int64),
+        "matters": matters,
+        "limits": limits,
+        "office": Unit.objects.get(code="DCS").pk,
+        "discipline": Unit.objects.get(code="JJW").pk,
+        "user": get_user_model().objects.get(username="office"),
+    }
+
+
 def generate_and_load(args: argparse.Namespace, district: dict[str, Any], t0: int) -> Any:
     from bench import scorecard_data as data
     from bench.bulk_copy import load
@@ -140,12 +175,7 @@ def generate_and_load(args: argparse.Namespace, district: dict[str, Any], t0: in
     from evaluations.models import Evaluation, Rectification
     from zuofeng.duty.models import Escalation
 
-    rng = np.random.default_rng(args.seed)
-    today = data.local_day(np.array([t0]))[0].item()
-    cal = data.Workdays(
-        today - dt.timedelta(days=data.HISTORY_DAYS + 10), today + dt.timedelta(days=200)
-    )
-    plan = data.plan_units(rng, len(district["units"]))
+    rng, cal, plan = calendar_and_plan(args.seed, t0, len(district["units"]))
     units = district["units"]
     started = time.perf_counter()
     cases = data.cases(
@@ -400,49 +430,17 @@ def render_pages(
     return results
 
 
-# --- the run ----------------------------------------------------------------------------
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, default=10_000_000)
-    parser.add_argument("--ratings", type=int, default=3_000_000)
-    parser.add_argument("--complaints", type=int, default=1_000_000)
-    parser.add_argument("--units", type=int, default=60)
-    parser.add_argument("--repeat", type=int, default=7, help="runs per timing (median shown)")
-    parser.add_argument("--seed", type=int, default=6)
-    parser.add_argument("--keep", action="store_true", help="do not drop the database")
-    args = parser.parse_args()
-
-    database = f"zuofeng_bench_scorecard_{os.getpid()}"
-    workdir = Path(tempfile.mkdtemp(prefix="scorecard_bench_"))
-    from bench.harness import bench_env
-
-    os.environ.update(bench_env(database, workdir, pg_host=PG_HOST, pg_user=PG_USER))
-    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
-    with admin() as connection:
-        connection.execute(f'CREATE DATABASE "{database}"')
-    log(f"database {database}")
-    try:
-        return run(args, workdir)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep:
-            log(f"kept database {database}")
-        else:
-            with admin() as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            log(f"dropped database {database}")
-
-
-def run(args: argparse.Namespace, workdir: Path) -> int:
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+def score_and_render(
+    args: argparse.Namespace,
+    district: dict[str, Any],
+    month: dt.date,
+    t0: dt.datetime,
+    storages: dict[str, Any] | None,
+    workdir: Path,
+    checks: list[tuple[str, bool]],
+) -> dict[str, Any]:
+    """Steps 4 and 5: (a), (b), (c) with their checks (appended to `checks`), then the
+    pages. Returns the timings for the printout."""
     from django.db import connection
     from django.test import override_settings
 
@@ -450,38 +448,6 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     from scorecard import rollups
     from scorecard.actions import compute_month
     from scorecard.compute import score_month
-    from scorecard.models import DirtyDay
-    from zuofeng.workdays.calendar import LOCAL_TZ
-
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    storages = None
-    try:
-        call_command("collectstatic", interactive=False, verbosity=0)
-    except Exception as error:
-        log(f"collectstatic failed ({type(error).__name__}); pages render with plain storage")
-        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
-    log(f"migrated; static files collected in {time.perf_counter() - started:.1f} s")
-
-    today = dt.datetime.now(LOCAL_TZ).date()
-    t0 = dt.datetime.combine(today, dt.time.min, tzinfo=LOCAL_TZ)  # history ends here
-    t1 = t0 + dt.timedelta(days=1, minutes=5)  # the morning after the simulated day
-    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    rng = np.random.default_rng(args.seed)
-    district = build_district(rng, args.units)
-    from bench.scorecard_data import to_us
-
-    started = time.perf_counter()
-    cal, plan, _ = generate_and_load(args, district, to_us(t0))
-    generation = time.perf_counter() - started
-    log(f"generation and load: {generation:.1f} s")
-
-    started = time.perf_counter()
-    written = rollups.rebuild(now=t0)
-    rebuild = time.perf_counter() - started
-    log(f"rollups rebuilt: {written:,} rows in {rebuild:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE scorecard_dailyrollup")
 
     # (a) from the rollups
     standard, results = score_month(month, now=t0, refresh=False)
@@ -521,10 +487,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         lambda: run_raw(lambda sql: duck.execute(sql).fetchall(), duck_queries), args.repeat
     )
 
-    checks = []
     ranked = set(unit_ids)
     pg_ranked = {u: v for u, v in raw_pg.items() if u in ranked}
-    duck_ranked = {u: v for u, v in raw_duck.items() if u in ranked}
     engine = {u: {m: v for m, v in values.items() if v} for u, values in sums.items()}
     checks.append(
         ("rollup totals = PostgreSQL GROUP BY (every unit, every measure)", engine == pg_ranked)
@@ -549,11 +513,185 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             not mismatches,
         )
     )
-    del duck_ranked
 
     with override_settings(STORAGES=storages) if storages else nullcontext():
         pages = render_pages(district, month, t0, args.repeat)
+    return {
+        "a": a,
+        "a_runs": a_runs,
+        "a_sql": a_sql,
+        "button": button,
+        "b": b,
+        "b_runs": b_runs,
+        "c": c,
+        "c_runs": c_runs,
+        "pages": pages,
+    }
 
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def print_scoring(args: argparse.Namespace, month: dt.date, r: dict[str, Any]) -> None:
+    print(f"scoring {month:%Y-%m} (median of {args.repeat})")
+    print(
+        f"  (a) score_month from the rollups               {r['a'] * 1000:8.1f} ms  "
+        f"runs {', '.join(f'{x * 1000:.1f}' for x in r['a_runs'])}"
+    )
+    print(f"      its rollup query alone (rollups.totals)    {r['a_sql'] * 1000:8.1f} ms")
+    print(f"      the button: compute_month (refresh+write)  {r['button'] * 1000:8.1f} ms")
+    print(
+        f"  (b) PostgreSQL GROUP BY over raw rows          {r['b'] * 1000:8.1f} ms  "
+        f"runs {', '.join(f'{x * 1000:.1f}' for x in r['b_runs'])}"
+    )
+    print(
+        f"  (c) DuckDB in memory over the same rows        {r['c'] * 1000:8.1f} ms  "
+        f"runs {', '.join(f'{x * 1000:.1f}' for x in r['c_runs'])}"
+    )
+    print(
+        f"  ratios: (a)/(b) {r['a'] / r['b']:.3f}   (a)/(c) {r['a'] / r['c']:.2f}   "
+        f"rollup query/(c) {r['a_sql'] / r['c']:.2f}   (b)/(c) {r['b'] / r['c']:.1f}"
+    )
+    verdict = "PASS" if r["a"] <= r["c"] else "FAIL"
+    print(f"  target (a) ≤ (c): {verdict}")
+    print(
+        f"pages for {month:%Y-%m} (median of {args.repeat}, in-process, target < "
+        f"{PAGE_TARGET_MS:.0f} ms)"
+    )
+    for label, ms, status in r["pages"]:
+        verdict = "PASS" if ms < PAGE_TARGET_MS and status == 200 else "FAIL"
+        print(f"  {ms:8.1f} ms  HTTP {status}  {verdict}  {label}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=10_000_000)
+    parser.add_argument("--ratings", type=int, default=3_000_000)
+    parser.add_argument("--complaints", type=int, default=1_000_000)
+    parser.add_argument("--units", type=int, default=60)
+    parser.add_argument("--repeat", type=int, default=7, help="runs per timing (median shown)")
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument(
+        "--save-history",
+        metavar="NAME",
+        help="after generation and the rebuild, copy the database to NAME for --history",
+    )
+    parser.add_argument(
+        "--history",
+        metavar="NAME",
+        help="start from a copy of a database saved by --save-history instead of generating",
+    )
+    parser.add_argument(
+        "--day-only",
+        action="store_true",
+        help="skip the scoring and the pages: only the day of activity and the refresh",
+    )
+    args = parser.parse_args()
+
+    database = f"zuofeng_bench_scorecard_{os.getpid()}"
+    workdir = Path(tempfile.mkdtemp(prefix="scorecard_bench_"))
+    from bench.harness import bench_env
+
+    os.environ.update(bench_env(database, workdir, pg_host=PG_HOST, pg_user=PG_USER))
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+    with admin() as connection:
+        if args.history:
+            connection.execute(
+                f'CREATE DATABASE "{database}" TEMPLATE "{args.history}" STRATEGY FILE_COPY'
+            )
+        else:
+            connection.execute(f'CREATE DATABASE "{database}"')
+    log(f"database {database}" + (f", a copy of {args.history}" if args.history else ""))
+    try:
+        return run(args, workdir)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.keep:
+            log(f"kept database {database}")
+        else:
+            with admin() as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            log(f"dropped database {database}")
+
+
+def run(args: argparse.Namespace, workdir: Path) -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from scorecard import rollups
+    from scorecard.models import DirtyDay
+    from zuofeng.workdays.calendar import LOCAL_TZ
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    storages = None
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    except Exception as error:
+        log(f"collectstatic failed ({type(error).__name__}); pages render with plain storage")
+        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
+    log(f"migrated; static files collected in {time.perf_counter() - started:.1f} s")
+
+    from bench.scorecard_data import to_us
+    from scorecard.models import DailyRollup, RollupState
+
+    if args.history:
+        # The history ends where its rebuild ran (RollupState), whatever today is now.
+        t0 = RollupState.current().refreshed_at.astimezone(LOCAL_TZ)
+        today = t0.date()
+    else:
+        today = dt.datetime.now(LOCAL_TZ).date()
+        t0 = dt.datetime.combine(today, dt.time.min, tzinfo=LOCAL_TZ)  # history ends here
+    t1 = t0 + dt.timedelta(days=1, minutes=5)  # the morning after the simulated day
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    generation = rebuild = None
+    if args.history:
+        district = load_district()
+        _, cal, plan = calendar_and_plan(args.seed, to_us(t0), len(district["units"]))
+        written = DailyRollup.objects.count()
+        with connection.cursor() as cursor:  # migrations may have added indexes since
+            cursor.execute("ANALYZE")
+        log(f"history of {today} reused from {args.history}: {written:,} rollup rows")
+    else:
+        rng = np.random.default_rng(args.seed)
+        district = build_district(rng, args.units)
+        started = time.perf_counter()
+        cal, plan, _ = generate_and_load(args, district, to_us(t0))
+        generation = time.perf_counter() - started
+        log(f"generation and load: {generation:.1f} s")
+
+        started = time.perf_counter()
+        written = rollups.rebuild(now=t0)
+        rebuild = time.perf_counter() - started
+        log(f"rollups rebuilt: {written:,} rows in {rebuild:.1f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE scorecard_dailyrollup")
+        if args.save_history:
+            from django.db import connections
+
+            connections.close_all()
+            started = time.perf_counter()
+            with admin() as server:
+                database = settings.DATABASES["default"]["NAME"]
+                server.execute(
+                    f'CREATE DATABASE "{args.save_history}" TEMPLATE "{database}" '
+                    "STRATEGY FILE_COPY"
+                )
+            log(
+                f"history saved as {args.save_history} in {time.perf_counter() - started:.1f} s"
+                " (for --history)"
+            )
+
+    checks = []
+    if not args.day_only:
+        scoring = score_and_render(args, district, month, t0, storages, workdir, checks)
     # A day of activity, then the sweep step at 00:05 the next morning.
     from bench.scorecard_day import deadline_days, rollup_rows, simulate_day
 
@@ -587,36 +725,15 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         f"scorecard benchmark: {args.cases:,} cases, {args.ratings:,} ratings, "
         f"{args.complaints:,} complaints, {args.units} units, three years to {today}"
     )
-    print(f"  generation + COPY + indexes + VACUUM ANALYZE   {generation:8.1f} s")
-    print(f"  rollups rebuild (engine)                       {rebuild:8.1f} s  {written:,} rows")
-    print(f"scoring {month:%Y-%m} (median of {args.repeat})")
-    print(
-        f"  (a) score_month from the rollups               {a * 1000:8.1f} ms  "
-        f"runs {', '.join(f'{x * 1000:.1f}' for x in a_runs)}"
-    )
-    print(f"      its rollup query alone (rollups.totals)    {a_sql * 1000:8.1f} ms")
-    print(f"      the button: compute_month (refresh+write)  {button * 1000:8.1f} ms")
-    print(
-        f"  (b) PostgreSQL GROUP BY over raw rows          {b * 1000:8.1f} ms  "
-        f"runs {', '.join(f'{x * 1000:.1f}' for x in b_runs)}"
-    )
-    print(
-        f"  (c) DuckDB in memory over the same rows        {c * 1000:8.1f} ms  "
-        f"runs {', '.join(f'{x * 1000:.1f}' for x in c_runs)}"
-    )
-    print(
-        f"  ratios: (a)/(b) {a / b:.3f}   (a)/(c) {a / c:.2f}   "
-        f"rollup query/(c) {a_sql / c:.2f}   (b)/(c) {b / c:.1f}"
-    )
-    verdict = "PASS" if a <= c else "FAIL"
-    print(f"  target (a) ≤ (c): {verdict}")
-    print(
-        f"pages for {month:%Y-%m} (median of {args.repeat}, in-process, target < "
-        f"{PAGE_TARGET_MS:.0f} ms)"
-    )
-    for label, ms, status in pages:
-        verdict = "PASS" if ms < PAGE_TARGET_MS and status == 200 else "FAIL"
-        print(f"  {ms:8.1f} ms  HTTP {status}  {verdict}  {label}")
+    if generation is None:
+        print(f"  generation: reused from {args.history} ({written:,} rollup rows)")
+    else:
+        print(f"  generation + COPY + indexes + VACUUM ANALYZE   {generation:8.1f} s")
+        print(
+            f"  rollups rebuild (engine)                       {rebuild:8.1f} s  {written:,} rows"
+        )
+    if not args.day_only:
+        print_scoring(args, month, scoring)
     verdict = "PASS" if refresh < REFRESH_TARGET_S else "FAIL"
     print(
         f"a day of activity: {dirty:,} dirty unit-days marked; refresh at {t1:%Y-%m-%d %H:%M} "

@@ -10,8 +10,8 @@ a published rate and the drill-down list always count the same rows.
 
 Some conditions depend on the time they are evaluated at (`now`): a case is overdue once its
 deadline has passed. Such measures are `time_dependent`, and the source names the deadline
-fields whose passing changes them (`deadline_fields`), so the rollups can refresh the days
-concerned (`scorecard.rollups`).
+fields whose passing changes them and the rows still pending for each (`deadlines`), so the
+rollups can refresh the days concerned (`scorecard.rollups`).
 
 Public API (stable; used by rollups, compute and the pages):
 
@@ -51,17 +51,23 @@ class Source:
     label_zh: str
     # Rows that count at all (e.g. ratings not excluded by an upheld appeal).
     base: Q = field(default_factory=Q)
-    # Datetime fields whose passing changes a time-dependent measure of this source.
-    deadline_fields: tuple[str, ...] = ()
-    # The rows whose time-dependent measures can still change as a deadline passes (a
-    # decided case never becomes overdue): the refresh looks for passed deadlines among
-    # these only. For cases it is the running-clock condition of `case_running_due_idx`,
-    # so that search is an index range scan instead of a pass over every case.
-    pending: Q = field(default_factory=Q)
+    # (datetime field, the rows it is still pending for): the deadlines whose passing
+    # changes a time-dependent measure of this source, each with the rows whose measures
+    # its passing can still change (a decided case never becomes overdue; a complaint
+    # already responded to is already counted as due for a response). The refresh looks
+    # for passed deadlines among those rows only, each condition the one of a partial
+    # index on the deadline (cases: `case_running_due_idx`; complaints and work orders:
+    # scorecard's migration 0004), so each search is an index range scan instead of a pass
+    # over the whole table.
+    deadlines: tuple[tuple[str, Q], ...] = ()
 
     @property
     def model(self) -> type[Model]:
         return apps.get_model(self.label)
+
+    @property
+    def deadline_fields(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.deadlines)
 
     @property
     def unit_column(self) -> str:
@@ -155,10 +161,9 @@ def _register_defaults() -> None:
         "unit",
         "submitted_at",
         "办件",
-        deadline_fields=("due_at",),
         # Only an accepted case can be overdue, and acceptance starts the clock that the
         # decision stops.
-        pending=Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True),
+        deadlines=(("due_at", Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True)),),
     )
     evaluations = Source(
         "evaluations.evaluation", "unit", "created_at", "好差评", base=Q(excluded=False)
@@ -169,16 +174,17 @@ def _register_defaults() -> None:
         "opened_at",
         "差评整改",
         base=ratings.COUNTED_RECTIFICATIONS,
-        deadline_fields=("due_at",),
-        pending=Q(closed_at__isnull=True),  # a closed work order is settled for good
+        deadlines=(("due_at", Q(closed_at__isnull=True)),),  # a closed one is settled for good
     )
     complaints = Source(
         "complaints.complaint",
         "handling_unit",
         "triaged_at",
         "监督举报",
-        deadline_fields=("respond_due_at", "resolve_due_at"),
-        pending=Q(responded_at__isnull=True) | Q(first_answered_at__isnull=True),
+        deadlines=(
+            ("respond_due_at", Q(responded_at__isnull=True)),
+            ("resolve_due_at", Q(first_answered_at__isnull=True)),
+        ),
     )
     escalations = Source("duty.escalation", "unit", "created_at", "超期升级")
 

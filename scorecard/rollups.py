@@ -37,12 +37,13 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from org.models import Unit
 from scorecard.measures import SOURCES, Source, day_start, measures_of
 from scorecard.models import DailyRollup, DirtyDay, RollupState
 from zuofeng.bulk import insert_rows
 from zuofeng.workdays.calendar import LOCAL_TZ, local_date
 
-CHUNK = 500  # unit-days per recomputation query
+CHUNK = 500  # unit-days per recomputation query (SQLite)
 BATCH = 2000  # marks per bulk upsert
 
 
@@ -87,7 +88,9 @@ def compute(source: Source, now: dt.datetime, where: Q) -> dict[tuple[int, dt.da
 
 
 def _pairs_q(source: Source, pairs: list[tuple[int, dt.date]]) -> tuple[Q, Q]:
-    """(condition on raw rows, condition on rollups) selecting the given unit-days."""
+    """(condition on raw rows, condition on rollups) selecting the given unit-days: one OR
+    term per day, each a range of the `<unit>, <time>` index for the day's units (on
+    PostgreSQL a BitmapOr of index scans)."""
     by_day: dict[dt.date, set[int]] = defaultdict(set)
     for unit_id, day in pairs:
         by_day[day].add(unit_id)
@@ -115,32 +118,72 @@ def _replace(source: Source, rolled: Q, values: dict[tuple[int, dt.date, str], i
     )
 
 
+def _upsert(source: Source, rolled: Q, values: dict[tuple[int, dt.date, str], int]) -> None:
+    """PostgreSQL: make the source's rollups matching `rolled` equal `values` in one
+    statement: the stored rows whose key has no value any more are deleted, and the values
+    not already stored as they are upserted (a day's change to a case moves two or three of
+    its ten measures: an upsert of every value would lock and rewrite all ten rows). The
+    stored value is looked up per fresh value (a scalar subquery, so always by the unique
+    index: as an anti-join, with room in `work_mem`, the planner hashed the whole table).
+    The values travel as four arrays. (Fetching the stored rows to diff them in Python,
+    then deleting and re-inserting, cost as much as recomputing them.)
+    """
+    codes = [m.code for m in measures_of(source)]
+    stored = DailyRollup.objects.filter(rolled, measure__in=codes).query
+    where, where_params = stored.get_compiler(connection=connection).compile(stored.where)
+    table = connection.ops.quote_name(DailyRollup._meta.db_table)
+    keys = list(values)
+    sql = f"""
+        WITH fresh AS (
+            SELECT * FROM unnest(%s::integer[], %s::date[], %s::varchar[], %s::integer[])
+                AS f(unit_id, day, measure, value)
+        ),
+        gone AS (
+            DELETE FROM {table} WHERE {where} AND NOT EXISTS (
+                SELECT 1 FROM fresh f WHERE f.unit_id = {table}.unit_id
+                AND f.day = {table}.day AND f.measure = {table}.measure
+            )
+        )
+        INSERT INTO {table} (unit_id, day, measure, value)
+        SELECT unit_id, day, measure, value FROM fresh f WHERE f.value IS DISTINCT FROM (
+            SELECT value FROM {table} WHERE {table}.unit_id = f.unit_id
+            AND {table}.day = f.day AND {table}.measure = f.measure
+        )
+        ON CONFLICT (unit_id, day, measure) DO UPDATE SET value = EXCLUDED.value
+    """
+    columns = [[key[n] for key in keys] for n in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*columns, list(values.values()), *where_params])
+
+
 def recompute_days(source: Source, pairs: list[tuple[int, dt.date]], now: dt.datetime) -> int:
-    """Replace the rollups of the given unit-days of one source from raw rows."""
-    # By day, so that a chunk covers few days: each day is one OR term of the query, and
-    # building hundreds of terms cost more than running the query (marks come unordered).
-    pairs = sorted(pairs, key=lambda pair: (pair[1], pair[0]))
+    """Replace the rollups of the given unit-days of one source from raw rows: on
+    PostgreSQL one query and one write for all of them (`_upsert`); on SQLite by chunks of CHUNK
+    (its limit on a statement's variables). Sorted by day, so that a chunk covers few days:
+    each day is one OR term of the query (marks come unordered)."""
+    pairs = sorted(set(pairs), key=lambda pair: (pair[1], pair[0]))
+    if connection.vendor == "postgresql":
+        if pairs:
+            raw, rolled = _pairs_q(source, pairs)
+            _upsert(source, rolled, compute(source, now, raw))
+        return len(pairs)
     for start in range(0, len(pairs), CHUNK):
-        chunk = pairs[start : start + CHUNK]
-        raw, rolled = _pairs_q(source, chunk)
+        raw, rolled = _pairs_q(source, pairs[start : start + CHUNK])
         _replace(source, rolled, compute(source, now, raw))
     return len(pairs)
 
 
 def _mark_deadlines_passed(since: dt.datetime, now: dt.datetime) -> None:
     """Days whose time-dependent measures changed between `since` and `now`: rows of each
-    source still pending (`Source.pending`) whose deadline fell in (since, now]."""
+    source whose deadline fell in (since, now] while they were still pending for it
+    (`Source.deadlines`)."""
     for source in SOURCES.values():
-        if not source.deadline_fields:
+        if not source.deadlines:
             continue
         passed = Q(pk__in=[])
-        for name in source.deadline_fields:
-            passed |= Q(**{f"{name}__gt": since, f"{name}__lte": now})
-        rows = (
-            source.rows()
-            .filter(source.pending, passed)
-            .values_list(source.unit_column, source.time_field)
-        )
+        for name, pending in source.deadlines:
+            passed |= pending & Q(**{f"{name}__gt": since, f"{name}__lte": now})
+        rows = source.rows().filter(passed).values_list(source.unit_column, source.time_field)
         mark_dirty(source.label, ((unit_id, local_date(at)) for unit_id, at in rows))
 
 
@@ -149,7 +192,11 @@ def _mark_new_escalations(since: dt.datetime | None, now: dt.datetime) -> None:
     source = SOURCES["duty.escalation"]
     rows = source.rows().filter(created_at__lte=now)
     if since is not None:
-        rows = rows.filter(created_at__gt=since)
+        # Unit by unit, the order of the table's one time index (`escalation_unit_time_idx`,
+        # unit then time): a range scan per unit instead of a pass over every escalation
+        # (880,000 in bench/scorecard_bench.py). Every escalation's unit is a Unit.
+        units = list(Unit.objects.order_by().values_list("pk", flat=True))
+        rows = rows.filter(created_at__gt=since, unit_id__in=units)
     pairs = rows.values_list("unit_id", "created_at")
     mark_dirty(source.label, ((unit_id, local_date(at)) for unit_id, at in pairs))
 
@@ -164,14 +211,21 @@ def _claim(limit: int) -> list[tuple[str, int, dt.date]]:
     return [row[1:] for row in rows]
 
 
-def _no_jit() -> None:
-    """PostgreSQL's JIT compiles each recomputation query for longer than it runs (its cost
-    estimate over a large table passes `jit_above_cost`; bench/scorecard_bench.py measured
-    3 s of compiling for 0.2 s of work over 1,000 unit-days of 10 million cases): off for
-    this transaction."""
+def _tune() -> None:
+    """Settings for the refresh's transactions on PostgreSQL (bench/scorecard_bench.py, 10
+    million cases, a day's 1,200 case unit-days: 300,000 rows to recount):
+
+    - JIT off: it compiled each recomputation query for longer than it ran (its cost
+      estimate over a large table passes `jit_above_cost`: 3 s of compiling for 0.2 s of
+      work);
+    - `work_mem` 64 MB: the planner expects a group per row (it cannot tell that the rows
+      fall on a few thousand unit-days), so with the default 4 MB it sorts the 300,000
+      rows on disk before grouping them (0.45 s); with room it hashes them in memory (0.25 s).
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
 def refresh(now: dt.datetime | None = None, *, limit: int = 20000) -> dict[str, int]:
@@ -179,7 +233,7 @@ def refresh(now: dt.datetime | None = None, *, limit: int = 20000) -> dict[str, 
     now = now or timezone.now()
     state = RollupState.current()
     with transaction.atomic():
-        _no_jit()
+        _tune()
         if state.refreshed_at is not None and now > state.refreshed_at:
             _mark_deadlines_passed(state.refreshed_at, now)
         _mark_new_escalations(state.refreshed_at, now)
@@ -187,7 +241,7 @@ def refresh(now: dt.datetime | None = None, *, limit: int = 20000) -> dict[str, 
     done = 0
     while True:
         with transaction.atomic():
-            _no_jit()
+            _tune()
             claimed = _claim(limit)
             by_source: dict[str, list[tuple[int, dt.date]]] = defaultdict(list)
             for source, unit_id, day in claimed:
