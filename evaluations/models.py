@@ -168,6 +168,14 @@ class Rectification(Duty):
                 name="rectification_running_due_idx",
                 condition=Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True),
             ),
+            # The scorecard's rollups: work orders by (unit, day opened), and the search for
+            # deadlines that passed among the orders not yet closed.
+            models.Index(fields=["unit", "opened_at"], name="rectification_unit_opened_idx"),
+            models.Index(
+                fields=["due_at"],
+                name="rectification_open_due_idx",
+                condition=Q(closed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

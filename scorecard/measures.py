@@ -57,8 +57,8 @@ class Source:
     # already responded to is already counted as due for a response). The refresh looks
     # for passed deadlines among those rows only, each condition the one of a partial
     # index on the deadline (cases: `case_running_due_idx`; complaints and work orders:
-    # scorecard's migration 0004), so each search is an index range scan instead of a pass
-    # over the whole table.
+    # `complaint_*_due_idx`, `rectification_open_due_idx`), so each search is an index
+    # range scan instead of a pass over the whole table.
     deadlines: tuple[tuple[str, Q], ...] = ()
 
     @property
