@@ -24,6 +24,9 @@ from complaints.classifier.text import normalise
 MODEL_PATH = Path(__file__).with_name("model.npz")
 EMPTY_ERROR = "空文本"
 MAX_WORDS = 5
+# Texts per numpy pass: a larger batch's arrays spill out of the CPU caches (5,000 texts at
+# once classify about a third slower than five passes of 1,000).
+BATCH = 1000
 _EDGE = " ，。,.!！?？~、：:；;"
 
 
@@ -163,14 +166,15 @@ class Classifier:
         for i, t in enumerate(cleaned):
             if not t:
                 results[i] = Prediction("other", 0.0, [], EMPTY_ERROR)
-        if idx:
-            X = self.transform([cleaned[i] for i in idx])
+        for start in range(0, len(idx), BATCH):
+            part = idx[start : start + BATCH]
+            X = self.transform([cleaned[i] for i in part])
             contrib = self._contributions(X)
             proba = self.predict_proba(X, contrib)
             best = proba.argmax(axis=1).tolist()
-            top = self._top_grams(X, contrib, best) if words else [[] for _ in idx]
-            conf = proba[np.arange(len(idx)), best].round(4).tolist()
-            for row, i in enumerate(idx):
+            top = self._top_grams(X, contrib, best) if words else [[] for _ in part]
+            conf = proba[np.arange(len(part)), best].round(4).tolist()
+            for row, i in enumerate(part):
                 ws = self._spans(top[row], cleaned[i]) if words else []
                 results[i] = Prediction(self.classes[best[row]], conf[row], ws)
         return results  # type: ignore[return-value]
