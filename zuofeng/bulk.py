@@ -66,6 +66,15 @@ def insert_rows(model: type[models.Model], rows: list[Any]) -> None:
             column = [None if value is None else adapt(value) for value in column]
         cells.append(column)
     values = list(zip(*cells, strict=True))
+    # The driver's own errors (a unique violation in COPY or executemany) become Django's,
+    # so callers catch IntegrityError whichever way the rows went in.
+    with connection.wrap_database_errors:
+        _insert(model, fields, values, vendor)
+
+
+def _insert(
+    model: type[models.Model], fields: list[Any], values: list[tuple[Any, ...]], vendor: str
+) -> None:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(f.column) for f in fields)

@@ -285,6 +285,7 @@ def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
     if connection.vendor == "postgresql":
         columns = ", ".join(connection.ops.quote_name(name) for name in _COLUMNS)
         with (
+            connection.wrap_database_errors,
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {AuditEvent._meta.db_table} ({columns}) FROM STDIN") as copy,
         ):
