@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from cases.measures import month_range
 from evaluations.models import BAD_LEVELS, Evaluation, Level, Rectification
 from org.models import Unit
-from zuofeng.workdays.calendar import LOCAL_TZ
 
 # The conditions behind the numbers below, shared with the scorecard's measures
 # (scorecard/measures.py) so that a published rate and a scored rate count the same rows.
@@ -64,9 +64,8 @@ def _rate(part: int, whole: int) -> Decimal | None:
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime(year, month, 1, tzinfo=LOCAL_TZ)
-    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=LOCAL_TZ)
-    return start, end
+    """[start, end) of a local calendar month (`cases.measures.month_range` by year and month)."""
+    return month_range(dt.date(year, month, 1))
 
 
 def monthly_results(
