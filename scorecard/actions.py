@@ -21,8 +21,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from cases.measures import month_start
-from org.scoping import sees_all_units, unit_of
+from cases.measures import last_months, month_start
+from org.scoping import require_member, sees_all_units
 from scorecard.compute import GROUP_LABELS, GROUPS, as_json, score_month
 from scorecard.models import (
     Commitment,
@@ -45,10 +45,6 @@ def _require_office(actor: Any, what: str) -> None:
 
 def _setting(name: str, default: int) -> int:
     return int(settings.ZUOFENG.get(name, default))
-
-
-def _previous_month(month: dt.date) -> dt.date:
-    return month_start(month - dt.timedelta(days=1))
 
 
 def compute_month(
@@ -209,9 +205,7 @@ def flag_interviews(*, actor: Any, month: dt.date) -> list[Interview]:
     previous interview has not been held yet is not flagged again."""
     bottom_n = _setting("INTERVIEW_BOTTOM_N", 3)
     months_needed = _setting("INTERVIEW_MONTHS", 2)
-    months = [month_start(month)]
-    while len(months) < months_needed:
-        months.append(_previous_month(months[-1]))
+    months = last_months(month, months_needed)
     published = {
         s.month: s
         for s in Scorecard.objects.filter(month__in=months, status=Scorecard.Status.PUBLISHED)
@@ -303,13 +297,8 @@ def complete_commitment(
     *, actor: Any, commitment: Commitment, note: str, at: dt.datetime | None = None
 ) -> Commitment:
     """The unit (or the office) reports a commitment done; its clock stops."""
-    unit = unit_of(actor) if actor is not None else None
-    if (
-        actor is not None
-        and not sees_all_units(actor)
-        and (unit is None or unit.pk != commitment.unit_id)
-    ):
-        raise PermissionDenied("只有本单位或督查室可以报告承诺完成情况")
+    if actor is not None and not sees_all_units(actor):
+        require_member(actor, commitment.unit_id, "只有本单位或督查室可以报告承诺完成情况")
     note = required_text(note, "完成情况")
     at = at or timezone.now()
     with transaction.atomic():
