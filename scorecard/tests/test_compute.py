@@ -139,6 +139,8 @@ def test_the_score_reads_the_rollups_not_the_raw_tables(district: District, sett
         actions.compute_month(actor=district.olivia, month=NOVEMBER, now=NOW, refresh=False)
     raw_tables = ("cases_case", "evaluations_", "complaints_complaint", "duty_escalation")
     assert not [q["sql"] for q in queries if any(t in q["sql"] for t in raw_tables)]
+    # ... and it does read the rollups (an empty capture would pass the line above).
+    assert any("scorecard_dailyrollup" in q["sql"] for q in queries)
 
 
 # --- bad input: a clear message, nothing changed ---------------------------------------------
