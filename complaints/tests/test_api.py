@@ -76,16 +76,24 @@ def test_the_list_filters_paginates_and_refuses_unknown_parameters(district: Dis
 
 def test_no_identity_in_any_response(district: District) -> None:
     complaint = routed(district)
-    actions.reveal_identity(actor=district.olivia, complaint=complaint, reason="核实理由乙")
+    # The complaint really carries the identity the responses must leave out.
+    revealed = actions.reveal_identity(
+        actor=district.olivia, complaint=complaint, reason="核实理由乙"
+    )
+    assert revealed.name == IDENTITY.name and revealed.phone == IDENTITY.phone
     for user in (district.alice, district.olivia):
         client = district.client_for(user)
         for url in (API, f"{API}{complaint.pk}/"):
-            text = client.get(url).content.decode()
+            response = client.get(url)
+            text = response.content.decode()
+            # A refusal would pass the checks below without showing anything.
+            assert response.status_code == 200 and complaint.number in text
             assert_no_identity(text)
             assert "核实理由乙" not in text
         answer = post(client, step_url(complaint, "respond"), {"note": "收到"})
+        if user == district.alice:  # the handling unit's answer carries the complaint
+            assert answer.status_code == 200 and answer.json()["number"] == complaint.number
         assert_no_identity(answer.content.decode())
-    assert IDENTITY.name
 
 
 def test_the_whole_flow_through_the_api(district: District) -> None:
