@@ -137,6 +137,21 @@ def test_triage_confirms_the_category_and_routes_to_the_unit(district: District)
     assert complaint.number in queue
 
 
+def test_triage_then_next_opens_the_oldest_complaint_still_waiting(district: District) -> None:
+    now = dt.datetime(2026, 11, 20, 9, tzinfo=TZ)
+    first = file(district, at=now - dt.timedelta(days=2))
+    second = file(district, at=now - dt.timedelta(days=1))
+    file(district, at=now)
+    olivia = district.client_for(district.olivia)
+    page = html(olivia.get(detail_url(first) + "triage/"))
+    assert "分办并处理下一件" in page
+    choices = {"category": "service", "unit": "MKT", "note": ""}
+    response = olivia.post(detail_url(first) + "triage/", {**choices, "then": "next"})
+    assert response.status_code == 302 and response["Location"] == detail_url(second) + "triage/"
+    response = olivia.post(detail_url(second) + "triage/", choices)
+    assert response.status_code == 302 and response["Location"] == "/staff/complaints/triage/"
+
+
 def test_triage_corrects_to_integrity_and_it_goes_to_discipline(district: District) -> None:
     complaint = file(district)
     olivia = district.client_for(district.olivia)

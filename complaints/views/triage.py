@@ -78,20 +78,24 @@ def _preview_for(complaint: Complaint, form: TriageForm) -> dict[str, Any]:
     )
 
 
-def _triage_context(complaint: Complaint, form: TriageForm) -> dict[str, Any]:
-    next_id = (
+def _oldest_waiting(*, besides: Complaint) -> int | None:
+    """The id of the complaint that has waited longest for triage, other than `besides`."""
+    return (
         Complaint.objects.filter(status=Complaint.Status.TRIAGE)
-        .exclude(pk=complaint.pk)
+        .exclude(pk=besides.pk)
         .order_by("received_at", "pk")
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def _triage_context(complaint: Complaint, form: TriageForm) -> dict[str, Any]:
     return {
         "complaint": complaint,
         "form": form,
         "preview": _preview_for(complaint, form),
         "confidence_percent": round(complaint.confidence * 100),
-        "next_id": next_id,
+        "next_id": _oldest_waiting(besides=complaint),
     }
 
 
@@ -128,12 +132,9 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             assert done.handling_unit is not None
             messages.success(request, f"举报 {done.number} 已分办至{done.handling_unit.name}")
             following = (
-                Complaint.objects.filter(status=Complaint.Status.TRIAGE)
-                .order_by("received_at", "pk")
-                .values_list("pk", flat=True)
-                .first()
+                _oldest_waiting(besides=done) if request.POST.get("then") == "next" else None
             )
-            if following is not None and request.POST.get("then") == "next":
+            if following is not None:
                 return redirect("complaints:triage", pk=following)
             return redirect("complaints:triage_queue")
     context = _triage_context(complaint, form)
