@@ -444,3 +444,9 @@ def test_month_pages_cost_a_fixed_number_of_queries(
         assert client.get(reverse("scorecard:rankings")).status_code == 200
     with django_assert_max_num_queries(14):
         assert office.get(reverse("scorecard:overview")).status_code == 200
+
+    # A second version of the month: the month list must not cost a query per row.
+    office.post(reverse("scorecard:correct", args=[scorecard.pk]), {"reason": "录入有误"})
+    assert Scorecard.objects.count() == 2
+    with django_assert_max_num_queries(7):
+        assert office.get(reverse("scorecard:months")).status_code == 200
