@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cases.attachments import check_upload
 from cases.public_forms import FILE_ACCEPT, PHONE_PATTERN, resident_id_is_valid, upload_help
+from cases.staff_forms import MultipleFileField
 from complaints import actions
 from complaints.identity import Identity
 from complaints.models import Complaint
@@ -62,22 +63,10 @@ def _input(**attrs: Any) -> forms.TextInput:
 
 
 class MultipleFileInput(forms.FileInput):
+    """The public form's file input: several files at once, styled like its other inputs. The
+    field that cleans them to a list is the staff pages' `cases.staff_forms.MultipleFileField`."""
+
     allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input (Django's documented pattern); cleans to a list."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"class": "input", "accept": FILE_ACCEPT})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        uploads = data if isinstance(data, list | tuple) else [data]
-        clean_one = super().clean
-        return [upload for upload in (clean_one(item, initial) for item in uploads) if upload]
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -123,6 +112,7 @@ class ComplaintForm(forms.Form):
         label="附件",
         required=False,
         help_text=f"选填，最多 {MAX_ATTACHMENTS} 个；每个为 " + upload_help(),
+        widget=MultipleFileInput(attrs={"class": "input", "accept": FILE_ACCEPT}),
     )
     name = forms.CharField(
         label="姓名", required=False, widget=_input(autocomplete="name", maxlength=40)
