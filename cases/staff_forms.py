@@ -206,6 +206,20 @@ class CounterForm(forms.Form):
 STATUS_OPEN, STATUS_ALL = "open", "all"
 
 
+def _read_choices_at_once(field: forms.ModelChoiceField, columns: tuple[str, ...]) -> None:
+    """Give a model select its options from one ordinary query of `columns`. Left to itself,
+    the field reads them through `queryset.iterator()`, which on PostgreSQL is a server-side
+    cursor (DECLARE … WITH HOLD, FETCH, CLOSE) over every column (a matter's legal texts):
+    several round trips on every queue page. Validation still uses the field's queryset."""
+    options = [
+        (field.prepare_value(obj), field.label_from_instance(obj))
+        for obj in field.queryset.only(*columns)
+    ]
+    field.choices = (
+        [("", field.empty_label), *options] if field.empty_label is not None else options
+    )
+
+
 class QueueFilterForm(forms.Form):
     """The queue's GET filters. Unknown or malformed values are reported, then ignored."""
 
@@ -254,3 +268,7 @@ class QueueFilterForm(forms.Form):
             del self.fields["unit"]
             matters = Matter.objects.filter(unit=unit)
         self.fields["matter"].queryset = matters.order_by("archived", "code")
+        # The columns the options show (Matter and Unit's __str__, the unit's code as value).
+        for name in ("matter", "unit"):
+            if name in self.fields:
+                _read_choices_at_once(self.fields[name], ("code", "name"))

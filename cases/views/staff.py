@@ -271,20 +271,6 @@ class QueueRow:
         )
 
 
-def _read_choices_at_once(field: forms.ModelChoiceField, columns: tuple[str, ...]) -> None:
-    """Give a model select its options from one ordinary query of `columns`. Left to itself,
-    the field reads them through `queryset.iterator()`, which on PostgreSQL is a server-side
-    cursor (DECLARE … WITH HOLD, FETCH, CLOSE) over every column (a matter's legal texts):
-    several round trips on every queue page. Validation still uses the field's queryset."""
-    options = [
-        (field.prepare_value(obj), field.label_from_instance(obj))
-        for obj in field.queryset.only(*columns)
-    ]
-    field.choices = (
-        [("", field.empty_label), *options] if field.empty_label is not None else options
-    )
-
-
 class _CountedPaginator(Paginator):
     """A paginator told its count instead of asking the database for it."""
 
@@ -329,10 +315,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     all_units = sees_all_units(user)
     form = QueueFilterForm(request.GET, unit=unit_of(user), all_units=all_units)
-    # The columns the options show (Matter and Unit's __str__, the unit's code as value).
-    for name, columns in (("matter", ("code", "name")), ("unit", ("code", "name"))):
-        if name in form.fields:
-            _read_choices_at_once(form.fields[name], columns)
     form.is_valid()  # invalid filters are shown as errors and left out
     data = form.cleaned_data
     now = timezone.now()
