@@ -444,6 +444,10 @@ def test_month_pages_cost_a_fixed_number_of_queries(
         assert client.get(reverse("scorecard:rankings")).status_code == 200
     with django_assert_max_num_queries(14):
         assert office.get(reverse("scorecard:overview")).status_code == 200
+    head = district.client_for(district.ahead)
+    head.get(reverse("scorecard:my_unit"))
+    with django_assert_max_num_queries(10):
+        assert head.get(reverse("scorecard:my_unit")).status_code == 200
 
     # A second version of the month: the month list must not cost a query per row.
     office.post(reverse("scorecard:correct", args=[scorecard.pk]), {"reason": "录入有误"})

@@ -32,11 +32,7 @@ from scorecard.tables import (
     unit_scores_with_indicators,
 )
 from scorecard.views import records
-from scorecard.views.access import (
-    RELEASED,
-    get_indicator_score_for_user,
-    get_unit_for_user,
-)
+from scorecard.views.access import get_indicator_score_for_user, get_unit_for_user
 
 RECORDS_PAGE_SIZE = 25
 PARTS = {"numerator": "分子", "denominator": "分母"}
@@ -55,22 +51,14 @@ def trend_payload(months: list[Any], by_month: dict[Any, UnitScore]) -> dict[str
 @staff_required
 def unit_page(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
     unit = get_unit_for_user(request.user, unit_id)
-    released = UnitScore.objects.filter(unit=unit, scorecard__status__in=RELEASED)
-    # The published version of each month; a superseded one only where nothing replaced it.
+    # The published version of each month (a correction, once published, supersedes the old).
+    published = UnitScore.objects.filter(unit=unit, scorecard__status=Scorecard.Status.PUBLISHED)
     month = parse_month(request.GET.get("month"))
-    chosen = released.filter(scorecard__status=Scorecard.Status.PUBLISHED)
-    if month is not None:
-        chosen = chosen.filter(scorecard__month=month)
-    unit_score = (
-        unit_scores_with_indicators(chosen.order_by("-scorecard__month")).first()
-        if chosen.exists()
-        else None
-    )
+    chosen = published if month is None else published.filter(scorecard__month=month)
+    unit_score = unit_scores_with_indicators(chosen.order_by("-scorecard__month")).first()
     if month is not None and unit_score is None:
         raise Http404
-    months = released.filter(scorecard__status=Scorecard.Status.PUBLISHED).order_by(
-        "-scorecard__month"
-    )
+    months = published.order_by("-scorecard__month")
     context: dict[str, Any] = {
         "unit": unit,
         "unit_score": unit_score,
