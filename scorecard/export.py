@@ -65,12 +65,9 @@ def scorecard_workbook(scorecard: Scorecard) -> bytes:
         # Rates as percentages: the value column of each rate indicator.
         for offset, indicator in enumerate(group.indicators):
             if indicator.is_rate:
-                column = get_column_letter(4 + 2 * offset)
-                for (cell,) in sheet.iter_rows(
-                    min_row=2, min_col=4 + 2 * offset, max_col=4 + 2 * offset
-                ):
+                column = 4 + 2 * offset
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
                     cell.number_format = "0.0%"
-                sheet.column_dimensions[column].width = 14
         _bold_header(sheet, [6, 28, 10] + [14] * (2 * len(group.indicators)))
         sheet.append([])
         sheet.append([f"{month_label(scorecard.month)}考核 · 第{scorecard.version}版 · {status}"])
