@@ -16,10 +16,11 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from zuofeng.audit.models import AuditChainHead, AuditEvent
+from zuofeng.bulk import insert_rows
 
 GENESIS_HASH = "0" * 64
 
@@ -242,68 +243,27 @@ def record_many(*, actor: Any, events: list[PendingEvent]) -> int:
             pending.reason,
         )
         rows.append(
-            (
-                now,
-                actor_id,
-                label,
-                pending.action,
-                pending.object_type,
-                pending.object_id,
-                pending.object_label[:200],
-                before,
-                after,
-                pending.reason,
-                prev,
-                digest,
+            SimpleNamespace(
+                created_at=now,
+                actor_id=actor_id,
+                actor_label=label,
+                action=pending.action,
+                object_type=pending.object_type,
+                object_id=pending.object_id,
+                object_label=pending.object_label[:200],
+                before=before,
+                after=after,
+                reason=pending.reason,
+                prev_hash=prev,
+                hash=digest,
             )
         )
         prev = digest
-    _insert_rows(rows)
+    # In chain order, straight through the driver (COPY on PostgreSQL): a sweep may write
+    # 100,000 events.
+    insert_rows(AuditEvent, rows)
     AuditChainHead.objects.filter(id=1).update(last_hash=prev)
     return len(rows)
-
-
-_COLUMNS = (
-    "created_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "object_label",
-    "before",
-    "after",
-    "reason",
-    "prev_hash",
-    "hash",
-)
-
-
-def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
-    """Insert in chain order. PostgreSQL takes COPY (a sweep may write 100,000 events);
-    elsewhere, one prepared statement run for every row (`zuofeng.bulk`)."""
-    if connection.vendor == "postgresql":
-        columns = ", ".join(connection.ops.quote_name(name) for name in _COLUMNS)
-        with (
-            connection.wrap_database_errors,
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {AuditEvent._meta.db_table} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(
-                    (
-                        *row[:7],
-                        json.dumps(row[7], ensure_ascii=False),
-                        json.dumps(row[8], ensure_ascii=False),
-                        *row[9:],
-                    )
-                )
-        return
-    from zuofeng.bulk import insert_rows
-
-    insert_rows(
-        AuditEvent, [SimpleNamespace(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
-    )
 
 
 def record_change(
