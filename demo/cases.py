@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
@@ -920,39 +920,62 @@ class History:
         case = rows.case
         if case.status not in Case.OPEN_STATUSES:
             return []
-        label = f"{self.kind.model._meta.verbose_name} {case.number}"
-        link = self.kind.link(case.pk)
-        notes = []
-        level = WarningLevel(case.warning_level)
-        if level in WARNING_TITLES and case.due_at is not None:
-            due_day = _at(local_date(case.due_at), 0)
-            since = {
-                WarningLevel.RED: case.due_at + dt.timedelta(seconds=30),
-                WarningLevel.YELLOW: due_day,
-                WarningLevel.BLUE: due_day - dt.timedelta(days=1),
-            }[level]
-            since = min(max(since, case.accepted_at or since), self.cutoff)
-            notes.append(
-                Row(
-                    unit_id=case.unit_id,
-                    audience=Notification.Audience.UNIT_STAFF,
-                    title=f"{label} {WARNING_TITLES[level]}",
-                    link=link,
-                    created_at=since,
-                )
+        return sweep_notifications(
+            label=f"{self.kind.model._meta.verbose_name} {case.number}",
+            link=self.kind.link(case.pk),
+            unit_id=case.unit_id,
+            warning_level=case.warning_level,
+            due_at=case.due_at,
+            started_at=case.accepted_at,
+            escalations=rows.escalations,
+            cutoff=self.cutoff,
+        )
+
+
+def sweep_notifications(
+    *,
+    label: str,
+    link: str,
+    unit_id: int,
+    warning_level: str,
+    due_at: dt.datetime | None,
+    started_at: dt.datetime | None,
+    escalations: Iterable[tuple[int, dt.datetime, int]],
+    cutoff: dt.datetime,
+) -> list[Row]:
+    """The messages the sweep would have sent about a duty still open at the anchor: one for
+    its current warning (dated when the sweep would have raised it, not before the clock
+    started nor after the anchor) and one per escalation (level, when, unit to tell)."""
+    notes = []
+    level = WarningLevel(warning_level)
+    if level in WARNING_TITLES and due_at is not None:
+        due_day = _at(local_date(due_at), 0)
+        since = {
+            WarningLevel.RED: due_at + dt.timedelta(seconds=30),
+            WarningLevel.YELLOW: due_day,
+            WarningLevel.BLUE: due_day - dt.timedelta(days=1),
+        }[level]
+        notes.append(
+            Row(
+                unit_id=unit_id,
+                audience=Notification.Audience.UNIT_STAFF,
+                title=f"{label} {WARNING_TITLES[level]}",
+                link=link,
+                created_at=min(max(since, started_at or since), cutoff),
             )
-        for level_value, when, unit_id in rows.escalations:
-            level = EscalationLevel(level_value)
-            notes.append(
-                Row(
-                    unit_id=unit_id,
-                    audience=ESCALATION_AUDIENCE[level],
-                    title=f"超期升级：{label}（{level.label}）",
-                    link=link,
-                    created_at=when,
-                )
+        )
+    for level_value, when, escalated_unit_id in escalations:
+        escalation = EscalationLevel(level_value)
+        notes.append(
+            Row(
+                unit_id=escalated_unit_id,
+                audience=ESCALATION_AUDIENCE[escalation],
+                title=f"超期升级：{label}（{escalation.label}）",
+                link=link,
+                created_at=when,
             )
-        return notes
+        )
+    return notes
 
 
 def _case_duty_kind() -> DutyKind:

@@ -61,6 +61,7 @@ from demo.cases import (
     _Workdays,
     cases_rng,
     observe_clock,
+    sweep_notifications,
 )
 from evaluations import actions
 from evaluations.actions import RATABLE_STATUSES
@@ -76,9 +77,8 @@ from evaluations.models import (
 from org.models import Staff, Unit
 from org.roles import Role
 from zuofeng.duty import clock
-from zuofeng.duty.models import Escalation, EscalationLevel, Notification, WarningLevel
+from zuofeng.duty.models import Escalation, Notification
 from zuofeng.duty.registry import DutyKind, registered_duties
-from zuofeng.duty.sweep import ESCALATION_AUDIENCE, WARNING_TITLES
 from zuofeng.workdays.calendar import add_workdays, local_date
 
 BATCH = 5_000  # decided cases per bulk batch, and per `demo.load_ratings` audit event
@@ -488,37 +488,16 @@ class RatingHistory:
         one's messages are long read, as with the cases)."""
         if order.status in Rectification.FINISHED_STATUSES:
             return []
-        label = f"{Rectification._meta.verbose_name} {order.number}"
-        link = self.kind.link(order.id)
-        notes = []
-        level = WarningLevel(order.warning_level)
-        if level in WARNING_TITLES and order.due_at is not None:
-            due_day = _at(local_date(order.due_at), 0)
-            since = {
-                WarningLevel.RED: order.due_at + dt.timedelta(seconds=30),
-                WarningLevel.YELLOW: due_day,
-                WarningLevel.BLUE: due_day - dt.timedelta(days=1),
-            }[level]
-            notes.append(
-                Row(
-                    unit_id=order.unit_id,
-                    audience=Notification.Audience.UNIT_STAFF,
-                    title=f"{label} {WARNING_TITLES[level]}",
-                    link=link,
-                    created_at=min(max(since, order.opened_at), self.cutoff),
-                )
-            )
-        for level_value, when in escalations:
-            notes.append(
-                Row(
-                    unit_id=order.unit_id,
-                    audience=ESCALATION_AUDIENCE[EscalationLevel(level_value)],
-                    title=f"超期升级：{label}（{EscalationLevel(level_value).label}）",
-                    link=link,
-                    created_at=when,
-                )
-            )
-        return notes
+        return sweep_notifications(
+            label=f"{Rectification._meta.verbose_name} {order.number}",
+            link=self.kind.link(order.id),
+            unit_id=order.unit_id,
+            warning_level=order.warning_level,
+            due_at=order.due_at,
+            started_at=order.opened_at,
+            escalations=[(level, when, order.unit_id) for level, when in escalations],
+            cutoff=self.cutoff,
+        )
 
     # -- batches ------------------------------------------------------------------------
 
