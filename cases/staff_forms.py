@@ -53,16 +53,6 @@ def named_files(uploads: list[Any], default_name: str) -> list[tuple[str, Any]]:
     return pairs
 
 
-def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach an action's ValidationError to the form: keys the form knows go to their field,
-    the rest (the actions name fields by their Chinese labels) to the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 # --- the case actions ---------------------------------------------------------------------
 
 

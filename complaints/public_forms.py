@@ -26,6 +26,7 @@ from complaints.identity import Identity
 from complaints.models import Complaint
 from org.models import Unit
 from portal.widgets import FastSelect
+from zuofeng.forms import add_action_errors as shared_add_action_errors
 
 MAX_ATTACHMENTS = 5
 
@@ -46,16 +47,7 @@ ACTION_FIELDS = {
 
 
 def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show an action's ValidationError on the form: next to its field where the action
-    named one the form has, otherwise at the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for label, errors in exc.message_dict.items():
-        field = ACTION_FIELDS.get(label)
-        if field in form.errors:
-            continue  # the form's own message for that input says it already
-        form.add_error(field if field in form.fields else None, errors)
+    shared_add_action_errors(form, exc, ACTION_FIELDS)
 
 
 def _input(**attrs: Any) -> forms.TextInput:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from evaluations.models import Appeal, Level, Rectification
 from org.models import Unit
 from zuofeng.duty.models import WarningLevel
+from zuofeng.forms import add_action_errors as shared_add_action_errors
 
 
 def _textarea(rows: int = 3, **attrs: Any) -> forms.Textarea:
@@ -34,14 +35,7 @@ ACTION_ERROR_FIELDS = {
 
 
 def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach an action's ValidationError to the form: to the field it names when the form has
-    that field, otherwise to the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            name = ACTION_ERROR_FIELDS.get(key, key)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    shared_add_action_errors(form, exc, ACTION_ERROR_FIELDS)
 
 
 # --- the work order's steps ----------------------------------------------------------------

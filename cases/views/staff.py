@@ -54,7 +54,6 @@ from cases.staff_forms import (
     SupplementForm,
     SupplyForm,
     TransferForm,
-    add_action_errors,
     named_files,
 )
 from org.models import Unit
@@ -63,6 +62,7 @@ from org.scoping import has_role, sees_all_units, unit_of
 from portal.decorators import staff_required
 from zuofeng.duty import clock
 from zuofeng.duty.models import Escalation, EscalationLevel
+from zuofeng.forms import add_action_errors
 from zuofeng.masking import mask_name
 from zuofeng.workdays.calendar import local_date
 

@@ -27,7 +27,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.attachments import private_download
 from cases.measures import parse_month, with_urgency
-from cases.staff_forms import add_action_errors
 from complaints import actions, stats
 from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
 from complaints.staff_forms import (
@@ -44,6 +43,7 @@ from org.roles import Role
 from org.scoping import has_role, sees_all_units, unit_of
 from portal.decorators import staff_required
 from zuofeng.duty import clock
+from zuofeng.forms import add_action_errors
 
 PAGE_SIZE = 20
 # What the complaints behind each of the three rates' numbers are, in the list's banner.

@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.staff_forms import add_action_errors
 from complaints import actions
 from complaints.models import Complaint, ComplaintCategory
 from complaints.routing import names_head, route
@@ -25,6 +24,7 @@ from complaints.views.staff import PAGE_SIZE, get_complaint_for_staff
 from org.models import Unit
 from org.scoping import sees_all_units
 from portal.decorators import staff_required
+from zuofeng.forms import add_action_errors
 
 
 def _require_office(user: Any) -> None:

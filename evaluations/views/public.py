@@ -37,6 +37,7 @@ from evaluations.public_forms import RatingForm
 from evaluations.stats import UnitResult, month_bounds, monthly_results, scrub_comment
 from org.scoping import unit_of
 from portal.decorators import staff_required
+from zuofeng.forms import add_action_errors
 from zuofeng.workdays.calendar import local_date
 
 NOT_DECIDED = "该办件尚未办结，办结后才能评价。"
@@ -84,15 +85,6 @@ def _refused(
     )
 
 
-def _add_action_errors(form: RatingForm, exc: ValidationError) -> None:
-    """Errors of `rate_case` go next to the field they name, the rest to the top."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _rating_page(
     request: HttpRequest,
     case: Case,
@@ -118,7 +110,7 @@ def _rating_page(
             # Rated by another channel between the page load and the lock in rate_case.
             return _refused(request, str(exc), status=409, back=back)
         except ValidationError as exc:
-            _add_action_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             return done(evaluation)
     return render(
