@@ -35,7 +35,7 @@ from cases.models import Attachment, Case, CaseEvent, SupplementRequest, Transfe
 from catalog.models import Matter
 from org.models import Unit
 from org.scoping import is_staff_member, unit_of
-from zuofeng.api_params import refuse_unknown_params
+from zuofeng.api_params import action_error_detail, refuse_unknown_params
 from zuofeng.duty import clock
 from zuofeng.duty.models import WarningLevel
 
@@ -398,7 +398,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         except actions.CaseConflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
-            raise ValidationError(_validation_detail(exc)) from exc
+            raise ValidationError(action_error_detail(exc)) from exc
         return self._detail_response(case)
 
     @extend_schema(
@@ -428,7 +428,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 if data["accept"]:
                     case = actions.accept_case(actor=request.user, case=case)
         except DjangoValidationError as exc:
-            raise ValidationError(_validation_detail(exc)) from exc
+            raise ValidationError(action_error_detail(exc)) from exc
         return self._detail_response(case, status.HTTP_201_CREATED)
 
     @_step_schema("受理（开始计时）", request=None)
@@ -504,9 +504,3 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 def _stem(name: str) -> str:
     return ((name or "").rsplit(".", 1)[0].strip() or "补正材料")[:200]
-
-
-def _validation_detail(exc: DjangoValidationError) -> Any:
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {"detail": exc.messages}

@@ -34,7 +34,7 @@ from cases.measures import with_urgency
 from complaints import actions
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from org.models import Unit
-from zuofeng.api_params import refuse_unknown_params
+from zuofeng.api_params import action_error_detail, refuse_unknown_params
 from zuofeng.duty.models import WarningLevel
 
 # --- output -----------------------------------------------------------------------------------
@@ -317,8 +317,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         except actions.ComplaintConflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            raise ValidationError(detail) from exc
+            raise ValidationError(action_error_detail(exc)) from exc
         fresh = self._with_details(Complaint.objects.select_related("unit", "handling_unit"))
         serializer = ComplaintDetailSerializer(
             fresh.get(pk=complaint.pk), context=self.get_serializer_context()

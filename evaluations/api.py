@@ -34,6 +34,7 @@ from evaluations.models import Evaluation, Level
 from evaluations.public_forms import LEVEL_ERROR
 from evaluations.stats import UnitResult, monthly_results
 from evaluations.views.public import check_published_month
+from zuofeng.api_params import action_error_detail
 
 # --- input and output -----------------------------------------------------------------------
 
@@ -192,8 +193,7 @@ class RatingViewSet(viewsets.GenericViewSet):
         except RatingConflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+            return Response(action_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
         return Response(RatingOutput(evaluation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
