@@ -507,8 +507,9 @@ def run_import(
                 _store_batch(job, batch, actor, counts, index)
             except IntegrityError:
                 # Another import stored some of these tickets meanwhile: check again, with
-                # an index rebuilt from what is stored (the failed batch's entries are gone).
-                index = _cluster_index(batch)
+                # an index rebuilt from what is stored (the failed batch's entries are gone)
+                # over the units of this batch and of every batch still to come.
+                index = _cluster_index(good[start:])
                 _store_batch(job, batch, actor, counts, index)
             if progress:
                 progress(job)

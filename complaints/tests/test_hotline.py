@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -239,6 +240,38 @@ class TestReimport:
             "GD003",
             "GD004",
         ]
+
+    def test_a_batch_retried_after_a_concurrent_import_keeps_later_batches_grouping(
+        self, district, monkeypatch
+    ):
+        # The index rebuilt for the retry must still cover the later batches' units.
+        filed, _ = actions.file_complaint(
+            actor=district.olivia,
+            channel=Complaint.Channel.HOTLINE,
+            text=ROWS[0][2],
+            unit=district.market,
+            at=dt.datetime(2026, 11, 1, 9, tzinfo=TZ),
+        )
+        rows = [
+            ["GD101", "2026-11-02 08:00", "社保窗口一问三不知", district.hr.name, *[""] * 6],
+            ["GD102", "2026-11-02 09:15", ROWS[0][2], "市场监管局", *[""] * 6],
+        ]
+        store_batch = hotline._store_batch
+        calls = []
+
+        def first_batch_collides(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 1:
+                raise IntegrityError("another import stored a ticket meanwhile")
+            return store_batch(*args, **kwargs)
+
+        monkeypatch.setattr(hotline, "CHUNK", 1)
+        monkeypatch.setattr(hotline, "_store_batch", first_batch_collides)
+        job = run(district, csv_bytes(rows))
+        assert (job.created_count, len(calls)) == (2, 3)
+        filed.refresh_from_db()
+        imported = Complaint.objects.get(hotline_ticket="GD102")
+        assert filed.cluster_id is not None and imported.cluster_id == filed.cluster_id
 
 
 @pytest.mark.django_db
