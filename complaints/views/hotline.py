@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,19 +24,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from complaints import hotline
 from complaints.models import HotlineImport, HotlineSource
 from complaints.tasks import import_hotline_file
-from org.scoping import sees_all_units
-from portal.decorators import staff_required
+from portal.decorators import office_required
 from zuofeng.masking import mask_id_number, mask_name, mask_phone
 
 ERRORS_PAGE_SIZE = 50
 IMPORTS_SHOWN = 20
 CALLER_FIELDS = {"caller_name": mask_name, "caller_phone": mask_phone}
 _DIGITS = re.compile(r"\d{7,}")
-
-
-def _office(request: HttpRequest) -> None:
-    if not sees_all_units(request.user):
-        raise Http404
 
 
 class SourceForm(forms.Form):
@@ -81,21 +75,19 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="热线导出文件（.csv 或 .xlsx）")
 
 
-@staff_required
+@office_required
 @require_GET
 def sources(request: HttpRequest) -> HttpResponse:
-    _office(request)
     return render(
         request, "complaints/hotline/sources.html", {"sources": HotlineSource.objects.all()}
     )
 
 
-@staff_required
+@office_required
 @require_http_methods(["GET", "POST"])
 def source_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit a source's mapping. Posting a sample file with "preview" shows its
     header (offered as choices) and first rows, and proposes a mapping; nothing is kept."""
-    _office(request)
     instance = get_object_or_404(HotlineSource, pk=pk) if pk is not None else None
     preview: dict[str, Any] | None = None
     if request.method == "POST" and request.POST.get("preview"):
@@ -156,10 +148,9 @@ def _preview(table: hotline.Table, mapping: Any) -> dict[str, Any]:
     return {"headers": table.headers, "rows": rows}
 
 
-@staff_required
+@office_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    _office(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -185,15 +176,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _job(request: HttpRequest, pk: int) -> HotlineImport:
-    _office(request)
+def _job(pk: int) -> HotlineImport:
     return get_object_or_404(HotlineImport.objects.select_related("source", "created_by"), pk=pk)
 
 
-@staff_required
+@office_required
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
+    job = _job(pk)
     page = Paginator(job.errors, ERRORS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -202,11 +192,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@office_required
 @require_GET
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment htmx polls every second until the import has finished."""
-    job = _job(request, pk)
+    job = _job(pk)
     return render(
         request,
         "complaints/hotline/_progress.html",

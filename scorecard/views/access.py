@@ -8,34 +8,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from org.models import Unit
 from org.scoping import sees_all_units, unit_of
-from portal.decorators import staff_required
 from scorecard.models import IndicatorScore, Scorecard, UnitScore
 
 # The versions a unit may read: what was published, including what a correction replaced.
 RELEASED = (Scorecard.Status.PUBLISHED, Scorecard.Status.SUPERSEDED)
-
-
-def office_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The supervision office's pages; anyone else gets 404 like any hidden page."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not sees_all_units(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def unit_scores_visible_to(user: Any) -> QuerySet[UnitScore]:

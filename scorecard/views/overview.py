@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases.measures import parse_month
+from portal.decorators import office_required
 from scorecard.models import Commitment, Interview, Scorecard
 from scorecard.tables import (
     Group,
@@ -24,7 +25,6 @@ from scorecard.tables import (
     scorecard_groups,
     trend,
 )
-from scorecard.views.access import office_required
 
 RED_LIST_SIZE = 3
 
