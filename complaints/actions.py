@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from complaints.classifier import Prediction, classify
@@ -243,18 +244,18 @@ def recent_index(
     """The near-duplicate index over the units' complaints received since `since`."""
     index = ClusterIndex()
     ids = set(unit_ids)
+    units = Q(unit_id__in=[pk for pk in ids if pk is not None])
+    if None in ids:  # complaints whose unit is still unknown group among themselves
+        units |= Q(unit_id__isnull=True)
     rows = (
-        Complaint.objects.filter(received_at__gte=since)
+        Complaint.objects.filter(units, received_at__gte=since)
         .exclude(pk__in=list(exclude))
         .order_by("received_at", "pk")  # oldest first: the index keeps each bucket's newest
     )
-    with_units = [pk for pk in ids if pk is not None]
-    rows = rows.filter(unit_id__in=with_units) if None not in ids else rows
     for pk, unit_id, cluster_id, received_at, signature in rows.values_list(
         "pk", "unit_id", "cluster_id", "received_at", "signature"
     ).iterator(chunk_size=5000):
-        if unit_id in ids:
-            index.add(unit_id, pk, cluster_id, received_at, bytes(signature))
+        index.add(unit_id, pk, cluster_id, received_at, bytes(signature))
     return index
 
 

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from complaints import actions
 from complaints.identity import Identity
@@ -326,3 +328,19 @@ class TestNearDuplicates:
         second, _ = file(district, text=text, unit=district.hr)
         first.refresh_from_db()
         assert first.cluster_id is None and second.cluster_id is None
+
+    def test_complaints_without_a_unit_group_among_themselves_only(self, district):
+        text = "窗口工作人员态度很差，问了三遍都不耐烦"
+        about_market, _ = file(district, text=text, unit=district.market)
+        first, _ = file(district, text=text, unit=None)
+        second, _ = file(district, text=text, unit=None)
+        first.refresh_from_db()
+        about_market.refresh_from_db()
+        assert first.cluster_id is not None and second.cluster_id == first.cluster_id
+        assert about_market.cluster_id is None
+        # The index for a unit-less filing reads the unit-less complaints alone, in SQL
+        # (not every complaint of the window, sorted out afterwards).
+        with CaptureQueriesContext(connection) as queries:
+            index = actions.recent_index([None], at(1))
+        assert [m.complaint_id for m in index._members] == [first.pk, second.pk]
+        assert "IS NULL" in queries[-1]["sql"]
