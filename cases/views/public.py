@@ -10,13 +10,11 @@ per client address with the district's LOOKUP_RATE.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import ProgrammingError, connection
 from django.dispatch import receiver
@@ -43,6 +41,7 @@ from rest_framework.views import APIView
 
 from cases.models import Case, CaseEvent
 from cases.public_forms import LookupForm
+from zuofeng.ratelimits import parse_rate, setting_rate
 
 NOT_FOUND = "未找到该办件，请核对办件编号和查询码"
 LIMITED = "查询过于频繁，请稍后再试"
@@ -60,26 +59,7 @@ STATUS_CLASSES: dict[str, str] = {
     Case.Status.CLOSED: "is-dark",
 }
 
-# django-ratelimit's rate syntax ("30/m", "100/5m"), which the API throttle reads as well.
-_RATE = re.compile(r"(\d+)/(\d*)([smhd])")
-_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """ "30/m" → (30, 60); "100/5m" → (100, 300)."""
-    match = _RATE.fullmatch(str(rate).strip())
-    if match is None:
-        raise ImproperlyConfigured(
-            f'ZUOFENG["LOOKUP_RATE"] = {rate!r}: expected a count per period such as "30/m"'
-        )
-    count, multiple, unit = match.groups()
-    return int(count), _PERIOD_SECONDS[unit] * int(multiple or 1)
-
-
-def lookup_rate(group: str | None = None, request: HttpRequest | None = None) -> str:
-    """Read at every request, so an operator's change needs no code change (and tests can
-    lower it)."""
-    return str(settings.ZUOFENG["LOOKUP_RATE"])
+lookup_rate = setting_rate("LOOKUP_RATE")
 
 
 @dataclass(frozen=True)

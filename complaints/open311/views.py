@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -28,6 +27,7 @@ from complaints.open311.params import (
     request_filter,
 )
 from zuofeng.audit.chain import record
+from zuofeng.ratelimits import setting_rate
 
 View = Callable[..., HttpResponse]
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -35,12 +35,8 @@ LIMITED = "请求过于频繁，请稍后再试"
 BAD_KEY = "api_key 缺失或无效（或已停用），不能提交举报。请向区政府督查室申请接入密钥。"
 
 
-def address_rate(group: str | None = None, request: HttpRequest | None = None) -> str:
-    return str(settings.ZUOFENG["OPEN311_ADDRESS_RATE"])
-
-
-def key_rate(group: str | None = None, request: HttpRequest | None = None) -> str:
-    return str(settings.ZUOFENG["OPEN311_KEY_RATE"])
+address_rate = setting_rate("OPEN311_ADDRESS_RATE")
+key_rate = setting_rate("OPEN311_KEY_RATE")
 
 
 def _key_of(group: str, request: HttpRequest) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,7 +30,6 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
-from cases.views.public import parse_rate
 from complaints import actions
 from complaints.models import ComplainantIdentity, Complaint, ComplaintEvent
 from complaints.public_forms import (
@@ -41,6 +39,7 @@ from complaints.public_forms import (
     ReopenForm,
     add_action_errors,
 )
+from zuofeng.ratelimits import parse_rate, setting_rate
 
 RECEIPT_KEY = "complaints.receipt"
 FOLLOW_KEY = "complaints.follow"
@@ -58,12 +57,8 @@ STATUS_CLASSES: dict[str, str] = {
 }
 
 
-def file_rate(group: str | None = None, request: HttpRequest | None = None) -> str:
-    return str(settings.ZUOFENG["COMPLAINT_FILE_RATE"])
-
-
-def follow_rate(group: str | None = None, request: HttpRequest | None = None) -> str:
-    return str(settings.ZUOFENG["COMPLAINT_FOLLOW_RATE"])
+file_rate = setting_rate("COMPLAINT_FILE_RATE")
+follow_rate = setting_rate("COMPLAINT_FOLLOW_RATE")
 
 
 def _limited(request: HttpRequest, rate: str, title: str, back: str) -> HttpResponse:
