@@ -54,7 +54,6 @@ COMPLAINT_FIELDS = [
     "callback",
     "reopen_count",
 ]
-PUBLIC_CHANNELS = (Complaint.Channel.WEB, Complaint.Channel.OPEN311)
 STAFF_CHANNELS = (
     Complaint.Channel.LETTER,
     Complaint.Channel.VISIT,

@@ -77,7 +77,6 @@ FIELDS = (
     Field("caller_id_number", "身份证号", False, ("身份证号", "证件号码", "身份证号码")),
     Field("channel_detail", "来源渠道", False, ("来源渠道", "渠道", "来源", "诉求渠道")),
 )
-FIELD_KEYS = tuple(f.key for f in FIELDS)
 REQUIRED = tuple(f.key for f in FIELDS if f.required)
 
 

@@ -101,11 +101,6 @@ def _chunk_signatures(cleaned: Sequence[str]) -> list[bytes]:
     return out
 
 
-def similarity(a: bytes, b: bytes) -> float:
-    x, y = np.frombuffer(a, dtype=np.uint32), np.frombuffer(b, dtype=np.uint32)
-    return float((x == y).mean())
-
-
 @dataclass
 class Member:
     complaint_id: int

@@ -83,18 +83,6 @@ class UnitRates:
         whole = getattr(self, f"{measure}_denominator")
         return getattr(self, f"{measure}_numerator") / whole if whole else None
 
-    @property
-    def response_rate(self) -> float | None:
-        return self.rate("response")
-
-    @property
-    def resolution_rate(self) -> float | None:
-        return self.rate("resolution")
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return self.rate("satisfaction")
-
 
 def rates_by_unit(
     month: dt.date, *, now: dt.datetime, unit_ids: Iterable[int] | None = None
@@ -107,11 +95,7 @@ def rates_by_unit(
         f"{measure}_{part}": Count("pk", filter=condition)
         for (measure, part), condition in parts(now).items()
     }
-    rows = (
-        queryset.order_by()
-        .values("handling_unit_id")
-        .annotate(routed=Count("pk"), **aggregates)
-    )
+    rows = queryset.order_by().values("handling_unit_id").annotate(routed=Count("pk"), **aggregates)
     month = month_start(month)
     result = {}
     for row in rows:

@@ -57,7 +57,7 @@ def test_the_three_rates_match_a_hand_count(district):
     assert (rates.response_numerator, rates.response_denominator) == (1, 3)
     assert (rates.resolution_numerator, rates.resolution_denominator) == (1, 3)
     assert (rates.satisfaction_numerator, rates.satisfaction_denominator) == (1, 2)
-    assert rates.satisfaction_rate == pytest.approx(0.5)
+    assert rates.rate("satisfaction") == pytest.approx(0.5)
 
     mine = Complaint.objects.filter(handling_unit=district.market)
     late = stats.records(mine, NOVEMBER, "response", "denominator", now).exclude(
