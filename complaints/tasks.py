@@ -11,7 +11,12 @@ from complaints.models import HotlineImport
 
 @task()
 def import_hotline_file(import_id: int) -> None:
+    # Claimed with a conditional UPDATE: a task delivered twice, even to two workers at
+    # once, runs the import once (a read-then-check would let both through).
+    claimed = HotlineImport.objects.filter(
+        pk=import_id, status=HotlineImport.Status.PENDING
+    ).update(status=HotlineImport.Status.RUNNING)
+    if not claimed:
+        return
     job = HotlineImport.objects.select_related("source", "created_by").get(pk=import_id)
-    if job.status != HotlineImport.Status.PENDING:
-        return  # already run (a task may be delivered twice)
     hotline.run_import(job)

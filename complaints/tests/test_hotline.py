@@ -393,6 +393,32 @@ class TestCommand:
 
 
 @pytest.mark.django_db
+class TestTask:
+    def test_a_task_delivered_twice_imports_once(self, district):
+        from complaints.tasks import import_hotline_file
+
+        job = hotline.create_import(
+            actor=district.olivia, source=source(), name="export.csv", data=csv_bytes(ROWS)
+        )
+        import_hotline_file.call(job.pk)
+        import_hotline_file.call(job.pk)
+        job.refresh_from_db()
+        assert job.status == HotlineImport.Status.DONE
+        assert (job.created_count, job.duplicate_count) == (3, 0)
+        assert Complaint.objects.count() == 3
+
+    def test_a_job_claimed_by_another_worker_is_left_to_it(self, district):
+        from complaints.tasks import import_hotline_file
+
+        job = hotline.create_import(
+            actor=district.olivia, source=source(), name="export.csv", data=csv_bytes(ROWS)
+        )
+        HotlineImport.objects.filter(pk=job.pk).update(status=HotlineImport.Status.RUNNING)
+        import_hotline_file.call(job.pk)
+        assert not Complaint.objects.exists()
+
+
+@pytest.mark.django_db
 class TestPages:
     def test_upload_runs_in_the_background_and_shows_progress_and_bad_rows(
         self, district, client, django_capture_on_commit_callbacks
