@@ -3,7 +3,7 @@
     from complaints.classifier import classify, classify_many
     classify("窗口人员态度冷漠") -> Prediction(category="service", confidence=0.93, words=[...])
 
-The shipped model (model.joblib next to this file) is loaded once, lazily, from disk.
+The shipped model (model.npz next to this file) is loaded once, lazily, from disk.
 """
 
 from __future__ import annotations
