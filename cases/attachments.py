@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,13 @@ SIGNATURES: list[tuple[bytes, str, str]] = [
 ]
 ALLOWED_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".docx"}
 FORBIDDEN_NAME_CHARS = set('/\\:*?"<>|\x00')
+
+
+T = TypeVar("T")
+
+
+def _itself(item: Any) -> Any:
+    return item
 
 
 def max_bytes() -> int:
@@ -61,30 +69,40 @@ def check_upload(upload: Any) -> tuple[str, str]:
     raise ValidationError(f"文件“{name}”的内容与扩展名不符，或不是支持的文件类型")
 
 
-def store_attachments(
-    *, case: Any, files: list[tuple[str, Any]], actor: Any, at: dt.datetime
+def store_all(
+    items: Sequence[T], store_one: Callable[[T], Any], upload_of: Callable[[T], Any] = _itself
 ) -> list[Any]:
-    """Store (material name, upload) pairs, all or none.
+    """Store several uploads, all or none (cases' materials, a complaint's attachments).
 
     Every upload is checked before the first is written: the database rolls back a refused
     application, but files written to MEDIA_ROOT would stay behind as orphans. A failure
-    while writing removes what this call already wrote, for the same reason.
+    while writing removes what this call already wrote, for the same reason. `store_one`
+    writes one item and returns its saved attachment (with a `file`).
     """
-    for _, upload in files:
-        check_upload(upload)
+    for item in items:
+        check_upload(upload_of(item))
     stored: list[Any] = []
     try:
-        for material_name, upload in files:
-            stored.append(
-                store_attachment(
-                    case=case, material_name=material_name, upload=upload, actor=actor, at=at
-                )
-            )
+        for item in items:
+            stored.append(store_one(item))
     except BaseException:
         for attachment in stored:
             attachment.file.delete(save=False)
         raise
     return stored
+
+
+def store_attachments(
+    *, case: Any, files: list[tuple[str, Any]], actor: Any, at: dt.datetime
+) -> list[Any]:
+    """Store a case's (material name, upload) pairs, all or none (see `store_all`)."""
+    return store_all(
+        files,
+        lambda pair: store_attachment(
+            case=case, material_name=pair[0], upload=pair[1], actor=actor, at=at
+        ),
+        upload_of=lambda pair: pair[1],
+    )
 
 
 def store_attachment(

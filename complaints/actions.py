@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.attachments import check_upload, store_all
 from complaints.classifier import Prediction, classify
 from complaints.identity import Identity, seal, unseal
 from complaints.models import (
@@ -283,10 +284,6 @@ def file_complaint(
     fields = clean_fields(text=text, place=place, subject_name=subject_name, unit=unit)
     identity = clean_identity(identity)
     uploads = list(attachments)
-    from cases.attachments import check_upload
-
-    for upload in uploads:
-        check_upload(upload)
     complaint, code = new_complaint(
         channel=channel,
         fields=fields,
@@ -307,7 +304,8 @@ def file_complaint(
     user = actor if has_role(actor, Role.APPLICANT) else None
     if not identity.is_empty or user is not None:
         ComplainantIdentity.objects.create(complaint=complaint, user=user, sealed=seal(identity))
-    _store_attachments(complaint, uploads, at)
+    # Checked all before the first is written (store_all); a refusal rolls the complaint back.
+    store_all(uploads, lambda upload: _store_attachment(complaint, upload, at))
     filer = actor if channel in STAFF_CHANNELS else None
     filed_event(complaint, filer).save()
     record_many(actor=filer, events=[filed_audit_event(complaint)])
@@ -388,29 +386,20 @@ def filed_audit_event(complaint: Any) -> PendingEvent:
     )
 
 
-def _store_attachments(complaint: Complaint, uploads: list[Any], at: dt.datetime) -> None:
-    from cases.attachments import check_upload
-
-    stored: list[ComplaintAttachment] = []
-    try:
-        for upload in uploads:
-            extension, content_type = check_upload(upload)
-            attachment = ComplaintAttachment(
-                complaint=complaint,
-                token=secrets.token_hex(16),
-                extension=extension,
-                original_name=upload.name[:200],
-                content_type=content_type,
-                size=upload.size,
-                uploaded_at=at,
-            )
-            attachment.file.save(attachment.token + extension, upload, save=False)
-            attachment.save()
-            stored.append(attachment)
-    except BaseException:
-        for attachment in stored:
-            attachment.file.delete(save=False)
-        raise
+def _store_attachment(complaint: Complaint, upload: Any, at: dt.datetime) -> ComplaintAttachment:
+    extension, content_type = check_upload(upload)
+    attachment = ComplaintAttachment(
+        complaint=complaint,
+        token=secrets.token_hex(16),
+        extension=extension,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_at=at,
+    )
+    attachment.file.save(attachment.token + extension, upload, save=False)
+    attachment.save()
+    return attachment
 
 
 # --- the steps after filing ---------------------------------------------------------------
