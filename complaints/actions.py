@@ -386,6 +386,25 @@ def filed_audit_event(complaint: Any) -> PendingEvent:
     )
 
 
+@transaction.atomic
+def file_open311_request(*, client: Any, service_code: str, **fields: Any) -> tuple[Complaint, str]:
+    """A complaint an Open311 client POSTed: filed like any public complaint, plus an audit
+    event naming the client (by key prefix, never the key) and the service it chose — the
+    classifier's suggestion, not the client's code, is the category until triage."""
+    complaint, code = file_complaint(actor=None, channel=Complaint.Channel.OPEN311, **fields)
+    record(
+        actor=None,
+        action="complaints.open311_request",
+        obj=complaint,
+        after={
+            "client": client.name,
+            "key_prefix": client.key_prefix,
+            "service_code": service_code,
+        },
+    )
+    return complaint, code
+
+
 def _store_attachment(complaint: Complaint, upload: Any, at: dt.datetime) -> ComplaintAttachment:
     extension, content_type = check_upload(upload)
     attachment = ComplaintAttachment(

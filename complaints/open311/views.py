@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -26,7 +25,6 @@ from complaints.open311.params import (
     from_validation,
     request_filter,
 )
-from zuofeng.audit.chain import record
 from zuofeng.ratelimits import setting_rate
 
 View = Callable[..., HttpResponse]
@@ -155,20 +153,9 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(429, LIMITED)
     fields = filing(request.POST)
     try:
-        with transaction.atomic():
-            complaint, code = actions.file_complaint(
-                actor=None, channel=Complaint.Channel.OPEN311, **fields
-            )
-            record(
-                actor=None,
-                action="complaints.open311_request",
-                obj=complaint,
-                after={
-                    "client": client.name,
-                    "key_prefix": client.key_prefix,
-                    "service_code": request.POST.get("service_code", "").strip(),
-                },
-            )
+        complaint, code = actions.file_open311_request(
+            client=client, service_code=request.POST.get("service_code", "").strip(), **fields
+        )
     except ValidationError as error:
         raise from_validation(error) from None
     except PermissionDenied as error:
