@@ -465,6 +465,18 @@ class TestIdentityIsNeverEchoed:
         [after] = body(get(f"requests/{number}.json"))
         assert after["updated_datetime"] == before["updated_datetime"]
 
+    def test_the_filing_is_audited_with_the_client_and_never_the_key(self, district, api_key):
+        [created] = body(file(district, api_key, service_code="formalism"))
+        complaint = Complaint.objects.get(number=created["service_request_id"])
+        event = AuditEvent.objects.get(action="complaints.open311_request")
+        assert event.object_id == str(complaint.pk) and event.actor_id is None
+        assert event.after == {
+            "client": "掌上政务 App",
+            "key_prefix": api_key[:8],
+            "service_code": "formalism",
+        }
+        assert api_key not in json.dumps(event.after)
+
 
 @pytest.mark.django_db
 class TestAdmin:
