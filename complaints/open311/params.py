@@ -25,6 +25,15 @@ MAX_SPAN = dt.timedelta(days=90)
 MAX_RESULTS = 1000
 MAX_IDS = 100
 STATUSES = ("open", "closed")
+LOCATION = "lat/long/address_string"
+NO_LOCATION = (
+    "缺少位置：GeoReport v2 要求提供举报地点，请填写 address_string（地址或场所，"
+    "如“区政务服务中心二楼”），或同时提供 lat 和 long（WGS84 经纬度）"
+)
+NO_ADDRESS_IDS = (
+    "本系统没有地址编号目录，无法识别 address_id：请改用 address_string（地址或场所），"
+    "或同时提供 lat 和 long（WGS84 经纬度）"
+)
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]*)\](\[\])?$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Chinese field labels of the shared checks (complaints.actions) → the Open311 parameter.
@@ -188,8 +197,9 @@ def _identity(params: QueryDict) -> Identity:
 
 def filing(params: QueryDict) -> dict[str, Any]:
     """The keyword arguments of `actions.file_complaint` for one POST (channel and actor
-    aside). The spec asks for a location; a work-style complaint often has none (a phone
-    call, a letter), so lat/long and address_string are accepted but not required."""
+    aside). GeoReport v2 requires a location: lat and long together, or address_string, or
+    address_id. We keep no address directory, so an address_id alone cannot be resolved and
+    is refused with the same advice as a missing location."""
     code = _value(params, "service_code")
     if not code:
         raise invalid("service_code", "缺少举报类别代码（见 services 接口）")
@@ -201,6 +211,8 @@ def filing(params: QueryDict) -> dict[str, Any]:
     longitude = _coordinate(params, "long", 180)
     if (latitude is None) != (longitude is None):
         raise invalid("lat/long", "经度和纬度需要同时提供")
+    if latitude is None and not _value(params, "address_string"):
+        raise invalid(LOCATION, NO_ADDRESS_IDS if _value(params, "address_id") else NO_LOCATION)
     attributes = _attributes(params)
     unit = None
     if attributes.get(UNIT_ATTRIBUTE):
