@@ -30,7 +30,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases import actions
-from cases.measures import with_urgency
 from cases.models import Attachment, Case, CaseEvent, SupplementRequest, Transfer
 from catalog.models import Matter
 from org.models import Unit
@@ -38,6 +37,7 @@ from org.scoping import is_staff_member, unit_of
 from zuofeng.api_params import action_error_detail, refuse_unknown_params
 from zuofeng.duty import clock
 from zuofeng.duty.models import WarningLevel
+from zuofeng.duty.ordering import with_urgency
 
 # --- output -----------------------------------------------------------------------------------
 

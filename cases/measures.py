@@ -14,14 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Case as SqlCase
-from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from cases.models import Case, Transfer
-from zuofeng.duty.models import WARNING_RANK
+from zuofeng.periods import month_range, month_start
 from zuofeng.workdays.calendar import LOCAL_TZ
 
 # Drill-down flags understood by the queue page (`?flag=`) and their labels.
@@ -34,37 +32,6 @@ FLAG_LABELS = {
     "late": "超期办结",
     "overdue": "超期未办结",
 }
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def parse_month(text: str | None) -> dt.date | None:
-    """`YYYY-MM` → the first day of that month; anything else → None."""
-    try:
-        return dt.datetime.strptime((text or "").strip(), "%Y-%m").date()  # noqa: DTZ007 - a date
-    except ValueError:
-        return None
-
-
-def last_months(today: dt.date, count: int = 12) -> list[dt.date]:
-    """The first days of the `count` months ending with today's, newest first."""
-    months = [month_start(today)]
-    while len(months) < count:
-        months.append(month_start(months[-1] - dt.timedelta(days=1)))
-    return months
-
-
-def month_range(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of a local calendar month as aware instants."""
-    start = dt.datetime.combine(month_start(month), dt.time.min, tzinfo=LOCAL_TZ)
-    end = dt.datetime.combine(next_month(month_start(month)), dt.time.min, tzinfo=LOCAL_TZ)
-    return start, end
 
 
 def in_month(queryset: QuerySet[Case], month: dt.date) -> QuerySet[Case]:
@@ -92,19 +59,6 @@ def flag_q(flag: str, now: dt.datetime) -> Q | None:
         "overdue": Q(status=Case.Status.ACCEPTED, due_at__lt=now),
     }
     return conditions.get(flag)
-
-
-def with_urgency(queryset: QuerySet[Any], oldest: str = "submitted_at") -> QuerySet[Any]:
-    """Work-queue order: red, yellow, blue, none; then the nearest deadline; then the oldest
-    (by `oldest`). Any duty's queryset: complaints pass `oldest="received_at"`."""
-    rank = SqlCase(
-        *(When(warning_level=level, then=Value(rank)) for level, rank in WARNING_RANK.items()),
-        default=Value(len(WARNING_RANK)),
-        output_field=IntegerField(),
-    )
-    return queryset.annotate(urgency=rank).order_by(
-        "urgency", F("due_at").asc(nulls_last=True), oldest, "pk"
-    )
 
 
 @dataclass(frozen=True)

@@ -13,35 +13,7 @@ from catalog.models import Matter
 from org.models import Unit
 from portal.widgets import FastSelect
 from zuofeng.duty.models import WarningLevel
-
-
-def _textarea(rows: int = 3, **attrs: Any) -> forms.Textarea:
-    return forms.Textarea(attrs={"class": "textarea", "rows": rows, **attrs})
-
-
-def _input(**attrs: Any) -> forms.TextInput:
-    return forms.TextInput(attrs={"class": "input", **attrs})
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; content and size are checked by `cases.attachments`."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # A plain file input: Bulma's styled .file-input needs a script to show the names.
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
+from zuofeng.forms import MultipleFileField, text_input, textarea
 
 
 def named_files(uploads: list[Any], default_name: str) -> list[tuple[str, Any]]:
@@ -67,12 +39,12 @@ class CloseForm(forms.Form):
 class SupplementForm(forms.Form):
     materials = forms.CharField(
         label="需补正的全部材料",
-        widget=_textarea(4, placeholder="每行一项，一次列全"),
+        widget=textarea(4, placeholder="每行一项，一次列全"),
         max_length=5000,
         help_text="一次性告知：请把所有缺少或不符合要求的材料一次列全，每行一项。",
         error_messages={"required": "请列出需要补正的全部材料"},
     )
-    note = forms.CharField(label="说明", required=False, max_length=2000, widget=_textarea(2))
+    note = forms.CharField(label="说明", required=False, max_length=2000, widget=textarea(2))
 
     def clean_materials(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["materials"].splitlines()]
@@ -87,7 +59,7 @@ class SupplyForm(forms.Form):
         label="说明",
         required=False,
         max_length=2000,
-        widget=_textarea(2, placeholder="如：申请人已在窗口当面提交"),
+        widget=textarea(2, placeholder="如：申请人已在窗口当面提交"),
     )
     files = MultipleFileField(label="补正材料（可多选）", required=False)
 
@@ -99,21 +71,21 @@ class SupplyForm(forms.Form):
 
 
 class RefuseAcceptanceForm(forms.Form):
-    reason = forms.CharField(label="不予受理理由", max_length=5000, widget=_textarea(3))
-    legal_basis = forms.CharField(label="法律依据", max_length=5000, widget=_textarea(2))
+    reason = forms.CharField(label="不予受理理由", max_length=5000, widget=textarea(3))
+    legal_basis = forms.CharField(label="法律依据", max_length=5000, widget=textarea(2))
 
 
 class StepForm(forms.Form):
     note = forms.CharField(
         label="办理情况（内部）",
         max_length=5000,
-        widget=_textarea(3, placeholder="如：现场核查，经营场所与申报一致"),
+        widget=textarea(3, placeholder="如：现场核查，经营场所与申报一致"),
     )
     public_note = forms.CharField(
         label="公开说明（申请人查询可见，勿写个人信息）",
         required=False,
         max_length=300,
-        widget=_input(),
+        widget=text_input(),
     )
 
 
@@ -123,9 +95,9 @@ class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[(APPROVE, "准予"), (REFUSE, "不予许可")], widget=forms.HiddenInput
     )
-    reason = forms.CharField(label="理由", required=False, max_length=5000, widget=_textarea(3))
+    reason = forms.CharField(label="理由", required=False, max_length=5000, widget=textarea(3))
     legal_basis = forms.CharField(
-        label="法律依据", required=False, max_length=5000, widget=_textarea(2)
+        label="法律依据", required=False, max_length=5000, widget=textarea(2)
     )
 
     @property
@@ -149,7 +121,7 @@ class TransferForm(forms.Form):
     reason = forms.CharField(
         label="转办理由",
         max_length=5000,
-        widget=_textarea(3, placeholder="为什么不属于本单位办理，应由哪个单位办理、依据是什么"),
+        widget=textarea(3, placeholder="为什么不属于本单位办理，应由哪个单位办理、依据是什么"),
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -176,9 +148,9 @@ class CounterForm(forms.Form):
         initial=Case.ApplicantKind.RESIDENT,
     )
     applicant_name = forms.CharField(label="申请人（个人姓名或企业名称）", max_length=100)
-    applicant_phone = forms.CharField(label="联系电话", max_length=20, widget=_input())
+    applicant_phone = forms.CharField(label="联系电话", max_length=20, widget=text_input())
     applicant_id_number = forms.CharField(
-        label="证件号码（身份证号或统一社会信用代码）", max_length=32, widget=_input()
+        label="证件号码（身份证号或统一社会信用代码）", max_length=32, widget=text_input()
     )
     files = MultipleFileField(label="申请材料扫描件（可选，可多选）", required=False)
     accept_now = forms.BooleanField(label="材料齐全，当场受理", required=False, initial=True)

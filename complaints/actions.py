@@ -23,7 +23,6 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.attachments import check_upload, store_all
 from complaints.classifier import Prediction, classify
 from complaints.identity import Identity, seal, unseal
 from complaints.models import (
@@ -41,6 +40,7 @@ from org.roles import Role
 from org.scoping import has_role, require_member, sees_all_units, unit_of
 from zuofeng.audit.chain import PendingEvent, record, record_change, record_many, snapshot
 from zuofeng.duty import clock
+from zuofeng.uploads import check_upload, store_all
 from zuofeng.validation import plain_text, required_text
 from zuofeng.workdays.calendar import add_workdays, local_date
 

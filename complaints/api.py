@@ -30,12 +30,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases import api as cases_api
-from cases.measures import with_urgency
 from complaints import actions
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from org.models import Unit
 from zuofeng.api_params import action_error_detail, refuse_unknown_params
 from zuofeng.duty.models import WarningLevel
+from zuofeng.duty.ordering import with_urgency
 
 # --- output -----------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 and the request to reopen.
 
 The rules a complaint must satisfy live in `complaints.actions` (clean_fields,
-clean_identity) and `cases.attachments.check_upload`; the filing form runs the same checks
+clean_identity) and `zuofeng.uploads.check_upload`; the filing form runs the same checks
 so that each error is shown next to its input and nothing is stored. The phone and ID
 checks are the stricter ones of the online application (a mainland mobile or landline; an ID
 with its check character), so a complainant who wants to be called back is reachable.
@@ -18,15 +18,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.attachments import check_upload
-from cases.public_forms import FILE_ACCEPT, PHONE_PATTERN, resident_id_is_valid, upload_help
-from cases.staff_forms import MultipleFileField
 from complaints import actions
 from complaints.identity import Identity
 from complaints.models import Complaint
 from org.models import Unit
 from portal.widgets import FastSelect
+from zuofeng.forms import MultipleFileField
 from zuofeng.forms import add_action_errors as shared_add_action_errors
+from zuofeng.uploads import FILE_ACCEPT, check_upload, upload_help
+from zuofeng.validation import PHONE_PATTERN, resident_id_is_valid
 
 MAX_ATTACHMENTS = 5
 

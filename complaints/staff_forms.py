@@ -9,12 +9,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cases.staff_forms import MultipleFileField, _input, _textarea
 from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory
 from org.models import Unit
 from portal.widgets import FastSelect
 from zuofeng.duty.models import WarningLevel
+from zuofeng.forms import MultipleFileField, text_input, textarea
 
 
 def _categories() -> Any:
@@ -48,7 +48,7 @@ class TriageForm(forms.Form):
     unit = UnitChoiceField(label="被举报单位", required=False)
     subject_is_head = forms.BooleanField(label="被举报人是该单位一把手", required=False)
     note = forms.CharField(
-        label="分办意见（内部）", required=False, max_length=1000, widget=_textarea(2)
+        label="分办意见（内部）", required=False, max_length=1000, widget=textarea(2)
     )
 
     def __init__(self, *args: Any, complaint: Complaint | None = None, **kwargs: Any) -> None:
@@ -77,28 +77,30 @@ class StaffFileForm(forms.Form):
     """来信、来访、座谈、问卷: the office enters what reached it on paper or in person."""
 
     channel = forms.ChoiceField(label="渠道", choices=STAFF_ENTRY_CHANNELS)
-    text = forms.CharField(label="举报内容", widget=_textarea(6))
+    text = forms.CharField(label="举报内容", widget=textarea(6))
     unit = UnitChoiceField(label="被举报单位（不清楚可不选，分办时确定）", required=False)
     subject_name = forms.CharField(
-        label="被举报干部（可选）", required=False, max_length=60, widget=_input()
+        label="被举报干部（可选）", required=False, max_length=60, widget=text_input()
     )
-    place = forms.CharField(label="地点（可选）", required=False, max_length=200, widget=_input())
+    place = forms.CharField(
+        label="地点（可选）", required=False, max_length=200, widget=text_input()
+    )
     occurred_on = forms.DateField(
         label="发生日期（可选）",
         required=False,
         widget=forms.DateInput(attrs={"class": "input", "type": "date"}),
     )
     name = forms.CharField(
-        label="举报人姓名（可选，匿名可不填）", required=False, max_length=40, widget=_input()
+        label="举报人姓名（可选，匿名可不填）", required=False, max_length=40, widget=text_input()
     )
     phone = forms.CharField(
-        label="联系电话（可选）", required=False, max_length=20, widget=_input()
+        label="联系电话（可选）", required=False, max_length=20, widget=text_input()
     )
     id_number = forms.CharField(
-        label="身份证号（可选）", required=False, max_length=18, widget=_input()
+        label="身份证号（可选）", required=False, max_length=18, widget=text_input()
     )
     contact = forms.CharField(
-        label="其他联系方式（可选）", required=False, max_length=200, widget=_input()
+        label="其他联系方式（可选）", required=False, max_length=200, widget=text_input()
     )
     files = MultipleFileField(label="附件（可选，可多选）", required=False)
 
@@ -115,7 +117,7 @@ class RespondForm(forms.Form):
     note = forms.CharField(
         label="响应说明（内部）",
         max_length=1000,
-        widget=_textarea(2, placeholder="如：已安排专人核查，联系窗口负责人了解情况"),
+        widget=textarea(2, placeholder="如：已安排专人核查，联系窗口负责人了解情况"),
     )
 
 
@@ -123,24 +125,24 @@ class AnswerForm(forms.Form):
     text = forms.CharField(
         label="答复内容（举报人凭回执可见，勿写举报人个人信息）",
         max_length=2000,
-        widget=_textarea(5),
+        widget=textarea(5),
     )
 
 
 class CallbackForm(forms.Form):
     result = forms.ChoiceField(label="回访结果", choices=Complaint.Callback.choices)
-    note = forms.CharField(label="回访说明", required=False, max_length=1000, widget=_textarea(2))
+    note = forms.CharField(label="回访说明", required=False, max_length=1000, widget=textarea(2))
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(label="办结理由", max_length=1000, widget=_textarea(2))
+    reason = forms.CharField(label="办结理由", max_length=1000, widget=textarea(2))
 
 
 class RevealForm(forms.Form):
     reason = forms.CharField(
         label="查看理由（必填，将记入审计日志）",
         max_length=500,
-        widget=_textarea(2, placeholder="如：核实举报事实，需要联系举报人补充证据"),
+        widget=textarea(2, placeholder="如：核实举报事实，需要联系举报人补充证据"),
         error_messages={"required": "必须填写查看举报人身份的理由"},
     )
     confirm = forms.BooleanField(

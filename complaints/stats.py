@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 
-from cases.measures import month_range, month_start
 from complaints.models import Complaint
+from zuofeng.periods import month_range, month_start
 
 MEASURES = {
     "response": "响应率",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cases.measures import last_months
 from scorecard import actions, rollups
+from zuofeng.periods import last_months
 
 MONTHS = 12
 

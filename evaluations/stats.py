@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from cases.measures import month_range
 from evaluations.models import BAD_LEVELS, Evaluation, Level, Rectification
 from org.models import Unit
+from zuofeng.periods import month_range
 
 # The conditions behind the numbers below, shared with the scorecard's measures
 # (scorecard/measures.py) so that a published rate and a scored rate count the same rows.

@@ -21,7 +21,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from cases.measures import last_months, month_start
 from org.scoping import require_member, sees_all_units
 from scorecard.compute import GROUP_LABELS, GROUPS, as_json, score_month
 from scorecard.models import (
@@ -33,6 +32,7 @@ from scorecard.models import (
 )
 from zuofeng.audit.chain import record
 from zuofeng.duty.clock import start_clock, stop_clock
+from zuofeng.periods import last_months, month_start
 from zuofeng.validation import required_text
 
 MAX_COMMITMENT_WORKDAYS = 250

@@ -39,11 +39,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.measures import month_start, next_month
 from org.models import Unit
 from scorecard import rollups
 from scorecard.measures import is_known
 from scorecard.models import Indicator, Scorecard, Standard
+from zuofeng.periods import month_start, next_month
 
 # Ranking groups: departments are ranked apart from townships; streets count as townships.
 GROUPS: dict[str, tuple[str, ...]] = {

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cases.measures import parse_month
+from zuofeng.periods import parse_month
 
 
 class MonthField(forms.CharField):

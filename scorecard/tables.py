@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from cases.measures import last_months
 from org.models import Unit
 from scorecard.compute import GROUP_LABELS, formula_text
 from scorecard.models import Indicator, IndicatorScore, Scorecard, UnitScore
+from zuofeng.periods import last_months
 
 GROUP_ORDER = {code: order for order, code in enumerate(GROUP_LABELS)}
 

@@ -15,10 +15,10 @@ import pytest
 from django.utils import timezone
 
 from cases import actions as cases
-from cases.measures import month_start
 from catalog.tests.factories import make_matter
 from scorecard.tests.fixtures import decide, submit
 from tests.test_browser_case_journey import log_in, new_page
+from zuofeng.periods import month_start
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from zuofeng.uploads import FILE_ACCEPT
 
 
 def add_action_errors(
@@ -28,3 +31,30 @@ def add_action_errors(
             form.add_error(None, errors)
         elif name not in form.errors:
             form.add_error(name, errors)
+
+
+def textarea(rows: int = 3, **attrs: Any) -> forms.Textarea:
+    return forms.Textarea(attrs={"class": "textarea", "rows": rows, **attrs})
+
+
+def text_input(**attrs: Any) -> forms.TextInput:
+    return forms.TextInput(attrs={"class": "input", **attrs})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; content and size are checked by `zuofeng.uploads`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # A plain file input: Bulma's styled .file-input needs a script to show the names.
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": FILE_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 MAX_TEXT_CHARS = 5000
 
@@ -35,3 +37,45 @@ def plain_text(value: str | None, label: str, max_chars: int, *, required: bool 
     if _MARKUP.search(text):
         raise ValidationError({label: f"{label}不能包含网页代码（如 < > 标签），请用文字描述"})
     return text
+
+
+# --- identity numbers and phones, as residents and enterprises give them -------------------
+
+MOBILE_PATTERN = re.compile(r"1[3-9]\d{9}")
+# A mainland mobile, or a landline with its area code (enterprises often give one).
+PHONE_PATTERN = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
+
+# GB 11643: 17 digits and a check character over ISO 7064 MOD 11-2.
+RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_CHECK = "10X98765432"
+# GB 32100: the unified social credit code, 18 characters of this alphabet (no I, O, S, V, Z).
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+CREDIT_CODE_PATTERN = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
+
+
+def resident_id_is_valid(value: str) -> bool:
+    """An 18-character resident ID with a real birth date and a correct check character."""
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        return False
+    try:
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    if birth.year < 1900 or birth > timezone.localdate():
+        return False
+    total = sum(
+        int(digit) * weight for digit, weight in zip(value[:17], RESIDENT_ID_WEIGHTS, strict=True)
+    )
+    return RESIDENT_ID_CHECK[total % 11] == value[17]
+
+
+def credit_code_is_valid(value: str) -> bool:
+    """An 18-character unified social credit code with a correct check character."""
+    if not CREDIT_CODE_PATTERN.fullmatch(value):
+        return False
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(char) * weight
+        for char, weight in zip(value[:17], CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31] == value[17]

@@ -14,19 +14,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import actions
-from cases.measures import (
-    CaseMeasures,
-    last_months,
-    measures_by_month,
-    measures_by_unit,
-    parse_month,
-)
+from cases.measures import CaseMeasures, measures_by_month, measures_by_unit
 from cases.models import Case
 from catalog.models import Matter
 from catalog.tests.factories import make_matter
 from conftest import District
 from org import actions as org_actions
 from org.roles import Role
+from zuofeng.periods import last_months, parse_month
 
 pytestmark = pytest.mark.django_db
 

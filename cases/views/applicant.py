@@ -17,13 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cases import actions
-from cases.attachments import private_download
 from cases.models import Attachment, Case, SupplementRequest
 from cases.public_forms import ApplicationForm, RegistrationForm, SupplyForm
 from cases.views.public import STATUS_CLASSES
 from catalog.models import Matter
 from org.actions import add_person
 from org.roles import Role
+from zuofeng.uploads import private_download
 
 TOKEN_PATTERN = re.compile(r"[0-9a-f]{32}")
 

@@ -32,13 +32,8 @@ from cases.measures import (
     buck_passing_cases,
     flag_q,
     in_month,
-    last_months,
     measures_by_month,
     measures_by_unit,
-    month_range,
-    month_start,
-    parse_month,
-    with_urgency,
 )
 from cases.models import Case
 from cases.staff_forms import (
@@ -62,8 +57,10 @@ from org.scoping import has_role, sees_all_units, unit_of
 from portal.decorators import staff_required
 from zuofeng.duty import clock
 from zuofeng.duty.models import Escalation, EscalationLevel
+from zuofeng.duty.ordering import with_urgency
 from zuofeng.forms import add_action_errors
 from zuofeng.masking import mask_name
+from zuofeng.periods import last_months, month_range, month_start, parse_month
 from zuofeng.workdays.calendar import local_date
 
 QUEUE_PAGE_SIZE = 20

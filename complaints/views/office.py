@@ -22,13 +22,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
-from cases.measures import last_months, month_start, parse_month, with_urgency
 from complaints import stats
 from complaints.models import Complaint, ComplaintCluster
 from complaints.views.staff import STATUS_ALL, filtered_complaints, sees_several_units
 from org.models import Unit
 from org.scoping import sees_all_units, unit_of
 from portal.decorators import staff_required
+from zuofeng.duty.ordering import with_urgency
+from zuofeng.periods import last_months, month_start, parse_month
 from zuofeng.workdays.calendar import local_date
 
 CLUSTERS_PER_PAGE = 20

@@ -25,8 +25,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.attachments import private_download
-from cases.measures import parse_month, with_urgency
 from complaints import actions, stats
 from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
 from complaints.staff_forms import (
@@ -43,7 +41,10 @@ from org.roles import Role
 from org.scoping import has_role, sees_all_units, unit_of
 from portal.decorators import staff_required
 from zuofeng.duty import clock
+from zuofeng.duty.ordering import with_urgency
 from zuofeng.forms import add_action_errors
+from zuofeng.periods import parse_month
+from zuofeng.uploads import private_download
 
 PAGE_SIZE = 20
 # What the complaints behind each of the three rates' numbers are, in the list's banner.

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from cases.measures import next_month
 from conftest import District
 from scorecard import rollups
 from scorecard.measures import MEASURES, get_measure, is_known, measure_choices
 from scorecard.tests.fixtures import NOVEMBER, NOW, build_november
 from zuofeng.duty.sweep import sweep
+from zuofeng.periods import next_month
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cases.measures import parse_month
 from scorecard.tables import definitions, month_label, published_scorecards, scorecard_groups
+from zuofeng.periods import parse_month
 
 
 @require_GET

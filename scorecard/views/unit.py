@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cases.measures import next_month, parse_month
 from org.scoping import sees_all_units
 from portal.decorators import staff_required
 from scorecard.compute import formula_text
@@ -33,6 +32,7 @@ from scorecard.tables import (
 )
 from scorecard.views import records
 from scorecard.views.access import get_indicator_score_for_user, get_unit_for_user
+from zuofeng.periods import next_month, parse_month
 
 RECORDS_PAGE_SIZE = 25
 PARTS = {"numerator": "分子", "denominator": "分母"}

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.measures import parse_month
 from scorecard.actions import compute_month, publish_scorecard
+from zuofeng.periods import parse_month
 
 
 class Command(BaseCommand):
