@@ -59,8 +59,9 @@ def test_train_classifier_writes_a_loadable_model_and_reports_accuracy(tmp_path)
     )  # fmt: skip
     text = out.getvalue()
     assert "+ 16 staff-confirmed" in text
-    for name in ("held-out seed", "unseen templates", "held-out staff-confirmed", "handwritten"):
+    for name in ("held-out seed", "unseen templates", "held-out staff-confirmed"):
         assert f"{name}" in text and "accuracy:" in text
+    assert "held-out official sources (" in text and "confusion (rows: label" in text
     clf = Classifier.load(target)
     assert clf.classify("窗口工作人员态度冷漠，一问三不知").category in CATEGORIES
     assert clf.meta["staff_labels"] == 16

@@ -1,5 +1,7 @@
 """Retrain the complaint classifier from the seed corpus plus staff-confirmed labels, report
-held-out accuracy, and write the model."""
+held-out accuracy (the table of `complaints.classifier.evaluate` on official texts the model
+never saw, plus the seed corpus' own splits), and write the model. `--evaluate-only` prints
+the held-out table for an existing model without training."""
 
 from __future__ import annotations
 
@@ -10,11 +12,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.classifier import MODEL_PATH, reset_classifier
+from complaints.classifier.evaluate import HELDOUT_PATH, load_heldout, report_lines
 from complaints.classifier.labels import confirmed_labels, read_labels_tsv
-from complaints.classifier.model import accuracy_report, build, format_report
+from complaints.classifier.model import Classifier, accuracy_report, build, format_report
 from complaints.classifier.seed_corpus import generate
-
-HANDWRITTEN = Path(__file__).resolve().parents[2] / "classifier" / "handwritten_eval.tsv"
 
 
 def stratified_split(pairs, share: float, seed: int):
@@ -48,8 +49,30 @@ class Command(BaseCommand):
             "--eval-seed", type=int, default=2, help="seed of the unseen-template set"
         )
         parser.add_argument("--output", default=str(MODEL_PATH), help="where to write the model")
+        parser.add_argument(
+            "--evaluate-only",
+            action="store_true",
+            help="train nothing: print the held-out table for the model at --output",
+        )
+        parser.add_argument(
+            "--heldout", default=str(HELDOUT_PATH), help="held-out set (JSONL, official sources)"
+        )
+
+    def heldout_table(self, clf: Classifier, path: str) -> None:
+        try:
+            records = load_heldout(path)
+        except (OSError, ValueError) as e:
+            raise CommandError(str(e)) from e
+        self.stdout.write("\n".join(report_lines(clf, records)))
 
     def handle(self, *args, **opts):
+        if opts["evaluate_only"]:
+            try:
+                clf = Classifier.load(opts["output"])
+            except OSError as e:
+                raise CommandError(str(e)) from e
+            self.heldout_table(clf, opts["heldout"])
+            return
         seed_pairs = generate(opts["per_category"], seed=opts["seed"], split="train")
         staff: list[tuple[str, str]] = []
         if not opts["seed_only"]:
@@ -86,8 +109,7 @@ class Command(BaseCommand):
         unseen = generate(max(50, opts["per_category"] // 10), opts["eval_seed"], "heldout")
         report("unseen templates", unseen)
         report("held-out staff-confirmed", staff_test)
-        if HANDWRITTEN.exists():
-            report("handwritten", read_labels_tsv(HANDWRITTEN))
+        self.heldout_table(clf, opts["heldout"])
         output = Path(opts["output"])
         clf.save(output)
         if output.resolve() == MODEL_PATH.resolve():
