@@ -6,7 +6,9 @@
    district with its cases and collects the static files (production settings: DEBUG off).
 2. Starts gunicorn on a free loopback port: 2 workers of class gthread (4 threads each), with
    DJANGO_SETTINGS_MODULE=bench.settings (the project's settings plus a bare view), the lookup
-   rate limit raised (ZUOFENG_LOOKUP_RATE) and no shared cache (CACHE_URL unset).
+   rate limit raised (ZUOFENG_LOOKUP_RATE) and the rate limiter's counters in Redis
+   (CACHE_URL=redis://127.0.0.1:6379/7, Django's RedisCache), as the README's multi-worker
+   deployment has it; `--cache-url ''` runs with the in-process cache instead.
    Why gthread: gunicorn's sync worker closes the connection after every response (it does
    not do keep-alive), so a keep-alive client would measure a TCP handshake per request, and
    a sync worker serves one connection at a time, leaving the others queued in the listen
@@ -218,6 +220,27 @@ def measure_paired(
 
 
 STARTED = time.monotonic()
+REDIS_URL = "redis://127.0.0.1:6379/7"
+
+
+def describe_cache(cache_url: str) -> str:
+    """What the server's rate limiter counts in; for Redis, checked reachable first."""
+    if not cache_url:
+        return "in-process (LocMemCache, one per worker: not shared)"
+    import redis  # the application's requirement for CACHE_URL=redis://…
+
+    redis.Redis.from_url(cache_url).ping()
+    return f"Redis at {cache_url} (django.core.cache.backends.redis.RedisCache)"
+
+
+def rate_limit_keys(cache_url: str) -> str:
+    """Evidence that the server's workers counted in Redis: its rate-limit keys there."""
+    if not cache_url:
+        return "no shared counters"
+    import redis
+
+    keys = sum(1 for _ in redis.Redis.from_url(cache_url).scan_iter(match="*rl:*", count=1000))
+    return f"{keys} rate-limit counters found there after the run"
 
 
 def log(message: str) -> None:
@@ -548,6 +571,12 @@ def main() -> int:
         help="the lookups alternate with the bare view in this many rounds (0: measured "
         "once like the other targets, against the mean of the first and last bare view)",
     )
+    parser.add_argument(
+        "--cache-url",
+        default=REDIS_URL,
+        help="CACHE_URL of the server (the rate limiter's shared counters); '' for the "
+        "in-process cache",
+    )
     parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
     parser.add_argument("--time-limit", type=float, default=570.0, help="seconds for the run")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
@@ -564,7 +593,8 @@ def main() -> int:
 
     database = f"zuofeng_bench_web_{os.getpid()}"
     workdir = Path(tempfile.mkdtemp(prefix="zuofeng-bench-"))
-    env = bench_env(database, workdir, pg_host=PG_HOST, pg_user=PG_USER)
+    env = bench_env(database, workdir, pg_host=PG_HOST, pg_user=PG_USER, cache_url=args.cache_url)
+    limiter = describe_cache(args.cache_url)
     server = None
     pool = None
     try:
@@ -617,6 +647,7 @@ def main() -> int:
                 log(f"measuring {target.name}")
                 results.append(measure(pool, target, port, args.connections, args))
         report(results, args, paired)
+        print(f"rate limiter cache: {limiter}; {rate_limit_keys(args.cache_url)}")
         log(f"whole run: {time.monotonic() - started:.0f} s")
         return 0
     finally:

@@ -8,12 +8,15 @@ import os
 from pathlib import Path
 
 
-def bench_env(database: str, workdir: Path, *, pg_host: str, pg_user: str) -> dict[str, str]:
+def bench_env(
+    database: str, workdir: Path, *, pg_host: str, pg_user: str, cache_url: str = ""
+) -> dict[str, str]:
     """This process's environment, pointed at the benchmark's database and settings: the
-    bench URLconf (with the bare view), production-like (DEBUG off), no shared cache, the
-    per-address rate limits raised (one load generator would otherwise be stopped after
-    30 lookups a minute, or 600 API calls), long-lived database connections, files under
-    `workdir`."""
+    bench URLconf (with the bare view), production-like (DEBUG off), the shared cache at
+    `cache_url` (CACHE_URL, e.g. Redis as the README's multi-worker deployment has it;
+    empty: the in-process cache), the per-address rate limits raised (one load generator
+    would otherwise be stopped after 30 lookups a minute, or 600 API calls), long-lived
+    database connections, files under `workdir`."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -30,4 +33,6 @@ def bench_env(database: str, workdir: Path, *, pg_host: str, pg_user: str) -> di
         DB_CONN_MAX_AGE="600",
         LOG_LEVEL="ERROR",
     )
+    if cache_url:
+        env["CACHE_URL"] = cache_url
     return env
