@@ -9,7 +9,11 @@ or contains HTML, a ticket repeated within the file. A ticket imported before (t
 again, or an overlapping export) is counted as a duplicate and skipped.
 
 Each batch is one transaction: complaints, their sealed identities, FILED steps, groups of
-near-duplicates and audit events are stored together or not at all.
+near-duplicates and audit events are stored together or not at all. An import that stops
+half-way (an error, or the process killed) keeps the batches it committed and says so on its
+job; running the same file again stores the rest, the committed tickets counted as imported
+before. A killed process cannot write its own end: a running job whose progress stopped more
+than STALLED_AFTER ago is closed as interrupted by the next import or page that looks.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from complaints import actions
@@ -54,6 +59,9 @@ MAX_ERRORS_KEPT = 1000
 PREVIEW_ROWS = 5
 EXTENSIONS = (".csv", ".xlsx")
 TICKET_MAX = 64
+# A batch (classification, then one transaction) takes seconds; reading and checking the
+# largest allowed file, well under a minute. No progress for this long means the process died.
+STALLED_AFTER = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -389,7 +397,9 @@ def _store_batch(
     sealed = [None if row.identity.is_empty else seal(row.identity) for row in todo]
     with transaction.atomic():
         # The first write takes SQLite's write lock (and shows progress to the page).
-        HotlineImport.objects.filter(pk=job.pk).update(processed_rows=counts.processed)
+        HotlineImport.objects.filter(pk=job.pk).update(
+            processed_rows=counts.processed, progress_at=timezone.now()
+        )
         known = _known([row.ticket for row in todo]) if todo else set()
         fresh = [i for i, row in enumerate(todo) if row.ticket not in known]
         ids = _allocate_ids(len(fresh)) if fresh else []
@@ -464,6 +474,7 @@ def _save_counts(job: HotlineImport, counts: Counts, **extra: Any) -> None:
         "created_count": counts.created,
         "duplicate_count": counts.duplicates,
         "error_count": counts.errors,
+        "progress_at": timezone.now(),
         **extra,
     }
     HotlineImport.objects.filter(pk=job.pk).update(**values)
@@ -478,6 +489,7 @@ def run_import(
     call this). Ends DONE with its counts and bad rows, or FAILED with the reason."""
     actor = job.created_by
     counts = Counts()
+    close_stalled()
     _save_counts(job, counts, status=HotlineImport.Status.RUNNING, started_at=timezone.now())
     # Millions of small objects (index buckets, rows): the cyclic collector would rescan
     # them again and again; none of them form cycles that need it.
@@ -516,7 +528,7 @@ def run_import(
         _finish(job, counts, HotlineImport.Status.FAILED, str(error))
         return job
     except Exception:
-        _finish(job, counts, HotlineImport.Status.FAILED, SYSTEM_ERROR)
+        _finish(job, counts, HotlineImport.Status.FAILED, _stopped(counts, SYSTEM_ERROR))
         raise
     finally:
         if gc_was_enabled:
@@ -525,7 +537,44 @@ def run_import(
     return job
 
 
-SYSTEM_ERROR = "导入时发生系统错误，已导入的批次保留，请联系管理员后重新导入（不会重复）。"
+SYSTEM_ERROR = "导入因系统错误中断"
+KILLED = "导入中断：导入进程意外终止（超过 {minutes} 分钟没有进展）"
+
+
+def _stopped(counts: Counts, why: str) -> str:
+    """What a user reads on a job that stopped half-way: what was kept, and how to finish."""
+    return (
+        f"{why}。共 {counts.total} 行，已处理 {counts.processed} 行：新增 {counts.created} 件"
+        f"已保存，已导入过 {counts.duplicates} 件，错误 {counts.errors} 行；其余 "
+        f"{counts.total - counts.processed} 行未导入。请重新上传同一文件完成导入："
+        "已保存的工单会计为“已导入过”，不会重复。"
+    )
+
+
+def close_stalled() -> int:
+    """Mark running imports whose progress stopped STALLED_AFTER ago as failed, with what they
+    kept (the killed process could not). Conditional: a job that moved meanwhile is left."""
+    cutoff = timezone.now() - STALLED_AFTER
+    stalled = Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)
+    running = HotlineImport.objects.filter(stalled, status=HotlineImport.Status.RUNNING)
+    closed = 0
+    for job in running:
+        counts = Counts(
+            total=job.total_rows,
+            processed=job.processed_rows,
+            created=job.created_count,
+            duplicates=job.duplicate_count,
+            errors=job.error_count,
+        )
+        why = KILLED.format(minutes=int(STALLED_AFTER.total_seconds() // 60))
+        closed += HotlineImport.objects.filter(
+            stalled, pk=job.pk, status=HotlineImport.Status.RUNNING
+        ).update(
+            status=HotlineImport.Status.FAILED,
+            message=_stopped(counts, why),
+            finished_at=timezone.now(),
+        )
+    return closed
 
 
 def _finish(job: HotlineImport, counts: Counts, status: str, message: str) -> None:

@@ -326,9 +326,7 @@ class HotlineImport(models.Model):
     extension = models.CharField(max_length=8)
     original_name = models.CharField("文件名", max_length=200)
     file = models.FileField(upload_to=hotline_upload_path, max_length=300)
-    status = models.CharField(
-        "状态", max_length=8, choices=Status.choices, default=Status.PENDING
-    )
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.PENDING)
     total_rows = models.PositiveIntegerField("总行数", default=0)
     processed_rows = models.PositiveIntegerField("已处理行数", default=0)
     created_count = models.PositiveIntegerField("新增", default=0)
@@ -342,6 +340,9 @@ class HotlineImport(models.Model):
     )
     created_at = models.DateTimeField("上传时间")
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    # Written with every count (at least once a batch): a running import whose progress
+    # stopped long ago was killed (see hotline.close_stalled).
+    progress_at = models.DateTimeField("最近进展", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:

@@ -168,6 +168,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             return redirect("complaints:hotline_import", job.pk)
+    hotline.close_stalled()
     imports = HotlineImport.objects.select_related("source", "created_by")[:IMPORTS_SHOWN]
     return render(
         request,
@@ -177,6 +178,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _job(pk: int) -> HotlineImport:
+    hotline.close_stalled()  # a killed import's page says so instead of polling forever
     return get_object_or_404(HotlineImport.objects.select_related("source", "created_by"), pk=pk)
 
 
