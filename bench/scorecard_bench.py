@@ -217,7 +217,7 @@ def generate_and_load(args: argparse.Namespace, district: dict[str, Any], t0: in
 # --- (b) and (c): the measures by plain SQL over the raw rows -----------------------------
 
 # Per source: table, joins, base condition, unit column, attribution time, and the measures
-# (from scorecard.measures and the conditions it reuses: cases.measures.flag_q,
+# (from zuofeng.measures and the conditions it reuses: cases.measures.flag_q,
 # evaluations.stats, complaints.stats.parts). `{now}` is the scoring instant. The same text
 # runs in PostgreSQL and DuckDB.
 DECIDED = "t.clock_stopped_at IS NOT NULL"

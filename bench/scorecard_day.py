@@ -344,7 +344,7 @@ def deadline_days(since: dt.datetime, now: dt.datetime) -> dt.date | None:
     recomputes those days, so the check must cover them."""
     from django.db.models import Min, Q
 
-    from scorecard.measures import SOURCES
+    from zuofeng.measures import SOURCES
     from zuofeng.workdays.calendar import local_date
 
     found = []

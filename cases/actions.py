@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,8 +21,8 @@ from cases.models import Case, CaseEvent, SupplementRequest, Transfer
 from catalog.models import Matter
 from org.models import Unit
 from org.scoping import require_member
-from zuofeng.audit.chain import record, record_change, snapshot
 from zuofeng.duty import clock
+from zuofeng.transitions import Conflict, record_created, transition
 from zuofeng.validation import required_text
 from zuofeng.workdays.calendar import local_date
 
@@ -40,35 +41,22 @@ CASE_FIELDS = [
 ]
 
 
-class CaseConflict(Exception):
-    """The case is not in a state that allows this step (HTTP 409 in the API)."""
-
-
 def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
-
-
-def _locked(case: Case) -> Case:
-    # Lock the row: two staff acting on one case at once must not both succeed. Only the
-    # case's own row: a plain FOR UPDATE over the join would also lock the matter and the
-    # unit, serialising every action on every case of one matter and blocking catalogue edits.
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("matter", "unit")
-        .get(pk=case.pk)
-    )
 
 
 def _require_member(actor: Any, unit: Unit) -> None:
     require_member(actor, unit.pk, "只有承办单位的工作人员可以办理该办件")
 
 
-def _require_status(case: Case, *allowed: str, doing: str) -> None:
-    if case.status not in allowed:
-        raise CaseConflict(
-            f"办件 {case.number} 当前状态为“{case.get_status_display()}”，不能{doing}。"
-            "页面可能已过期，请刷新后查看最新状态。"
-        )
+def _applicant_or_member(actor: Any) -> Callable[[Case], None]:
+    """The applicant supplies their own materials; staff only for their own unit's cases."""
+
+    def permit(case: Case) -> None:
+        if case.applicant_user_id is None or getattr(actor, "pk", None) != case.applicant_user_id:
+            _require_member(actor, case.unit)
+
+    return permit
 
 
 def _event(
@@ -79,17 +67,9 @@ def _event(
     )
 
 
-def _audit(
-    case: Case, action: str, *, actor: Any, before: dict[str, Any], reason: str = ""
-) -> None:
-    record_change(
-        actor=actor,
-        action=f"cases.{action}",
-        obj=case,
-        fields=CASE_FIELDS,
-        before=before,
-        reason=reason,
-    )
+def _member(actor: Any) -> Callable[[Case], None]:
+    """The check a case step makes before anything else: only the holding unit's staff."""
+    return lambda case: _require_member(actor, case.unit)
 
 
 @transaction.atomic
@@ -152,7 +132,7 @@ def submit_case(
             at=at,
             public_note="窗口已收件，转单位后台审批",
         )
-    _audit(case, "submit_case", actor=actor, before={})
+    record_created(case, actor=actor, action="cases.submit_case", fields=CASE_FIELDS)
     return case
 
 
@@ -160,24 +140,30 @@ def submit_case(
 def accept_case(*, actor: Any, case: Case, at: dt.datetime | None = None) -> Case:
     """受理: the clock starts with the matter's promised limit (0: due the same working day)."""
     at = at or timezone.now()
-    case = _locked(case)
-    _require_member(actor, case.unit)
-    _require_status(case, Case.Status.SUBMITTED, doing="受理")
-    before = snapshot(case, CASE_FIELDS)
-    case.status = Case.Status.ACCEPTED
-    case.accepted_at = at
-    case.handler = actor
-    clock.start_clock(case, at=at, limit_workdays=case.matter.promised_limit_days)
-    case.save()
-    due = timezone.localtime(case.due_at)
-    _event(
+    with transition(
         case,
-        CaseEvent.Kind.ACCEPTED,
         actor=actor,
-        at=at,
-        public_note=f"已受理，承诺 {due:%Y年%m月%d日} 前办结",
-    )
-    _audit(case, "accept_case", actor=actor, before=before)
+        action="cases.accept_case",
+        fields=CASE_FIELDS,
+        allowed=[Case.Status.SUBMITTED],
+        doing="受理",
+        select_related=("matter", "unit"),
+        permit=_member(actor),
+    ) as change:
+        case = change.obj
+        case.status = Case.Status.ACCEPTED
+        case.accepted_at = at
+        case.handler = actor
+        clock.start_clock(case, at=at, limit_workdays=case.matter.promised_limit_days)
+        case.save()
+        due = timezone.localtime(case.due_at)
+        _event(
+            case,
+            CaseEvent.Kind.ACCEPTED,
+            actor=actor,
+            at=at,
+            public_note=f"已受理，承诺 {due:%Y年%m月%d日} 前办结",
+        )
     return case
 
 
@@ -191,41 +177,42 @@ def request_supplement(
     materials = [m.strip() for m in materials if m and m.strip()]
     if not materials:
         raise ValidationError({"materials": "请列出需要补正的全部材料"})
-    case = _locked(case)
-    _require_member(actor, case.unit)
-    _require_status(case, Case.Status.SUBMITTED, Case.Status.ACCEPTED, doing="要求补正")
-    before = snapshot(case, CASE_FIELDS)
-    is_repeat = case.supplement_count > 0
-    case.supplement_count += 1
-    case.one_time_rule_broken = case.one_time_rule_broken or is_repeat
-    case.status_before_supplement = case.status
-    if case.clock_running:
-        clock.pause_clock(case, at=at)  # the applicant's time does not count against the unit
-    case.status = Case.Status.SUPPLEMENT
-    case.save()
-    notice = SupplementRequest.objects.create(
-        case=case,
-        materials=materials,
-        note=note.strip()[:2000],
-        requested_at=at,
-        requested_by=actor,
-        is_repeat=is_repeat,
-    )
-    _event(
+    with transition(
         case,
-        CaseEvent.Kind.SUPPLEMENT_REQUESTED,
         actor=actor,
-        at=at,
-        note=note,
-        public_note="请补正材料：" + "、".join(materials)[:280],
-    )
-    _audit(
-        case,
-        "request_supplement",
-        actor=actor,
-        before=before,
-        reason=("再次告知（违反一次性告知）：" if is_repeat else "") + "、".join(materials),
-    )
+        action="cases.request_supplement",
+        fields=CASE_FIELDS,
+        allowed=[Case.Status.SUBMITTED, Case.Status.ACCEPTED],
+        doing="要求补正",
+        select_related=("matter", "unit"),
+        permit=_member(actor),
+    ) as change:
+        case = change.obj
+        is_repeat = case.supplement_count > 0
+        case.supplement_count += 1
+        case.one_time_rule_broken = case.one_time_rule_broken or is_repeat
+        case.status_before_supplement = case.status
+        if case.clock_running:
+            clock.pause_clock(case, at=at)  # the applicant's time does not count against the unit
+        case.status = Case.Status.SUPPLEMENT
+        case.save()
+        notice = SupplementRequest.objects.create(
+            case=case,
+            materials=materials,
+            note=note.strip()[:2000],
+            requested_at=at,
+            requested_by=actor,
+            is_repeat=is_repeat,
+        )
+        _event(
+            case,
+            CaseEvent.Kind.SUPPLEMENT_REQUESTED,
+            actor=actor,
+            at=at,
+            note=note,
+            public_note="请补正材料：" + "、".join(materials)[:280],
+        )
+        change.reason = ("再次告知（违反一次性告知）：" if is_repeat else "") + "、".join(materials)
     return notice
 
 
@@ -240,27 +227,34 @@ def supply_materials(
 ) -> Case:
     """The applicant (or staff at the counter for them) hands in the missing materials."""
     at = at or timezone.now()
-    case = _locked(case)
-    is_applicant = (
-        case.applicant_user_id is not None and getattr(actor, "pk", None) == case.applicant_user_id
-    )
-    if not is_applicant:
-        _require_member(actor, case.unit)
-    _require_status(case, Case.Status.SUPPLEMENT, doing="提交补正材料")
-    if not files and not note.strip():
-        raise ValidationError("请上传补正材料或说明已当面提交")
-    before = snapshot(case, CASE_FIELDS)
-    store_attachments(case=case, files=files or [], actor=actor, at=at)
-    case.status = case.status_before_supplement or Case.Status.SUBMITTED
-    case.status_before_supplement = ""
-    if case.clock_paused_at is not None:
-        clock.resume_clock(case, at=at)
-    case.save()
-    SupplementRequest.objects.filter(case=case, supplied_at__isnull=True).update(supplied_at=at)
-    _event(
-        case, CaseEvent.Kind.SUPPLIED, actor=actor, at=at, note=note, public_note="补正材料已提交"
-    )
-    _audit(case, "supply_materials", actor=actor, before=before)
+    with transition(
+        case,
+        actor=actor,
+        action="cases.supply_materials",
+        fields=CASE_FIELDS,
+        allowed=[Case.Status.SUPPLEMENT],
+        doing="提交补正材料",
+        select_related=("matter", "unit"),
+        permit=_applicant_or_member(actor),
+    ) as change:
+        case = change.obj
+        if not files and not note.strip():
+            raise ValidationError("请上传补正材料或说明已当面提交")
+        store_attachments(case=case, files=files or [], actor=actor, at=at)
+        case.status = case.status_before_supplement or Case.Status.SUBMITTED
+        case.status_before_supplement = ""
+        if case.clock_paused_at is not None:
+            clock.resume_clock(case, at=at)
+        case.save()
+        SupplementRequest.objects.filter(case=case, supplied_at__isnull=True).update(supplied_at=at)
+        _event(
+            case,
+            CaseEvent.Kind.SUPPLIED,
+            actor=actor,
+            at=at,
+            note=note,
+            public_note="补正材料已提交",
+        )
     return case
 
 
@@ -272,31 +266,39 @@ def refuse_acceptance(
     at = at or timezone.now()
     reason = required_text(reason, "不予受理理由")
     legal_basis = required_text(legal_basis, "法律依据")
-    case = _locked(case)
-    _require_member(actor, case.unit)
-    _require_status(case, Case.Status.SUBMITTED, Case.Status.SUPPLEMENT, doing="作出不予受理")
-    if case.accepted_at is not None:
-        # Supplement asked after acceptance: the case is already accepted (its clock is
-        # paused, not stopped), so it ends with a decision, not with 不予受理.
-        raise CaseConflict(
-            f"办件 {case.number} 已于 {timezone.localtime(case.accepted_at):%Y年%m月%d日} 受理，"
-            "不能再作出不予受理；请在申请人补正后依法作出办结决定。"
-        )
-    before = snapshot(case, CASE_FIELDS)
-    case.status = Case.Status.NOT_ACCEPTED
-    case.status_before_supplement = ""
-    case.decision_reason, case.decision_legal_basis = reason, legal_basis
-    case.decided_at = at
-    case.save()
-    _event(
+    with transition(
         case,
-        CaseEvent.Kind.NOT_ACCEPTED,
         actor=actor,
-        at=at,
-        note=reason,
-        public_note=f"不予受理。理由：{reason[:120]}；依据：{legal_basis[:120]}",
-    )
-    _audit(case, "refuse_acceptance", actor=actor, before=before, reason=reason)
+        action="cases.refuse_acceptance",
+        fields=CASE_FIELDS,
+        allowed=[Case.Status.SUBMITTED, Case.Status.SUPPLEMENT],
+        doing="作出不予受理",
+        select_related=("matter", "unit"),
+        permit=_member(actor),
+    ) as change:
+        case = change.obj
+        if case.accepted_at is not None:
+            # Supplement asked after acceptance: the case is already accepted (its clock is
+            # paused, not stopped), so it ends with a decision, not with 不予受理.
+            accepted = timezone.localtime(case.accepted_at)
+            raise Conflict(
+                f"办件 {case.number} 已于 {accepted:%Y年%m月%d日} 受理，"
+                "不能再作出不予受理；请在申请人补正后依法作出办结决定。"
+            )
+        case.status = Case.Status.NOT_ACCEPTED
+        case.status_before_supplement = ""
+        case.decision_reason, case.decision_legal_basis = reason, legal_basis
+        case.decided_at = at
+        case.save()
+        _event(
+            case,
+            CaseEvent.Kind.NOT_ACCEPTED,
+            actor=actor,
+            at=at,
+            note=reason,
+            public_note=f"不予受理。理由：{reason[:120]}；依据：{legal_basis[:120]}",
+        )
+        change.reason = reason
     return case
 
 
@@ -307,18 +309,27 @@ def record_step(
     """A processing step (审查, 现场核查, 集体研究…) with its handler and time."""
     at = at or timezone.now()
     note = required_text(note, "办理情况")
-    case = _locked(case)
-    _require_member(actor, case.unit)
-    _require_status(case, Case.Status.ACCEPTED, doing="登记办理步骤")
-    event = _event(
+    with transition(
         case,
-        CaseEvent.Kind.STEP,
         actor=actor,
-        at=at,
-        note=note,
-        public_note=public_note.strip()[:300],
-    )
-    record(actor=actor, action="cases.record_step", obj=case, after={"step": note[:500]})
+        action="cases.record_step",
+        fields=CASE_FIELDS,
+        allowed=[Case.Status.ACCEPTED],
+        doing="登记办理步骤",
+        select_related=("matter", "unit"),
+        permit=_member(actor),
+    ) as change:
+        case = change.obj
+        event = _event(
+            case,
+            CaseEvent.Kind.STEP,
+            actor=actor,
+            at=at,
+            note=note,
+            public_note=public_note.strip()[:300],
+        )
+        # No case field changes: the audit event carries the step itself as its reason.
+        change.reason = note[:500]
     return event
 
 
@@ -337,48 +348,59 @@ def decide_case(
     if not approve:
         reason = required_text(reason, "不予许可理由")
         legal_basis = required_text(legal_basis, "法律依据")
-    case = _locked(case)
-    _require_member(actor, case.unit)
-    _require_status(case, Case.Status.ACCEPTED, doing="办结")
-    before = snapshot(case, CASE_FIELDS)
-    case.status = Case.Status.APPROVED if approve else Case.Status.REFUSED
-    case.decision_reason, case.decision_legal_basis = reason.strip(), legal_basis.strip()
-    case.decided_at = at
-    clock.stop_clock(case, at=at)
-    case.save()
-    if approve:
-        public = "已办结：准予"
-    else:
-        public = (
-            f"已办结：不予许可。理由：{case.decision_reason[:120]}；"
-            f"依据：{case.decision_legal_basis[:120]}"
-        )
-    _event(
+    with transition(
         case,
-        CaseEvent.Kind.APPROVED if approve else CaseEvent.Kind.REFUSED,
         actor=actor,
-        at=at,
-        note=reason,
-        public_note=public,
-    )
-    _audit(case, "decide_case", actor=actor, before=before, reason=reason)
+        action="cases.decide_case",
+        fields=CASE_FIELDS,
+        allowed=[Case.Status.ACCEPTED],
+        doing="办结",
+        select_related=("matter", "unit"),
+        permit=_member(actor),
+    ) as change:
+        case = change.obj
+        case.status = Case.Status.APPROVED if approve else Case.Status.REFUSED
+        case.decision_reason, case.decision_legal_basis = reason.strip(), legal_basis.strip()
+        case.decided_at = at
+        clock.stop_clock(case, at=at)
+        case.save()
+        if approve:
+            public = "已办结：准予"
+        else:
+            public = (
+                f"已办结：不予许可。理由：{case.decision_reason[:120]}；"
+                f"依据：{case.decision_legal_basis[:120]}"
+            )
+        _event(
+            case,
+            CaseEvent.Kind.APPROVED if approve else CaseEvent.Kind.REFUSED,
+            actor=actor,
+            at=at,
+            note=reason,
+            public_note=public,
+        )
+        change.reason = reason
     return case
 
 
 @transaction.atomic
 def close_case(*, actor: Any, case: Case, at: dt.datetime | None = None) -> Case:
     at = at or timezone.now()
-    case = _locked(case)
-    _require_member(actor, case.unit)
-    _require_status(
-        case, Case.Status.APPROVED, Case.Status.REFUSED, Case.Status.NOT_ACCEPTED, doing="归档"
-    )
-    before = snapshot(case, CASE_FIELDS)
-    case.status = Case.Status.CLOSED
-    case.closed_at = at
-    case.save()
-    _event(case, CaseEvent.Kind.CLOSED, actor=actor, at=at, public_note="已归档")
-    _audit(case, "close_case", actor=actor, before=before)
+    with transition(
+        case,
+        actor=actor,
+        action="cases.close_case",
+        fields=CASE_FIELDS,
+        allowed=[Case.Status.APPROVED, Case.Status.REFUSED, Case.Status.NOT_ACCEPTED],
+        doing="归档",
+        select_related=("matter", "unit"),
+        permit=_member(actor),
+    ) as change:
+        case = change.obj
+        case.status = Case.Status.CLOSED
+        case.closed_at = at
+        case.save()
+        _event(case, CaseEvent.Kind.CLOSED, actor=actor, at=at, public_note="已归档")
     return case
 
 
@@ -390,42 +412,49 @@ def transfer_case(
     case, flags the case as buck-passing (推诿)."""
     at = at or timezone.now()
     reason = required_text(reason, "转办理由")
-    case = _locked(case)
-    _require_member(actor, case.unit)
-    _require_status(case, Case.Status.SUBMITTED, Case.Status.ACCEPTED, doing="转办")
-    if to_unit.pk == case.unit_id:
-        raise ValidationError({"to_unit": "不能转给本单位"})
-    if to_unit.archived:
-        raise ValidationError({"to_unit": "该单位已撤销"})
-    before = snapshot(case, CASE_FIELDS)
-    from_unit = case.unit
-    previous_units = {case.matter.unit_id} | set(
-        case.transfers.values_list("from_unit_id", flat=True)
-    )
-    is_return = to_unit.pk in previous_units
-    transfer = Transfer.objects.create(
-        case=case,
-        from_unit=from_unit,
-        to_unit=to_unit,
-        reason=reason,
-        at=at,
+    with transition(
+        case,
         actor=actor,
-        is_return=is_return,
-    )
-    case.transfer_count += 1
-    case.buck_passing = case.buck_passing or is_return or case.transfer_count >= 2
-    case.unit = to_unit
-    case.handler = None
-    case.save()
-    # The step is the sending unit's (its staff did it), not the receiving unit's.
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.TRANSFERRED,
-        actor=actor,
-        at=at,
-        unit=from_unit,
-        note=reason,
-        public_note=f"转 {to_unit.name} 办理"[:300],
-    )
-    _audit(case, "transfer_case", actor=actor, before=before, reason=reason)
+        action="cases.transfer_case",
+        fields=CASE_FIELDS,
+        allowed=[Case.Status.SUBMITTED, Case.Status.ACCEPTED],
+        doing="转办",
+        select_related=("matter", "unit"),
+        permit=_member(actor),
+    ) as change:
+        case = change.obj
+        if to_unit.pk == case.unit_id:
+            raise ValidationError({"to_unit": "不能转给本单位"})
+        if to_unit.archived:
+            raise ValidationError({"to_unit": "该单位已撤销"})
+        from_unit = case.unit
+        previous_units = {case.matter.unit_id} | set(
+            case.transfers.values_list("from_unit_id", flat=True)
+        )
+        is_return = to_unit.pk in previous_units
+        transfer = Transfer.objects.create(
+            case=case,
+            from_unit=from_unit,
+            to_unit=to_unit,
+            reason=reason,
+            at=at,
+            actor=actor,
+            is_return=is_return,
+        )
+        case.transfer_count += 1
+        case.buck_passing = case.buck_passing or is_return or case.transfer_count >= 2
+        case.unit = to_unit
+        case.handler = None
+        case.save()
+        # The step is the sending unit's (its staff did it), not the receiving unit's.
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.TRANSFERRED,
+            actor=actor,
+            at=at,
+            unit=from_unit,
+            note=reason,
+            public_note=f"转 {to_unit.name} 办理"[:300],
+        )
+        change.reason = reason
     return transfer

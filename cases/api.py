@@ -1,7 +1,7 @@
 """Staff REST API of cases: the work queue, one case, and every lifecycle step.
 
 Reads go through `Case.objects.visible_to` (another unit's case is a 404); each step calls
-the `cases.actions` function, whose refusals map to HTTP: CaseConflict → 409,
+the `cases.actions` function, whose refusals map to HTTP: Conflict → 409,
 ValidationError → 400, PermissionDenied → 403.
 """
 
@@ -19,7 +19,6 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -34,7 +33,7 @@ from cases.models import Attachment, Case, CaseEvent, SupplementRequest, Transfe
 from catalog.models import Matter
 from org.models import Unit
 from org.scoping import is_staff_member, unit_of
-from zuofeng.api_params import action_error_detail, refuse_unknown_params
+from zuofeng.api_params import ConflictResponse, action_error_detail, refuse_unknown_params
 from zuofeng.duty import clock
 from zuofeng.duty.models import WarningLevel
 from zuofeng.duty.ordering import with_urgency
@@ -271,9 +270,6 @@ class SubmitInput(serializers.Serializer):
         return value
 
 
-ConflictResponse = inline_serializer(
-    "CaseConflict", fields={"detail": serializers.CharField(help_text="中文说明")}
-)
 ERROR_RESPONSES = {
     400: OpenApiResponse(description="输入有误（如缺少理由或法律依据）"),
     403: OpenApiResponse(description="不是承办单位的工作人员"),
@@ -395,8 +391,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             data = dict(given.validated_data)
         try:
             step(case, data)
-        except actions.CaseConflict as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
             raise ValidationError(action_error_detail(exc)) from exc
         return self._detail_response(case)

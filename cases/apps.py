@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = "办件"
 
     def ready(self) -> None:
+        from cases.measures import register_measures
         from cases.models import Case
         from zuofeng.duty.registry import DutyKind, register_duty
 
@@ -16,3 +17,4 @@ class CasesConfig(AppConfig):
                 model=Case, unit_field="unit", label_field="number", url_name="cases:staff_detail"
             )
         )
+        register_measures()

@@ -12,7 +12,7 @@ so a number and the list behind it always agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -163,3 +163,99 @@ def buck_passing_cases(queryset: QuerySet[Case]) -> QuerySet[Case]:
         )
         .order_by("-submitted_at", "-pk")
     )
+
+
+def register_measures() -> None:
+    """The case measures the scorecard and the report may use (called from `ready()`)."""
+    from zuofeng.measures import Measure, Source, register_measure
+
+    cases = Source(
+        "cases.case",
+        "unit",
+        "submitted_at",
+        "办件",
+        # Only an accepted case can be overdue, and acceptance starts the clock that the
+        # decision stops.
+        deadlines=(("due_at", Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True)),),
+    )
+
+    def flag(name: str) -> Callable[[dt.datetime], Q]:
+        def condition(now: dt.datetime) -> Q:
+            found = flag_q(name, now)
+            assert found is not None, name
+            return found
+
+        return condition
+
+    def decided_and(extra: Q, name: str = "decided") -> Callable[[dt.datetime], Q]:
+        return lambda now: flag(name)(now) & extra
+
+    immediate = Q(limit_workdays=0)  # 即办件: promised limit of 0 working days
+    for measure in (
+        Measure("case_received", "收件数", cases, definition="当月收到的办件（按收件日计）"),
+        Measure(
+            "case_decided",
+            "办结件数",
+            cases,
+            flag("decided"),
+            definition="已作出准予或不予决定的办件",
+        ),
+        Measure(
+            "case_on_time",
+            "按期办结件数",
+            cases,
+            flag("on_time"),
+            definition="在承诺时限（工作日，补正期间不计）内办结的办件",
+        ),
+        Measure(
+            "case_decided_first_time",
+            "未要求补正即办结件数（一次办成）",
+            cases,
+            decided_and(Q(supplement_count=0)),
+            definition="办结且从未要求申请人补正材料的办件",
+        ),
+        Measure(
+            "case_immediate_decided",
+            "即办件办结件数",
+            cases,
+            decided_and(immediate),
+            definition="承诺时限为 0 个工作日的即办件中已办结的",
+        ),
+        Measure(
+            "case_immediate_on_time",
+            "即办件当场办结件数",
+            cases,
+            decided_and(immediate, "on_time"),
+            definition="即办件中当日办结的",
+        ),
+        Measure(
+            "case_buck_passing",
+            "推诿件数（多次转办或退回）",
+            cases,
+            flag("buck_passing"),
+            definition="转办两次及以上，或被转回曾经办理过的单位的办件",
+        ),
+        Measure(
+            "case_forwarded",
+            "窗口只收件转后台件数（明进暗不进）",
+            cases,
+            flag("forwarded"),
+            definition="大厅窗口无权办理、只收件后转单位后台审批的办件",
+        ),
+        Measure(
+            "case_repeat_supplement",
+            "重复要求补正件数",
+            cases,
+            flag("repeat_supplement"),
+            definition="一次性告知后又再次要求补正的办件（违反一次性告知）",
+        ),
+        Measure(
+            "case_overdue",
+            "超期未办结件数",
+            cases,
+            flag("overdue"),
+            time_dependent=True,
+            definition="已受理、已过承诺期限仍未办结的办件",
+        ),
+    ):
+        register_measure(measure)

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -38,8 +38,9 @@ from complaints.similarity import ClusterIndex, signatures, window_start
 from org.models import Unit
 from org.roles import Role
 from org.scoping import has_role, require_member, sees_all_units, unit_of
-from zuofeng.audit.chain import PendingEvent, record, record_change, record_many, snapshot
+from zuofeng.audit.chain import PendingEvent, record, record_many
 from zuofeng.duty import clock
+from zuofeng.transitions import Conflict, transition
 from zuofeng.uploads import check_upload, store_all
 from zuofeng.validation import plain_text, required_text
 from zuofeng.workdays.calendar import add_workdays, local_date
@@ -64,10 +65,6 @@ STAFF_CHANNELS = (
 )
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
 _ID_NUMBER = re.compile(r"^([0-9]{17}[0-9Xx]|[0-9]{15})$")
-
-
-class ComplaintConflict(Exception):
-    """The complaint is not in a state that allows this step (HTTP 409 in the API)."""
 
 
 def _config(name: str) -> Any:
@@ -424,19 +421,6 @@ def _store_attachment(complaint: Complaint, upload: Any, at: dt.datetime) -> Com
 # --- the steps after filing ---------------------------------------------------------------
 
 
-def _locked(complaint: Complaint) -> Complaint:
-    # Two people acting on one complaint at once must not both move it.
-    return Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
-
-
-def _require_status(complaint: Complaint, *allowed: str, doing: str) -> None:
-    if complaint.status not in allowed:
-        raise ComplaintConflict(
-            f"举报 {complaint.number} 当前为“{complaint.get_status_display()}”，不能{doing}。"
-            "请刷新页面查看最新状态。"
-        )
-
-
 def _require_handler(actor: Any, complaint: Complaint) -> None:
     if complaint.handling_unit_id is None:
         raise PermissionDenied("该举报尚未分办")
@@ -448,18 +432,44 @@ def _require_office(actor: Any) -> None:
         raise PermissionDenied("只有督查室可以进行此操作")
 
 
-def _step(
+def _transition(
     complaint: Complaint,
-    kind: str,
     action: str,
     *,
     actor: Any,
+    allowed: list[str],
+    doing: str,
+    permit: Callable[[Complaint], None] | None = None,
+    reason: str = "",
+) -> Any:
+    """The kernel's state-change path for one complaint step (lock, check, audit, mark)."""
+    return transition(
+        complaint,
+        actor=actor,
+        action=f"complaints.{action}",
+        fields=COMPLAINT_FIELDS,
+        allowed=allowed,
+        doing=doing,
+        noun="举报",
+        permit=permit,
+        reason=reason,
+    )
+
+
+def _handler(actor: Any) -> Callable[[Complaint], None]:
+    return lambda complaint: _require_handler(actor, complaint)
+
+
+def _step(
+    complaint: Complaint,
+    kind: str,
+    *,
+    actor: Any,
     at: dt.datetime,
-    before: dict[str, Any],
     note: str = "",
     public_note: str = "",
-    reason: str = "",
 ) -> None:
+    """Save the step and put it on the complaint's timeline (inside its transition)."""
     complaint.save()
     ComplaintEvent.objects.create(
         complaint=complaint,
@@ -468,14 +478,6 @@ def _step(
         actor=actor,
         note=note,
         public_note=public_note[:500],
-    )
-    record_change(
-        actor=actor,
-        action=f"complaints.{action}",
-        obj=complaint,
-        fields=COMPLAINT_FIELDS,
-        before=before,
-        reason=reason,
     )
 
 
@@ -501,40 +503,46 @@ def triage(
     if not ComplaintCategory.objects.filter(pk=category).exists():
         raise ValidationError({"类别": "请选择有效的举报类别"})
     note = plain_text(note, "分办意见", 1000, required=False)
-    complaint = _locked(complaint)
-    _require_status(complaint, Complaint.Status.TRIAGE, doing="甄别分办")
-    if unit is not None:
-        if unit.archived:
-            raise ValidationError({"被举报单位": f"“{unit.name}”已撤销，请选择现有单位"})
-        complaint.unit = unit
-    if subject_is_head is None:
-        subject_is_head = complaint.subject_is_head or names_head(
-            complaint.unit, complaint.subject_name
-        )
-    handling = route(category=category, unit=complaint.unit, subject_is_head=subject_is_head)
-    if handling is None:
-        raise ValidationError({"被举报单位": "请选择被举报单位，系统才能确定承办单位"})
-    before = snapshot(complaint, COMPLAINT_FIELDS)
-    complaint.category_id = category
-    complaint.subject_is_head = subject_is_head
-    complaint.handling_unit = handling
-    complaint.triaged_at = at
-    complaint.triaged_by = actor
-    complaint.status = Complaint.Status.ROUTED
-    clock.start_clock(complaint, at=at, limit_workdays=int(_config("COMPLAINT_RESPOND_WORKDAYS")))
-    complaint.respond_due_at = complaint.due_at
-    complaint.resolve_due_at = add_workdays(at, resolve_workdays(category))
-    corrected = category != complaint.suggested_category_id
-    _step(
+    with _transition(
         complaint,
-        ComplaintEvent.Kind.TRIAGED,
         "triage",
         actor=actor,
-        at=at,
-        before=before,
-        note=note or ("更正系统建议类别" if corrected else "确认系统建议类别"),
-        public_note=f"已转交{handling.name}办理。",
-    )
+        allowed=[Complaint.Status.TRIAGE],
+        doing="甄别分办",
+    ) as change:
+        complaint = change.obj
+        if unit is not None:
+            if unit.archived:
+                raise ValidationError({"被举报单位": f"“{unit.name}”已撤销，请选择现有单位"})
+            complaint.unit = unit
+        if subject_is_head is None:
+            subject_is_head = complaint.subject_is_head or names_head(
+                complaint.unit, complaint.subject_name
+            )
+        handling = route(category=category, unit=complaint.unit, subject_is_head=subject_is_head)
+        if handling is None:
+            raise ValidationError({"被举报单位": "请选择被举报单位，系统才能确定承办单位"})
+        complaint.category_id = category
+        complaint.subject_is_head = subject_is_head
+        complaint.handling_unit = handling
+        complaint.triaged_at = at
+        complaint.triaged_by = actor
+        complaint.status = Complaint.Status.ROUTED
+        clock.start_clock(
+            complaint, at=at, limit_workdays=int(_config("COMPLAINT_RESPOND_WORKDAYS"))
+        )
+        complaint.respond_due_at = complaint.due_at
+        complaint.resolve_due_at = add_workdays(at, resolve_workdays(category))
+        corrected = category != complaint.suggested_category_id
+        _step(
+            complaint,
+            ComplaintEvent.Kind.TRIAGED,
+            actor=actor,
+            at=at,
+            note=note or ("更正系统建议类别" if corrected else "确认系统建议类别"),
+            public_note=f"已转交{handling.name}办理。",
+        )
+
     return complaint
 
 
@@ -545,21 +553,25 @@ def respond(
     """响应: the handling unit takes the complaint up; the resolution clock runs from triage."""
     at = at or timezone.now()
     note = plain_text(note, "响应说明", 1000)
-    complaint = _locked(complaint)
-    _require_handler(actor, complaint)
-    _require_status(complaint, Complaint.Status.ROUTED, doing="响应")
-    before = snapshot(complaint, COMPLAINT_FIELDS)
-    _mark_responded(complaint, at)
-    _step(
+    with _transition(
         complaint,
-        ComplaintEvent.Kind.RESPONDED,
         "respond",
         actor=actor,
-        at=at,
-        before=before,
-        note=note,
-        public_note="承办单位已受理您的举报，正在调查处理。",
-    )
+        allowed=[Complaint.Status.ROUTED],
+        doing="响应",
+        permit=_handler(actor),
+    ) as change:
+        complaint = change.obj
+        _mark_responded(complaint, at)
+        _step(
+            complaint,
+            ComplaintEvent.Kind.RESPONDED,
+            actor=actor,
+            at=at,
+            note=note,
+            public_note="承办单位已受理您的举报，正在调查处理。",
+        )
+
     return complaint
 
 
@@ -580,26 +592,30 @@ def answer(
     stops and the complaint waits for the satisfaction callback."""
     at = at or timezone.now()
     text = plain_text(text, "答复内容", 2000)
-    complaint = _locked(complaint)
-    _require_handler(actor, complaint)
-    _require_status(complaint, Complaint.Status.ROUTED, Complaint.Status.HANDLING, doing="答复")
-    before = snapshot(complaint, COMPLAINT_FIELDS)
-    if complaint.status == Complaint.Status.ROUTED:
-        _mark_responded(complaint, at)
-    clock.stop_clock(complaint, at=at)
-    complaint.answer = text
-    complaint.answered_at = at
-    complaint.first_answered_at = complaint.first_answered_at or at
-    complaint.status = Complaint.Status.ANSWERED
-    _step(
+    with _transition(
         complaint,
-        ComplaintEvent.Kind.ANSWERED,
         "answer",
         actor=actor,
-        at=at,
-        before=before,
-        public_note=text,
-    )
+        allowed=[Complaint.Status.ROUTED, Complaint.Status.HANDLING],
+        doing="答复",
+        permit=_handler(actor),
+    ) as change:
+        complaint = change.obj
+        if complaint.status == Complaint.Status.ROUTED:
+            _mark_responded(complaint, at)
+        clock.stop_clock(complaint, at=at)
+        complaint.answer = text
+        complaint.answered_at = at
+        complaint.first_answered_at = complaint.first_answered_at or at
+        complaint.status = Complaint.Status.ANSWERED
+        _step(
+            complaint,
+            ComplaintEvent.Kind.ANSWERED,
+            actor=actor,
+            at=at,
+            public_note=text,
+        )
+
     return complaint
 
 
@@ -624,22 +640,27 @@ def record_callback(
     if by_complainant and result == Complaint.Callback.UNREACHABLE:
         raise ValidationError({"回访结果": "请选择满意、基本满意或不满意"})
     note = plain_text(note, "回访说明", 1000, required=False)
-    complaint = _locked(complaint)
-    if not by_complainant and not sees_all_units(actor):
-        _require_handler(actor, complaint)
-    _require_status(complaint, Complaint.Status.ANSWERED, doing="登记回访结果")
-    before = snapshot(complaint, COMPLAINT_FIELDS)
-    public = apply_callback(complaint, result, at)
-    _step(
+    by_phone = not by_complainant and not sees_all_units(actor)
+    with _transition(
         complaint,
-        ComplaintEvent.Kind.CALLBACK,
         "record_callback",
+        # The complainant answering with the receipt is not named in the audit log.
         actor=None if by_complainant else actor,
-        at=at,
-        before=before,
-        note=note,
-        public_note=public,
-    )
+        allowed=[Complaint.Status.ANSWERED],
+        doing="登记回访结果",
+        permit=_handler(actor) if by_phone else None,
+    ) as change:
+        complaint = change.obj
+        public = apply_callback(complaint, result, at)
+        _step(
+            complaint,
+            ComplaintEvent.Kind.CALLBACK,
+            actor=None if by_complainant else actor,
+            at=at,
+            note=note,
+            public_note=public,
+        )
+
     return complaint
 
 
@@ -661,29 +682,35 @@ def reopen(*, complaint: Complaint, reason: str, at: dt.datetime | None = None) 
     """不满意重办: the complainant (with the receipt) sends it back once, on a new clock."""
     at = at or timezone.now()
     reason = plain_text(reason, "不满意的原因", 1000)
-    complaint = _locked(complaint)
-    _require_status(complaint, Complaint.Status.DISSATISFIED, doing="申请重办")
-    if complaint.reopen_count >= 1:
-        raise ComplaintConflict("每件举报只能申请重办一次")
-    before = snapshot(complaint, COMPLAINT_FIELDS)
-    complaint.reopen_count += 1
-    complaint.status = Complaint.Status.HANDLING
-    complaint.callback = ""
-    complaint.callback_at = None
-    complaint.answered_at = None
-    assert complaint.category_id is not None
-    clock.restart_clock(complaint, at=at, limit_workdays=resolve_workdays(complaint.category_id))
-    _step(
+    with _transition(
         complaint,
-        ComplaintEvent.Kind.REOPENED,
         "reopen",
         actor=None,
-        at=at,
-        before=before,
-        note=reason,
-        public_note="已按您的要求重新办理。",
+        allowed=[Complaint.Status.DISSATISFIED],
+        doing="申请重办",
         reason=reason,
-    )
+    ) as change:
+        complaint = change.obj
+        if complaint.reopen_count >= 1:
+            raise Conflict("每件举报只能申请重办一次")
+        complaint.reopen_count += 1
+        complaint.status = Complaint.Status.HANDLING
+        complaint.callback = ""
+        complaint.callback_at = None
+        complaint.answered_at = None
+        assert complaint.category_id is not None
+        clock.restart_clock(
+            complaint, at=at, limit_workdays=resolve_workdays(complaint.category_id)
+        )
+        _step(
+            complaint,
+            ComplaintEvent.Kind.REOPENED,
+            actor=None,
+            at=at,
+            note=reason,
+            public_note="已按您的要求重新办理。",
+        )
+
     return complaint
 
 
@@ -696,24 +723,26 @@ def close(
     at = at or timezone.now()
     _require_office(actor)
     reason = required_text(reason, "办结理由", 1000)
-    complaint = _locked(complaint)
-    _require_status(
-        complaint, Complaint.Status.ANSWERED, Complaint.Status.DISSATISFIED, doing="办结"
-    )
-    before = snapshot(complaint, COMPLAINT_FIELDS)
-    complaint.status = Complaint.Status.CLOSED
-    complaint.closed_at = at
-    _step(
+    with _transition(
         complaint,
-        ComplaintEvent.Kind.CLOSED,
         "close",
         actor=actor,
-        at=at,
-        before=before,
-        note=reason,
-        public_note="督查室已办结该举报。",
+        allowed=[Complaint.Status.ANSWERED, Complaint.Status.DISSATISFIED],
+        doing="办结",
         reason=reason,
-    )
+    ) as change:
+        complaint = change.obj
+        complaint.status = Complaint.Status.CLOSED
+        complaint.closed_at = at
+        _step(
+            complaint,
+            ComplaintEvent.Kind.CLOSED,
+            actor=actor,
+            at=at,
+            note=reason,
+            public_note="督查室已办结该举报。",
+        )
+
     return complaint
 
 

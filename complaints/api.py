@@ -2,7 +2,7 @@
 (triage, respond, answer, callback, close).
 
 Reads go through `Complaint.objects.visible_to` (another unit's complaint is a 404); each
-step calls the `complaints.actions` function, whose refusals map to HTTP: ComplaintConflict →
+step calls the `complaints.actions` function, whose refusals map to HTTP: Conflict →
 409, ValidationError → 400, PermissionDenied → 403. No serializer here has a field for the
 complainant's identity: it lives sealed in its own table, which this module never reads.
 """
@@ -19,9 +19,8 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser
@@ -33,7 +32,7 @@ from cases import api as cases_api
 from complaints import actions
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from org.models import Unit
-from zuofeng.api_params import action_error_detail, refuse_unknown_params
+from zuofeng.api_params import ConflictResponse, action_error_detail, refuse_unknown_params
 from zuofeng.duty.models import WarningLevel
 from zuofeng.duty.ordering import with_urgency
 
@@ -193,9 +192,6 @@ class CloseInput(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, help_text="办结理由（督查室）")
 
 
-ConflictResponse = inline_serializer(
-    "ComplaintConflict", fields={"detail": serializers.CharField(help_text="中文说明")}
-)
 ERROR_RESPONSES = {
     400: OpenApiResponse(description="输入有误（如缺少说明，或分办时未指明被举报单位）"),
     403: OpenApiResponse(description="无权进行这一步（如不是承办单位的工作人员）"),
@@ -314,8 +310,6 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         given.is_valid(raise_exception=True)
         try:
             step(complaint, dict(given.validated_data))
-        except actions.ComplaintConflict as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
             raise ValidationError(action_error_detail(exc)) from exc
         fresh = self._with_details(Complaint.objects.select_related("unit", "handling_unit"))

@@ -12,6 +12,7 @@ class ComplaintsConfig(AppConfig):
 
         from complaints import checks  # noqa: F401
         from complaints.defaults import after_migrate
+        from complaints.measures import register_measures
         from complaints.models import Complaint
         from zuofeng.duty.registry import DutyKind, register_duty
 
@@ -25,3 +26,4 @@ class ComplaintsConfig(AppConfig):
                 list_url_name="complaints:staff_queue",
             )
         )
+        register_measures()

@@ -7,6 +7,7 @@ each writes its audit event in its own transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -28,9 +29,11 @@ from evaluations.models import (
 from org.models import Unit
 from org.roles import Role
 from org.scoping import has_role, require_member
-from zuofeng.audit.chain import record, record_change, snapshot
+from zuofeng import measures
+from zuofeng.audit.chain import record
 from zuofeng.duty import clock
 from zuofeng.duty.models import Notification
+from zuofeng.transitions import Conflict, record_created, transition
 from zuofeng.validation import plain_text, required_text
 from zuofeng.workdays.calendar import add_workdays, local_date
 
@@ -50,20 +53,6 @@ RECTIFICATION_FIELDS = [
 ]
 
 
-class RatingConflict(Exception):
-    """The case cannot be rated now (not decided yet, or already rated)."""
-
-
-class RectificationConflict(Exception):
-    """The work order is not in a state that allows this step."""
-
-
-class AppealConflict(RectificationConflict):
-    """The rating cannot be appealed now, or the appeal is already decided.
-
-    A subclass so that callers catching RectificationConflict keep working."""
-
-
 def _config(name: str) -> int:
     return int(settings.ZUOFENG[name])
 
@@ -74,9 +63,7 @@ def tags_for(case: Case) -> tuple[str, ...]:
 
 def clean_comment(comment: str) -> str:
     try:
-        return plain_text(
-            comment, "评价内容", _config("RATING_COMMENT_MAX_CHARS"), required=False
-        )
+        return plain_text(comment, "评价内容", _config("RATING_COMMENT_MAX_CHARS"), required=False)
     except ValidationError as error:
         raise ValidationError({"comment": error.messages}) from error
 
@@ -133,9 +120,9 @@ def rate_case(
     case = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
     _require_rater(actor, case, source)
     if case.status not in RATABLE_STATUSES:
-        raise RatingConflict("该办件尚未办结，办结后才能评价")
+        raise Conflict("该办件尚未办结，办结后才能评价")
     if Evaluation.objects.filter(case=case).exists():
-        raise RatingConflict("该办件已经评价过了，每件事只能评价一次")
+        raise Conflict("该办件已经评价过了，每件事只能评价一次")
     evaluation = Evaluation(
         case=case,
         unit=case.unit,
@@ -153,13 +140,14 @@ def rate_case(
         with transaction.atomic():
             evaluation.save()
     except IntegrityError:
-        raise RatingConflict("该办件已经评价过了，每件事只能评价一次") from None
+        raise Conflict("该办件已经评价过了，每件事只能评价一次") from None
     record(
         actor=actor,
         action="evaluations.rate_case",
         obj=evaluation,
         after={"case": case.number, "level": value, "source": source, "default": is_default},
     )
+    measures.mark_changed(evaluation)
     # A default rating is nobody's complaint: there is no rater to call back and nothing to
     # verify, so even a (misconfigured) bad default level opens no work order.
     if value in BAD_LEVELS and not is_default:
@@ -186,48 +174,25 @@ def open_rectification(
         add_workdays(at, _config("RECTIFY_VERIFY_WORKDAYS")), rectification.due_at
     )
     rectification.save()
-    record(
+    record_created(
+        rectification,
         actor=actor,
         action="evaluations.open_rectification",
-        obj=rectification,
-        after=snapshot(rectification, RECTIFICATION_FIELDS),
+        fields=RECTIFICATION_FIELDS,
     )
     return rectification
-
-
-def _locked(rectification: Rectification) -> Rectification:
-    # Two staff working one order at once must not both move it.
-    return Rectification.objects.select_for_update(of=("self",)).get(pk=rectification.pk)
 
 
 def _require_member(actor: Any, unit_id: int) -> None:
     require_member(actor, unit_id, "只有被评价单位的工作人员可以办理该整改单")
 
 
-def _require_status(rectification: Rectification, *allowed: str, doing: str) -> None:
-    if rectification.status not in allowed:
-        raise RectificationConflict(
-            f"整改单 {rectification.number} 当前为“{rectification.get_status_display()}”，"
-            f"不能{doing}。请刷新页面查看最新状态。"
-        )
+def _member(actor: Any) -> Callable[[Rectification], None]:
+    return lambda rectification: _require_member(actor, rectification.unit_id)
 
 
-def _audit(
-    rectification: Rectification,
-    action: str,
-    *,
-    actor: Any,
-    before: dict[str, Any],
-    reason: str = "",
-) -> None:
-    record_change(
-        actor=actor,
-        action=f"evaluations.{action}",
-        obj=rectification,
-        fields=RECTIFICATION_FIELDS,
-        before=before,
-        reason=reason,
-    )
+def _head(actor: Any) -> Callable[[Rectification], None]:
+    return lambda rectification: _require_head(actor, rectification.unit_id)
 
 
 @transaction.atomic
@@ -237,15 +202,20 @@ def verify_rectification(
     """核实: what the unit found when it looked into the complaint behind the rating."""
     at = at or timezone.now()
     finding = required_text(finding, "核实情况")
-    rectification = _locked(rectification)
-    _require_member(actor, rectification.unit_id)
-    _require_status(rectification, Rectification.Status.VERIFYING, doing="登记核实情况")
-    before = snapshot(rectification, RECTIFICATION_FIELDS)
-    rectification.finding = finding
-    rectification.verified_at = at
-    rectification.status = Rectification.Status.RECTIFYING
-    rectification.save()
-    _audit(rectification, "verify_rectification", actor=actor, before=before)
+    with transition(
+        rectification,
+        actor=actor,
+        action="evaluations.verify_rectification",
+        fields=RECTIFICATION_FIELDS,
+        allowed=[Rectification.Status.VERIFYING],
+        doing="登记核实情况",
+        permit=_member(actor),
+    ) as change:
+        rectification = change.obj
+        rectification.finding = finding
+        rectification.verified_at = at
+        rectification.status = Rectification.Status.RECTIFYING
+        rectification.save()
     return rectification
 
 
@@ -264,19 +234,24 @@ def rectify(
         raise ValidationError({"outcome": "请选择整改方式"})
     label = "解释说明" if outcome == Rectification.Outcome.EXPLAINED else "整改措施"
     measures = required_text(measures, label)
-    rectification = _locked(rectification)
-    _require_member(actor, rectification.unit_id)
-    _require_status(rectification, Rectification.Status.RECTIFYING, doing="登记整改结果")
-    before = snapshot(rectification, RECTIFICATION_FIELDS)
-    rectification.outcome = outcome
-    rectification.measures = measures
-    rectification.rectified_at = at
-    rectification.returned_for_quality = False
-    # The yellow of a return for quality ends with the new work; the deadline's own level stays.
-    rectification.warning_level = clock.warning_for(rectification, at)
-    rectification.status = Rectification.Status.CALLBACK
-    rectification.save()
-    _audit(rectification, "rectify", actor=actor, before=before)
+    with transition(
+        rectification,
+        actor=actor,
+        action="evaluations.rectify",
+        fields=RECTIFICATION_FIELDS,
+        allowed=[Rectification.Status.RECTIFYING],
+        doing="登记整改结果",
+        permit=_member(actor),
+    ) as change:
+        rectification = change.obj
+        rectification.outcome = outcome
+        rectification.measures = measures
+        rectification.rectified_at = at
+        rectification.returned_for_quality = False
+        # The yellow of a return for quality ends with the new work; the deadline's own level stays.
+        rectification.warning_level = clock.warning_for(rectification, at)
+        rectification.status = Rectification.Status.CALLBACK
+        rectification.save()
     return rectification
 
 
@@ -297,17 +272,22 @@ def record_callback(
     new_level = _check_level(re_rating) if re_rating not in (None, "") else None
     if new_level is not None and answer == Rectification.CallbackAnswer.UNREACHABLE:
         raise ValidationError({"level": "联系不上评价人时不能登记重新评价"})
-    rectification = _locked(rectification)
-    _require_member(actor, rectification.unit_id)
-    _require_status(rectification, Rectification.Status.CALLBACK, doing="登记回访")
-    before = snapshot(rectification, RECTIFICATION_FIELDS)
-    rectification.callback_answer = answer
-    rectification.callback_note = (note or "").strip()[:5000]
-    rectification.callback_at = at
-    rectification.re_rating = new_level
-    rectification.status = Rectification.Status.APPROVAL
-    rectification.save()
-    _audit(rectification, "record_callback", actor=actor, before=before)
+    with transition(
+        rectification,
+        actor=actor,
+        action="evaluations.record_callback",
+        fields=RECTIFICATION_FIELDS,
+        allowed=[Rectification.Status.CALLBACK],
+        doing="登记回访",
+        permit=_member(actor),
+    ) as change:
+        rectification = change.obj
+        rectification.callback_answer = answer
+        rectification.callback_note = (note or "").strip()[:5000]
+        rectification.callback_at = at
+        rectification.re_rating = new_level
+        rectification.status = Rectification.Status.APPROVAL
+        rectification.save()
     return rectification
 
 
@@ -325,16 +305,21 @@ def approve_rectification(
 ) -> Rectification:
     """The unit head approves closure; the clock stops and on-time is settled."""
     at = at or timezone.now()
-    rectification = _locked(rectification)
-    _require_head(actor, rectification.unit_id)
-    _require_status(rectification, Rectification.Status.APPROVAL, doing="审核办结")
-    before = snapshot(rectification, RECTIFICATION_FIELDS)
-    rectification.status = Rectification.Status.CLOSED
-    rectification.approved_by = actor
-    rectification.closed_at = at
-    clock.stop_clock(rectification, at=at)
-    rectification.save()
-    _audit(rectification, "approve_rectification", actor=actor, before=before)
+    with transition(
+        rectification,
+        actor=actor,
+        action="evaluations.approve_rectification",
+        fields=RECTIFICATION_FIELDS,
+        allowed=[Rectification.Status.APPROVAL],
+        doing="审核办结",
+        permit=_head(actor),
+    ) as change:
+        rectification = change.obj
+        rectification.status = Rectification.Status.CLOSED
+        rectification.approved_by = actor
+        rectification.closed_at = at
+        clock.stop_clock(rectification, at=at)
+        rectification.save()
     return rectification
 
 
@@ -345,23 +330,29 @@ def return_rectification(
     """The head sends poor work back: the order turns yellow (returned for quality)."""
     at = at or timezone.now()
     reason = required_text(reason, "退回理由")
-    rectification = _locked(rectification)
-    _require_head(actor, rectification.unit_id)
-    _require_status(rectification, Rectification.Status.APPROVAL, doing="退回")
-    before = snapshot(rectification, RECTIFICATION_FIELDS)
-    rectification.status = Rectification.Status.RECTIFYING
-    rectification.returned_for_quality = True
-    # Shown at once (red stays red); the sweep computes the same level and so adds nothing.
-    rectification.warning_level = clock.warning_for(rectification, at)
-    rectification.save()
-    _audit(rectification, "return_rectification", actor=actor, before=before, reason=reason)
-    Notification.objects.create(
-        unit_id=rectification.unit_id,
-        audience=Notification.Audience.UNIT_STAFF,
-        title=f"差评整改 {rectification.number} 被一把手退回：{reason[:100]}",
-        link=duty_link(rectification),
-        created_at=at,
-    )
+    with transition(
+        rectification,
+        actor=actor,
+        action="evaluations.return_rectification",
+        fields=RECTIFICATION_FIELDS,
+        allowed=[Rectification.Status.APPROVAL],
+        doing="退回",
+        permit=_head(actor),
+    ) as change:
+        rectification = change.obj
+        rectification.status = Rectification.Status.RECTIFYING
+        rectification.returned_for_quality = True
+        # Shown at once (red stays red); the sweep computes the same level and so adds nothing.
+        rectification.warning_level = clock.warning_for(rectification, at)
+        rectification.save()
+        Notification.objects.create(
+            unit_id=rectification.unit_id,
+            audience=Notification.Audience.UNIT_STAFF,
+            title=f"差评整改 {rectification.number} 被一把手退回：{reason[:100]}",
+            link=duty_link(rectification),
+            created_at=at,
+        )
+        change.reason = reason
     return rectification
 
 
@@ -382,9 +373,9 @@ def file_appeal(
     evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
     _require_member(actor, evaluation.unit_id)
     if evaluation.excluded:
-        raise AppealConflict("该评价已不计入统计，无需申诉")
+        raise Conflict("该评价已不计入统计，无需申诉")
     if evaluation.appeals.filter(status=Appeal.Status.PENDING).exists():
-        raise AppealConflict("该评价已有待督查室裁定的申诉，请等待裁定结果")
+        raise Conflict("该评价已有待督查室裁定的申诉，请等待裁定结果")
     appeal = Appeal.objects.create(
         evaluation=evaluation,
         unit=evaluation.unit,
@@ -417,7 +408,7 @@ def decide_appeal(
     evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation_id)
     appeal = Appeal.objects.select_for_update(of=("self",)).get(pk=appeal.pk)
     if appeal.status != Appeal.Status.PENDING:
-        raise AppealConflict(
+        raise Conflict(
             f"该申诉已于 {timezone.localtime(appeal.decided_at):%Y年%m月%d日} 裁定"
             f"（{appeal.get_status_display()}），请刷新页面查看"
             if appeal.decided_at
@@ -438,6 +429,7 @@ def decide_appeal(
         evaluation.excluded = True
         evaluation.excluded_reason = f"申诉成立：{note}"[:2000]
         evaluation.save(update_fields=["excluded", "excluded_reason"])
+        measures.mark_changed(evaluation)
         record(
             actor=actor,
             action="evaluations.exclude_evaluation",
@@ -454,15 +446,28 @@ def _withdraw_rectification(
     evaluation: Evaluation, *, actor: Any, at: dt.datetime, reason: str
 ) -> None:
     """An upheld appeal ends the open work order: a malicious or mistaken review must not keep
-    a clock running that escalates against the unit. A closed order stays as it was."""
-    rectification = (
-        Rectification.objects.select_for_update(of=("self",)).filter(evaluation=evaluation).first()
-    )
-    if rectification is None or not rectification.is_open:
+    a clock running that escalates against the unit. A closed order stays as it was, but no
+    longer counts (its rating is excluded), so its day is marked for the rollups."""
+    rectification = Rectification.objects.filter(evaluation=evaluation).first()
+    if rectification is None:
         return
-    before = snapshot(rectification, RECTIFICATION_FIELDS)
-    rectification.status = Rectification.Status.WITHDRAWN
-    if rectification.clock_stopped_at is None:
-        clock.stop_clock(rectification, at=at)
-    rectification.save()
-    _audit(rectification, "withdraw_rectification", actor=actor, before=before, reason=reason)
+    open_states = [
+        s for s in Rectification.Status.values if s not in Rectification.FINISHED_STATUSES
+    ]
+    if not rectification.is_open:
+        measures.mark_changed(rectification)
+        return
+    with transition(
+        rectification,
+        actor=actor,
+        action="evaluations.withdraw_rectification",
+        fields=RECTIFICATION_FIELDS,
+        allowed=open_states,
+        doing="撤销",
+        reason=reason,
+    ) as change:
+        rectification = change.obj
+        rectification.status = Rectification.Status.WITHDRAWN
+        if rectification.clock_stopped_at is None:
+            clock.stop_clock(rectification, at=at)
+        rectification.save()

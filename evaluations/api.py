@@ -19,7 +19,6 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
-    inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -28,13 +27,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.models import Case
-from evaluations.actions import RatingConflict, clean_comment, rate_case
+from evaluations.actions import clean_comment, rate_case
 from evaluations.links import BadLink, case_pk_from_token
 from evaluations.models import Evaluation, Level
 from evaluations.public_forms import LEVEL_ERROR
 from evaluations.stats import UnitResult, monthly_results
 from evaluations.views.public import check_published_month
-from zuofeng.api_params import action_error_detail
+from zuofeng.api_params import ConflictResponse, action_error_detail
+from zuofeng.transitions import Conflict
 
 # --- input and output -----------------------------------------------------------------------
 
@@ -144,11 +144,6 @@ class MonthlyResultsSerializer(serializers.Serializer):
     units = UnitResultSerializer(many=True)
 
 
-RatingConflictResponse = inline_serializer(
-    "RatingConflict", fields={"detail": serializers.CharField(help_text="中文说明")}
-)
-
-
 # --- the viewset ----------------------------------------------------------------------------
 
 
@@ -171,7 +166,7 @@ class RatingViewSet(viewsets.GenericViewSet):
                 "评价内容过长或含网页代码、评价指标不属于该办件"
             ),
             409: OpenApiResponse(
-                response=RatingConflictResponse, description="办件尚未办结，或已经评价过了"
+                response=ConflictResponse, description="办件尚未办结，或已经评价过了"
             ),
         },
     )
@@ -190,7 +185,7 @@ class RatingViewSet(viewsets.GenericViewSet):
             )
         try:
             evaluation = rate_case(actor=None, case=case, source=Evaluation.Source.SMS_LINK, **data)
-        except RatingConflict as exc:
+        except Conflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
             return Response(action_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)

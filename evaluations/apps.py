@@ -8,6 +8,7 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "好差评"
 
     def ready(self) -> None:
+        from evaluations.measures import register_measures
         from evaluations.models import Rectification
         from evaluations.sweep import apply_default_ratings
         from zuofeng.duty.registry import DutyKind, register_duty, register_sweep_step
@@ -22,3 +23,4 @@ class EvaluationsConfig(AppConfig):
             )
         )
         register_sweep_step("evaluations.default_ratings", apply_default_ratings)
+        register_measures()

@@ -17,7 +17,7 @@ from org.models import Unit
 from zuofeng.periods import month_range
 
 # The conditions behind the numbers below, shared with the scorecard's measures
-# (scorecard/measures.py) so that a published rate and a scored rate count the same rows.
+# (zuofeng/measures.py) so that a published rate and a scored rate count the same rows.
 RATING_SATISFIED = Q(level__in=(Level.VERY_SATISFIED, Level.SATISFIED))
 RATING_BAD = Q(level__in=BAD_LEVELS)
 # A work order counts in statistics unless its rating was excluded by an upheld appeal.

@@ -13,8 +13,9 @@ def apply_default_ratings(now: dt.datetime) -> dict[str, int]:
     """Give the district's default level to cases decided more than N natural days ago and
     still unrated. Off unless RATING_DEFAULT_LEVEL is set; idempotent (one rating per case)."""
     from cases.models import Case
-    from evaluations.actions import RATABLE_STATUSES, RatingConflict, rate_case
+    from evaluations.actions import RATABLE_STATUSES, rate_case
     from evaluations.models import Evaluation
+    from zuofeng.transitions import Conflict
 
     level = int(settings.ZUOFENG["RATING_DEFAULT_LEVEL"])
     if not level:
@@ -39,7 +40,7 @@ def apply_default_ratings(now: dt.datetime) -> dict[str, int]:
                 is_default=True,
                 at=now,
             )
-        except RatingConflict:
+        except Conflict:
             continue  # rated by the applicant meanwhile, or by another sweep
         rated += 1
     return {"default_ratings": rated} if rated else {}

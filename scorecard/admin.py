@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from org.models import Unit
 from scorecard.compute import standard_is_locked, weights_error
-from scorecard.measures import measure_choices
+from zuofeng.measures import measure_choices
 from scorecard.models import (
     LOCKED_MESSAGE,
     Commitment,

@@ -10,13 +10,14 @@ class ScorecardConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from scorecard import signals
         from scorecard.defaults import after_migrate
         from scorecard.models import Commitment
-        from scorecard.rollups import refresh
+        from scorecard.rollups import mark_dirty, refresh
         from zuofeng.duty.registry import DutyKind, register_duty, register_sweep_step
+        from zuofeng.measures import register_dirty_sink
 
-        signals.connect()
+        # The state-change path marks the unit-days it touches; the rollups keep the marks.
+        register_dirty_sink(mark_dirty)
         post_migrate.connect(after_migrate, sender=self)
         register_sweep_step("scorecard.rollups", refresh)
         register_duty(

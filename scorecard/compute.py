@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from org.models import Unit
 from scorecard import rollups
-from scorecard.measures import is_known
+from zuofeng.measures import is_known
 from scorecard.models import Indicator, Scorecard, Standard
 from zuofeng.periods import month_start, next_month
 

@@ -1,5 +1,5 @@
 """The default standard (考核办法) installed by migration 0003: the indicators of issue 6,
-built on the measures of `scorecard.measures`. Weights sum to 100.
+built on the measures of `zuofeng.measures`. Weights sum to 100.
 
 `install(apps)` takes the migration's app registry, so the historical models are used.
 """

@@ -2,7 +2,7 @@
 
 - A *measure* is a count of records attributed to a unit and a day (cases received, cases
   decided on time, satisfied ratings...). Measures are defined in code
-  (`scorecard.measures`), each with the records behind it, and summed per unit per day into
+  (`zuofeng.measures`), each with the records behind it, and summed per unit per day into
   `DailyRollup`, kept up to date incrementally.
 - An *indicator* is a published formula over measures: numerator / denominator (a rate) or
   a numerator alone (a count), with a direction, a weight and a target. Indicators belong to
@@ -49,7 +49,7 @@ class Indicator(models.Model):
     name = models.CharField("指标名称", max_length=60)
     numerator_text = models.TextField("分子（通俗说明）")
     denominator_text = models.TextField("分母（通俗说明）", blank=True)
-    # Measure codes from scorecard.measures; no denominator → the value is a count.
+    # Measure codes from zuofeng.measures; no denominator → the value is a count.
     numerator_measure = models.CharField("分子度量", max_length=60)
     denominator_measure = models.CharField("分母度量", max_length=60, blank=True)
     direction = models.CharField(

@@ -2,12 +2,12 @@
 
 How they stay current:
 
-1. Any save or delete of a source row (a case, rating, work order, complaint, escalation)
-   marks the (source, unit, day) it counts for — before and after the change, since a
-   transfer moves a case to another unit — as a `DirtyDay` (`mark_dirty`, wired to
-   post_save/pre_save/post_delete for every source in `scorecard.signals`). Writers that
-   bypass signals (bulk loads, the sweep's escalations) call `mark_dirty` themselves or run
-   `rebuild`.
+1. Every state change of a source row (a case, rating, work order, complaint) marks the
+   (source, unit, day) it counts for — before and after the change, since a transfer moves
+   a case to another unit — as a `DirtyDay`: the one state-change path
+   (`zuofeng.transitions`) and the creating actions call `zuofeng.measures.mark_changed`,
+   whose sink is `mark_dirty` (registered in `ScorecardConfig.ready()`). Bulk writers call
+   `mark_dirty` themselves or run `rebuild`; the sweep's escalations are found by `refresh`.
 2. `refresh(now)` (a `sweep` step, and the first thing `compute_month` does) consumes the
    dirty days and recomputes them from raw rows: one GROUP BY (unit, local day) per source
    with one COUNT(FILTER) per measure, then replaces the rollups of those unit-days. It also
@@ -38,7 +38,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from org.models import Unit
-from scorecard.measures import SOURCES, Source, day_start, measures_of
+from zuofeng.measures import SOURCES, Source, measures_of
+from zuofeng.periods import day_start
 from scorecard.models import DailyRollup, DirtyDay, RollupState
 from zuofeng.bulk import insert_rows
 from zuofeng.workdays.calendar import LOCAL_TZ, local_date

@@ -1,6 +1,6 @@
 """Rules every API endpoint shares: an unknown query parameter is an error that names the
 allowed ones, not silently ignored (a typo in a filter must not return everything); an
-action's refusal becomes a 400 body in one shape."""
+action's refusal becomes a 400 body in one shape, and a state conflict a 409 in another."""
 
 from __future__ import annotations
 
@@ -8,8 +8,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from zuofeng.transitions import Conflict
 
 
 def refuse_unknown_params(request: Request, allowed: Iterable[str]) -> None:
@@ -27,3 +33,17 @@ def action_error_detail(exc: DjangoValidationError) -> Any:
     if hasattr(exc, "error_dict"):
         return exc.message_dict
     return {"detail": exc.messages}
+
+
+# One body and one schema for every state conflict (`zuofeng.transitions.Conflict`): 409 with
+# the same Chinese sentence the pages show.
+ConflictResponse = inline_serializer(
+    "Conflict", fields={"detail": serializers.CharField(help_text="中文说明")}
+)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus: a state conflict raised by any action is a 409 with its message."""
+    if isinstance(exc, Conflict):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)

@@ -135,6 +135,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "zuofeng.api_params.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -255,3 +256,10 @@ ZUOFENG = {
         key.strip() for key in env_secret("ZUOFENG_IDENTITY_KEYS", "").split(",") if key.strip()
     ],
 }
+
+# Audit chain (zuofeng/audit): HMAC keys, newest first (ZUOFENG_AUDIT_KEY or ..._KEY_FILE;
+# unset: the public demo key, flagged by `check --deploy`), and where checkpoints of the
+# chain heads are appended (empty: none) and how often the sweep writes one.
+AUDIT_KEYS = [key.strip() for key in env_secret("ZUOFENG_AUDIT_KEY", "").split(",") if key.strip()]
+AUDIT_CHECKPOINT_DIR = env_str("ZUOFENG_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+AUDIT_CHECKPOINT_MINUTES = env_int("ZUOFENG_AUDIT_CHECKPOINT_MINUTES", 60, minimum=1)

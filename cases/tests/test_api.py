@@ -14,13 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from cases import actions
-from cases.actions import CaseConflict
 from cases.models import Case
 from catalog.actions import archive_matter
 from catalog.models import Matter
 from catalog.tests.factories import make_matter
 from conftest import District
 from zuofeng.duty.models import WarningLevel
+from zuofeng.transitions import Conflict
 
 pytestmark = pytest.mark.django_db
 
@@ -426,7 +426,7 @@ def test_the_openapi_schema_documents_every_case_endpoint(db: Any) -> None:
         assert {"200", "400", "403", "404", "409"} <= set(operation["responses"]), step
         assert operation["summary"]
     conflict = paths["/api/cases/{id}/decide/"]["post"]["responses"]["409"]
-    assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("/CaseConflict")
+    assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("/Conflict")
     parameters = {p["name"] for p in paths["/api/cases/"]["get"]["parameters"]}
     assert {"warning_level", "status", "matter"} <= parameters
 
@@ -449,7 +449,7 @@ def test_two_staff_accepting_one_case_at_once_one_wins(district: District) -> No
             barrier.wait()
             actions.accept_case(actor=user, case=case)
             result = "accepted"
-        except CaseConflict as exc:
+        except Conflict as exc:
             result = f"conflict: {exc}"
         except BaseException as exc:  # pragma: no cover - reported by the assertion below
             result = f"error: {exc!r}"

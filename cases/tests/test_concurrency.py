@@ -12,7 +12,6 @@ import pytest
 from django.db import connection, connections, transaction
 
 from cases import actions
-from cases.actions import CaseConflict
 from cases.models import Case, CaseEvent, SupplementRequest
 from catalog.models import Matter
 from catalog.tests.factories import make_matter
@@ -20,6 +19,7 @@ from conftest import District
 from tests.concurrency import at_once
 from zuofeng.audit.chain import verify_chain
 from zuofeng.audit.models import AuditEvent
+from zuofeng.transitions import Conflict
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,7 +56,7 @@ def test_two_staff_accepting_the_same_case_at_once_exactly_one_succeeds(
         lambda: actions.accept_case(actor=district.alice, case=case),
     )
     assert len(results) == 1
-    assert [type(e) for e in errors] == [CaseConflict]
+    assert [type(e) for e in errors] == [Conflict]
     assert "已受理" in str(errors[0])
     winner = results[0]
     case.refresh_from_db()
@@ -79,7 +79,7 @@ def test_two_supplement_notices_at_once_one_is_sent_and_the_other_is_a_conflict(
         lambda: actions.request_supplement(actor=district.alice, case=case, materials=["健康证明"]),
     )
     assert len(results) == 1
-    assert [type(e) for e in errors] == [CaseConflict]
+    assert [type(e) for e in errors] == [Conflict]
     assert "待补正材料" in str(errors[0])
     case.refresh_from_db()
     assert case.status == Case.Status.SUPPLEMENT

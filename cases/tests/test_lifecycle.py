@@ -18,7 +18,6 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import actions
-from cases.actions import CaseConflict
 from cases.models import Attachment, Case, CaseEvent, SupplementRequest, Transfer
 from catalog.actions import archive_matter
 from catalog.models import Matter
@@ -26,6 +25,7 @@ from catalog.tests.factories import make_matter
 from conftest import District
 from zuofeng.audit.chain import verify_chain
 from zuofeng.audit.models import AuditEvent
+from zuofeng.transitions import Conflict
 
 SH = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.4\n%test\n"
@@ -332,7 +332,7 @@ def test_a_case_accepted_and_then_sent_for_supplement_cannot_be_not_accepted(
     case = accepted(district, matter)
     actions.request_supplement(actor=district.alice, case=case, materials=["健康证明"], at=MONDAY)
     before = everything(case)
-    with pytest.raises(CaseConflict, match="已于 2026年11月02日 受理"):
+    with pytest.raises(Conflict, match="已于 2026年11月02日 受理"):
         actions.refuse_acceptance(
             actor=district.alice, case=case, reason="逾期未补正", legal_basis="第三十二条"
         )
@@ -431,7 +431,7 @@ def test_out_of_order_step_is_refused_with_a_clear_message_and_changes_nothing(
     case = case_in(state, district, matter)
     before = everything(case)
     do, _ = ACTIONS[action]
-    with pytest.raises(CaseConflict) as refused:
+    with pytest.raises(Conflict) as refused:
         do(district, case, district.alice)
     message = str(refused.value)
     assert case.number in message

@@ -23,6 +23,7 @@ from cases.views.public import STATUS_CLASSES
 from catalog.models import Matter
 from org.actions import add_person
 from org.roles import Role
+from zuofeng.transitions import Conflict
 from zuofeng.uploads import private_download
 
 TOKEN_PATTERN = re.compile(r"[0-9a-f]{32}")
@@ -159,7 +160,7 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
                 )
             except ValidationError as exc:
                 form.add_error(None, _messages_of(exc))
-            except actions.CaseConflict as exc:
+            except Conflict as exc:
                 messages.error(request, str(exc))
                 return redirect("cases:my_case", number=case.number)
             else:

@@ -61,6 +61,7 @@ from zuofeng.duty.ordering import with_urgency
 from zuofeng.forms import add_action_errors
 from zuofeng.masking import mask_name
 from zuofeng.periods import last_months, month_range, month_start, parse_month
+from zuofeng.transitions import Conflict
 from zuofeng.workdays.calendar import local_date
 
 QUEUE_PAGE_SIZE = 20
@@ -406,7 +407,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form.is_valid():
         try:
             message = spec.run(request.user, case, form.cleaned_data)
-        except actions.CaseConflict as exc:
+        except Conflict as exc:
             messages.error(request, str(exc))
             case.refresh_from_db()
             context = _detail_context(request, case)
@@ -505,7 +506,7 @@ def counter(request: HttpRequest) -> HttpResponse:
                 )
                 if data["accept_now"]:
                     case = actions.accept_case(actor=user, case=case)
-        except (ValidationError, actions.CaseConflict) as exc:
+        except (ValidationError, Conflict) as exc:
             if isinstance(exc, ValidationError):
                 add_action_errors(form, exc)
             else:

@@ -16,6 +16,7 @@ from complaints.identity import Identity
 from complaints.models import ComplainantIdentity, Complaint, ComplaintEvent
 from zuofeng.audit.models import AuditEvent
 from zuofeng.duty.models import WarningLevel
+from zuofeng.transitions import Conflict
 
 TZ = ZoneInfo("Asia/Shanghai")
 ATTITUDE = "市场监管局窗口的工作人员态度很差，问了三遍都不耐烦，还让我明天再来"
@@ -246,7 +247,7 @@ class TestLifecycle:
         )
         # The second time, dissatisfied is final.
         assert complaint.status == Complaint.Status.CLOSED
-        with pytest.raises(actions.ComplaintConflict):
+        with pytest.raises(Conflict):
             actions.reopen(complaint=complaint, reason="还是不满意")
 
     def test_out_of_order_steps_are_refused(self, district):
@@ -254,7 +255,7 @@ class TestLifecycle:
         with pytest.raises(PermissionDenied):
             actions.answer(actor=district.alice, complaint=complaint, text="好")
         complaint, _ = self.routed(district)
-        with pytest.raises(actions.ComplaintConflict, match="不能登记回访结果"):
+        with pytest.raises(Conflict, match="不能登记回访结果"):
             actions.record_callback(actor=district.olivia, complaint=complaint, result="satisfied")
 
     def test_the_sweep_escalates_an_unanswered_complaint(self, district):

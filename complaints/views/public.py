@@ -40,6 +40,7 @@ from complaints.public_forms import (
     add_action_errors,
 )
 from zuofeng.ratelimits import parse_rate, setting_rate
+from zuofeng.transitions import Conflict
 
 RECEIPT_KEY = "complaints.receipt"
 FOLLOW_KEY = "complaints.follow"
@@ -185,7 +186,7 @@ def _complainant_step(request: HttpRequest, complaint: Complaint, action_url: st
             return redirect(action_url)
     except ValidationError as exc:
         add_action_errors(callback_form or reopen_form, exc)  # type: ignore[arg-type]
-    except actions.ComplaintConflict as exc:
+    except Conflict as exc:
         messages.error(request, str(exc))
         return redirect(action_url)
     complaint.refresh_from_db()

@@ -44,6 +44,7 @@ from zuofeng.duty import clock
 from zuofeng.duty.ordering import with_urgency
 from zuofeng.forms import add_action_errors
 from zuofeng.periods import parse_month
+from zuofeng.transitions import Conflict
 from zuofeng.uploads import private_download
 
 PAGE_SIZE = 20
@@ -305,7 +306,7 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if form.is_valid():
         try:
             message = spec.run(request.user, complaint, form.cleaned_data)
-        except actions.ComplaintConflict as exc:
+        except Conflict as exc:
             messages.error(request, str(exc))
             complaint.refresh_from_db()
             context = _detail_context(request, complaint)

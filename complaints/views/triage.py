@@ -25,6 +25,7 @@ from org.models import Unit
 from org.scoping import sees_all_units
 from portal.decorators import staff_required
 from zuofeng.forms import add_action_errors
+from zuofeng.transitions import Conflict
 
 
 def _require_office(user: Any) -> None:
@@ -123,7 +124,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
                 subject_is_head=data["subject_is_head"],
                 note=data["note"],
             )
-        except actions.ComplaintConflict as exc:
+        except Conflict as exc:
             form.add_error(None, str(exc))
             status = 409
         except ValidationError as exc:

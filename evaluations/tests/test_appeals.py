@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from conftest import District
 from evaluations import actions
-from evaluations.actions import AppealConflict, RectificationConflict
 from evaluations.models import Appeal, Evaluation, Level, Rectification
 from evaluations.stats import UnitResult, monthly_results
 from evaluations.tests.test_rectification import (
@@ -25,6 +24,7 @@ from zuofeng.audit.chain import verify_chain
 from zuofeng.audit.models import AuditEvent
 from zuofeng.duty.models import Escalation, EscalationLevel
 from zuofeng.duty.sweep import sweep
+from zuofeng.transitions import Conflict
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_an_upheld_appeal_ends_the_open_work_order_so_it_stops_escalating(
     assert "evaluations.withdraw_rectification" in AuditEvent.objects.for_object(order).values_list(
         "action", flat=True
     )
-    with pytest.raises(RectificationConflict):
+    with pytest.raises(Conflict):
         actions.verify_rectification(actor=d.alice, rectification=order, finding="属实")
 
 
@@ -152,7 +152,7 @@ def test_a_second_pending_appeal_is_refused(district: District) -> None:
     order = bad_order(d)
     appeal(d, order.evaluation)
 
-    with pytest.raises(AppealConflict, match="待督查室裁定"):
+    with pytest.raises(Conflict, match="待督查室裁定"):
         actions.file_appeal(
             actor=d.ahead, evaluation=order.evaluation, reason="再次申诉", evidence="同上"
         )
@@ -167,7 +167,7 @@ def test_an_excluded_rating_cannot_be_appealed_again(district: District) -> None
         actor=d.olivia, appeal=appeal(d, order.evaluation), uphold=True, note="成立"
     )
 
-    with pytest.raises(AppealConflict):
+    with pytest.raises(Conflict):
         appeal(d, order.evaluation)
 
 
@@ -188,7 +188,7 @@ def test_an_appeal_is_decided_once(district: District) -> None:
     filed = appeal(d, bad_order(d).evaluation)
     actions.decide_appeal(actor=d.olivia, appeal=filed, uphold=False, note="不成立")
 
-    with pytest.raises(AppealConflict, match="已于"):
+    with pytest.raises(Conflict, match="已于"):
         actions.decide_appeal(actor=d.olivia, appeal=filed, uphold=True, note="改判")
 
     filed.refresh_from_db()

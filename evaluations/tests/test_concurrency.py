@@ -15,12 +15,12 @@ from django.db import connection
 
 from conftest import District
 from evaluations import actions
-from evaluations.actions import AppealConflict, RatingConflict, RectificationConflict
 from evaluations.models import Appeal, Evaluation, Level, Rectification
 from evaluations.sweep import apply_default_ratings
 from evaluations.tests.test_rectification import bad_order, decided_case, local
 from tests.concurrency import at_once
 from zuofeng.audit.chain import verify_chain
+from zuofeng.transitions import Conflict
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,7 +50,7 @@ def test_twenty_simultaneous_ratings_of_one_case_make_one_rating_and_one_order(
 
     assert len(results) == 1
     assert len(errors) == 19
-    assert all(isinstance(error, RatingConflict) for error in errors), errors
+    assert all(isinstance(error, Conflict) for error in errors), errors
     assert Evaluation.objects.filter(case=case).count() == 1
     assert Rectification.objects.filter(evaluation__case=case).count() == 1
     assert verify_chain() is None
@@ -78,7 +78,7 @@ def test_the_default_sweep_and_the_applicant_rating_at_once_make_one_rating(
 
     # The sweep swallows its own conflict; the applicant is told the case is already rated.
     assert len(results) + len(errors) == 2
-    assert all(isinstance(error, RatingConflict) for error in errors), errors
+    assert all(isinstance(error, Conflict) for error in errors), errors
     assert Evaluation.objects.filter(case=case).count() == 1
     assert verify_chain() is None
 
@@ -93,7 +93,7 @@ def test_two_staff_verifying_one_order_at_once_one_wins(district: District) -> N
     results, errors = at_once(verify(d.alice, "艾丽核实"), verify(d.amy, "艾米核实"))
 
     assert len(results) == 1 and len(errors) == 1
-    assert isinstance(errors[0], RectificationConflict)
+    assert isinstance(errors[0], Conflict)
     order.refresh_from_db()
     assert order.finding == results[0].finding
     assert order.status == Rectification.Status.RECTIFYING
@@ -111,7 +111,7 @@ def test_simultaneous_appeals_of_one_rating_leave_one_pending(district: District
     results, errors = at_once(*[file(who) for who in (d.alice, d.amy, d.ahead) * 2])
 
     assert len(results) == 1
-    assert all(isinstance(error, AppealConflict) for error in errors), errors
+    assert all(isinstance(error, Conflict) for error in errors), errors
     assert Appeal.objects.filter(status=Appeal.Status.PENDING).count() == 1
 
 
@@ -130,7 +130,7 @@ def test_two_decisions_of_one_appeal_at_once_one_wins(district: District) -> Non
     results, errors = at_once(decide(True), decide(False))
 
     assert len(results) == 1 and len(errors) == 1
-    assert isinstance(errors[0], AppealConflict)
+    assert isinstance(errors[0], Conflict)
     appeal.refresh_from_db()
     evaluation.refresh_from_db()
     assert evaluation.excluded is (appeal.status == Appeal.Status.UPHELD)

@@ -15,13 +15,13 @@ from cases import actions as case_actions
 from cases.models import Case
 from catalog.tests.factories import make_matter
 from conftest import District
-from evaluations.actions import RatingConflict
 from evaluations.models import Evaluation, Level, Rectification
 from evaluations.stats import monthly_results
 from evaluations.sweep import apply_default_ratings
 from evaluations.tests.test_rectification import decided_case, local, rate
 from zuofeng.audit.models import AuditEvent
 from zuofeng.duty.sweep import sweep
+from zuofeng.transitions import Conflict
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_a_default_rated_case_cannot_be_rated_again(
     case = decided_case(d, at=DECIDED)
     apply_default_ratings(DECIDED + dt.timedelta(days=8))
 
-    with pytest.raises(RatingConflict):
+    with pytest.raises(Conflict):
         rate(d, case, Level.VERY_DISSATISFIED)
 
 

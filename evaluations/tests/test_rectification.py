@@ -21,7 +21,6 @@ from cases.models import Case
 from catalog.tests.factories import make_matter
 from conftest import District
 from evaluations import actions
-from evaluations.actions import RectificationConflict
 from evaluations.models import Evaluation, Level, Rectification
 from org.models import Unit
 from zuofeng.audit.chain import verify_chain
@@ -33,6 +32,7 @@ from zuofeng.duty.models import (
     WarningLevel,
 )
 from zuofeng.duty.sweep import sweep
+from zuofeng.transitions import Conflict
 from zuofeng.workdays.calendar import LOCAL_TZ, end_of_day
 
 pytestmark = pytest.mark.django_db
@@ -502,13 +502,13 @@ def test_a_step_out_of_order_is_a_conflict_that_changes_nothing(
     before = Rectification.objects.filter(pk=order.pk).values().get()
     events = AuditEvent.objects.count()
 
-    with pytest.raises(RectificationConflict) as caught:
+    with pytest.raises(Conflict) as caught:
         STEP_CALLS[step](district, order)
 
     message = str(caught.value)
     assert order.number in message
-    assert f"当前为“{Rectification.Status(status).label}”" in message
-    assert "请刷新页面" in message
+    assert f"当前状态为“{Rectification.Status(status).label}”" in message
+    assert "请刷新后查看最新状态" in message
     assert Rectification.objects.filter(pk=order.pk).values().get() == before
     assert AuditEvent.objects.count() == events
 

@@ -285,7 +285,7 @@ def test_a_stale_step_is_a_409_with_the_reason(district: District) -> None:
     response = d.client_for(d.alice).post(act_url(order, "verify"), {"finding": "再次核实"})
 
     assert response.status_code == 409
-    assert "当前为“整改中”，不能登记核实情况" in html(response)
+    assert "当前状态为“整改中”，不能登记核实情况" in html(response)
     order.refresh_from_db()
     assert order.finding == "窗口人员答复不清，属实"
 

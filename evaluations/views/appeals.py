@@ -38,6 +38,7 @@ from evaluations.views.staff import (
 )
 from org.scoping import sees_all_units, unit_of
 from portal.decorators import staff_required
+from zuofeng.transitions import Conflict
 
 # --- ratings ------------------------------------------------------------------------------
 
@@ -147,7 +148,7 @@ def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 evidence=form.cleaned_data["evidence"],
             )
-        except actions.RectificationConflict as exc:
+        except Conflict as exc:
             messages.error(request, str(exc))
             return render(request, template, {"evaluation": evaluation, "form": None}, status=409)
         except ValidationError as exc:
@@ -255,7 +256,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
             actions.decide_appeal(
                 actor=user, appeal=appeal, uphold=form.uphold, note=form.cleaned_data["note"]
             )
-        except actions.RectificationConflict as exc:
+        except Conflict as exc:
             messages.error(request, str(exc))
             context = _appeals_context(request)
             return render(request, "evaluations/staff/appeals.html", context, status=409)

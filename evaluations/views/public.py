@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.models import Case
-from evaluations.actions import RATABLE_STATUSES, RatingConflict, rate_case
+from evaluations.actions import RATABLE_STATUSES, rate_case
 from evaluations.links import BadLink, case_pk_from_token
 from evaluations.models import Evaluation
 from evaluations.public_forms import RatingForm
@@ -38,6 +38,7 @@ from evaluations.stats import UnitResult, month_bounds, monthly_results, scrub_c
 from org.scoping import unit_of
 from portal.decorators import staff_required
 from zuofeng.forms import add_action_errors
+from zuofeng.transitions import Conflict
 from zuofeng.workdays.calendar import local_date
 
 NOT_DECIDED = "该办件尚未办结，办结后才能评价。"
@@ -106,7 +107,7 @@ def _rating_page(
     if posted and form.is_valid():
         try:
             evaluation = rate_case(actor=actor, case=case, source=source, **form.rating_kwargs())
-        except RatingConflict as exc:
+        except Conflict as exc:
             # Rated by another channel between the page load and the lock in rate_case.
             return _refused(request, str(exc), status=409, back=back)
         except ValidationError as exc:

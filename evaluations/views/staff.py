@@ -44,6 +44,7 @@ from zuofeng.audit.models import AuditEvent
 from zuofeng.duty import clock
 from zuofeng.duty.models import WARNING_RANK, EscalationLevel, WarningLevel
 from zuofeng.masking import mask_name, mask_phone
+from zuofeng.transitions import Conflict
 
 PAGE_SIZE = 30
 
@@ -368,7 +369,7 @@ def rectification_act(request: HttpRequest, pk: int, action: str) -> HttpRespons
     if form.is_valid():
         try:
             message = spec.run(user, order, form.cleaned_data)
-        except actions.RectificationConflict as exc:
+        except Conflict as exc:
             messages.error(request, str(exc))
             order = get_rectification_for_staff(user, pk)
             context = _detail_context(request, order)

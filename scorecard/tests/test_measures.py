@@ -9,7 +9,7 @@ import pytest
 
 from conftest import District
 from scorecard import rollups
-from scorecard.measures import MEASURES, get_measure, is_known, measure_choices
+from zuofeng.measures import MEASURES, get_measure, is_known, measure_choices
 from scorecard.tests.fixtures import NOVEMBER, NOW, build_november
 from zuofeng.duty.sweep import sweep
 from zuofeng.periods import next_month

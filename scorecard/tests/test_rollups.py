@@ -42,6 +42,11 @@ def test_incremental_rollups_equal_a_rebuild_after_a_month_of_actions(
     cases.decide_case(actor=district.alice, case=c7, approve=True, at=at(13))
     moved = submit(district, month.cases["c1"].matter, when=at(6))
     cases.transfer_case(actor=district.alice, case=moved, to_unit=district.hr, reason="属人社局")
+    # A case already rolled up changes unit: the day it left (the mark taken before the change)
+    # and the day it arrived (after) must both be recomputed.
+    cases.transfer_case(
+        actor=district.alice, case=month.cases["c8"], to_unit=district.hr, reason="属人社局"
+    )
     sweep(NOW)
     incremental = snapshot()
     assert ("case_overdue", 1) in {(m, v) for u, _, m, v in incremental if u == district.market.pk}

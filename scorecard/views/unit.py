@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from org.scoping import sees_all_units
 from portal.decorators import staff_required
 from scorecard.compute import formula_text
-from scorecard.measures import get_measure
+from zuofeng.measures import get_measure
 from scorecard.models import Commitment, IndicatorScore, Interview, Scorecard, UnitScore
 from scorecard.tables import (
     costliest,

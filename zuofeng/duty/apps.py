@@ -7,3 +7,8 @@ class DutyConfig(AppConfig):
     name = "zuofeng.duty"
     label = "duty"
     verbose_name = "督办时钟"
+
+    def ready(self) -> None:
+        from zuofeng.duty.measures import register_measures
+
+        register_measures()
