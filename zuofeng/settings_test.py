@@ -28,5 +28,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.dutyapp"]  # noqa: F405
 # Let the suite flush its throw-away databases (TRUNCATE/DELETE of audit rows); the tests of
 # the append-only triggers turn this off again for their own statements.
 AUDIT_MAINTENANCE = True
+# Checkpoints outlive a test's database: off here; the audit tests write theirs to tmp_path.
+AUDIT_CHECKPOINT_DIR = ""
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c zuofeng.audit_maintenance=on"  # noqa: F405

@@ -10,8 +10,17 @@ from zuofeng.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["id", "created_at", "actor_label", "action", "object_type", "object_label"]
-    list_filter = ["action", "object_type"]
+    list_display = [
+        "id",
+        "created_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_label",
+        "chain",
+        "seq",
+    ]
+    list_filter = ["action", "object_type", "chain"]
     search_fields = ["object_id", "object_label", "actor_label", "reason"]
     date_hierarchy = "created_at"
 

@@ -11,6 +11,10 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from zuofeng.audit import checks  # noqa: F401
+        from zuofeng.audit.checkpoints import checkpoint_step
         from zuofeng.audit.guard import register_sqlite_guard
+        from zuofeng.duty.registry import register_sweep_step
 
         connection_created.connect(register_sqlite_guard)
+        register_sweep_step("audit.checkpoint", checkpoint_step)

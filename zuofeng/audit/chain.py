@@ -1,15 +1,17 @@
-"""Write and verify audit events.
+"""Write audit events (verification: verify.py, re-exported here).
 
 `record()` must be called inside the transaction that makes the change it describes:
 if the change rolls back, so does its event.
+
+Events go to one chain per unit ("unit:<pk>") or to the "system" chain, each with its own
+head row; a writer locks only its chain's head, so writers for different units do not wait
+for each other.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
-from collections.abc import Iterator
+from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -19,10 +21,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from zuofeng.audit.keys import current_key, key_by_id, keyed_digest, legacy_digest
 from zuofeng.audit.models import AuditChainHead, AuditEvent
 from zuofeng.bulk import insert_rows
 
 GENESIS_HASH = "0" * 64
+SYSTEM_CHAIN = "system"
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -57,50 +61,57 @@ def _flat(value: dict[Any, Any]) -> dict[str, Any] | None:
     return out
 
 
-def compute_hash(event: AuditEvent) -> str:
-    return _hash(
-        event.prev_hash,
-        event.created_at,
-        event.actor_id,
-        event.actor_label,
-        event.action,
-        event.object_type,
-        event.object_id,
-        event.object_label,
-        event.before,
-        event.after,
-        event.reason,
-    )
-
-
-def _hash(
-    prev: str,
-    at: dt.datetime,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    object_label: str,
-    before: dict[str, Any],
-    after: dict[str, Any],
-    reason: str,
-) -> str:
+def compute_hash(event: Any) -> str | None:
+    """The hash `event` (an AuditEvent, or any object with its attnames) must carry:
+    HMAC-SHA256, under the key its `key_id` names, of its content, its place in its chain and
+    its predecessor's hash; plain SHA-256 of content and predecessor for a legacy event
+    (empty `key_id`). None when the key is not configured."""
     payload = {
-        "prev": prev,
-        "at": at.isoformat(),
-        "actor": actor_id,
-        "actor_label": actor_label,
-        "action": action,
-        "type": object_type,
-        "id": object_id,
-        "label": object_label,
-        "before": before,
-        "after": after,
-        "reason": reason,
+        "prev": event.prev_hash,
+        "at": event.created_at.isoformat(),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "type": event.object_type,
+        "id": event.object_id,
+        "label": event.object_label,
+        "before": event.before,
+        "after": event.after,
+        "reason": event.reason,
     }
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    if not event.key_id:
+        return legacy_digest(payload)
+    key = key_by_id(event.key_id)
+    if key is None:
+        return None
+    payload.update(chain=event.chain, seq=event.seq, key=event.key_id)
+    return keyed_digest(key, payload)
+
+
+def unit_chain(unit_id: Any) -> str:
+    return f"unit:{unit_id}"
+
+
+def chain_for(obj: models.Model | None) -> str:
+    """The chain of events about `obj`: its unit's (a complaint's handling unit, else the
+    unit complained about; a unit's own), or the system chain for records without a unit."""
+    if obj is None:
+        return SYSTEM_CHAIN
+    if obj._meta.label_lower == "org.unit":
+        return unit_chain(obj.pk)
+    for attname in ("handling_unit_id", "unit_id"):
+        unit_id = getattr(obj, attname, None)
+        if unit_id is not None:
+            return unit_chain(unit_id)
+    return SYSTEM_CHAIN
+
+
+def _chain(chain: str | None, unit: Any, obj: models.Model | None) -> str:
+    if chain:
+        return chain
+    if unit is not None:
+        return unit_chain(unit.pk if isinstance(unit, models.Model) else unit)
+    return chain_for(obj)
 
 
 def _actor(actor: Any) -> tuple[Any, str]:
@@ -109,12 +120,23 @@ def _actor(actor: Any) -> tuple[Any, str]:
     return user, (user.get_full_name() or user.get_username()) if user else "系统"
 
 
-def _locked_head() -> AuditChainHead:
-    # Locking the head row serialises writers, so two concurrent events never share a parent.
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"last_hash": GENESIS_HASH}
-    )
+def _locked_head(chain: str) -> AuditChainHead:
+    # Locking the chain's head row serialises the writers of that chain only, so two events
+    # never share a parent while other units' writers go on.
+    heads = AuditChainHead.objects.select_for_update()
+    head = heads.filter(chain=chain).first()
+    if head is None:
+        # The first writers of a new chain may race: each inserts the genesis head, the
+        # database keeps one (ON CONFLICT DO NOTHING), and all then lock that one.
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(chain=chain, seq=0, last_hash=GENESIS_HASH)], ignore_conflicts=True
+        )
+        head = heads.get(chain=chain)
     return head
+
+
+def _move_head(chain: str, seq: int, last_hash: str) -> None:
+    AuditChainHead.objects.filter(chain=chain).update(seq=seq, last_hash=last_hash)
 
 
 def record(
@@ -127,8 +149,11 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
+    chain: str | None = None,
+    unit: Any = None,
 ) -> AuditEvent:
-    """Append one event to the chain. `actor` is a user or None for the system."""
+    """Append one event to its chain. `actor` is a user or None for the system. The chain is
+    `chain`, else `unit`'s (a Unit or its pk), else derived from `obj` (`chain_for`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the transaction of the change")
     if obj is not None:
@@ -137,8 +162,10 @@ def record(
         object_label = str(obj)[:200]
     else:
         object_label = ""
+    chain = _chain(chain, unit, obj)
     user, label = _actor(actor)
-    head = _locked_head()
+    kid, _key = current_key()
+    head = _locked_head(chain)
     event = AuditEvent(
         created_at=timezone.now(),
         actor=user,
@@ -150,43 +177,15 @@ def record(
         before=_canonical(before or {}),
         after=_canonical(after or {}),
         reason=reason,
+        chain=chain,
+        seq=head.seq + 1,
+        key_id=kid,
         prev_hash=head.last_hash,
     )
     event.hash = compute_hash(event)
     event.save()
-    AuditChainHead.objects.filter(id=1).update(last_hash=event.hash)
+    _move_head(chain, event.seq, event.hash)
     return event
-
-
-@dataclass(frozen=True)
-class BrokenLink:
-    event_id: int
-    problem: str
-
-
-def verify_chain(batch_size: int = 2000) -> BrokenLink | None:
-    """Return the first event whose link or content does not verify, or None if all do."""
-    expected_prev = GENESIS_HASH
-    for event in _iter_events(batch_size):
-        if event.prev_hash != expected_prev:
-            return BrokenLink(event.id, "上一条记录的哈希不匹配（记录被删除或插入）")
-        if compute_hash(event) != event.hash:
-            return BrokenLink(event.id, "记录内容与哈希不符（记录被篡改）")
-        expected_prev = event.hash
-    head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and head.last_hash != expected_prev:
-        return BrokenLink(0, "链头与最后一条记录不符（末尾记录被删除）")
-    return None
-
-
-def _iter_events(batch_size: int) -> Iterator[AuditEvent]:
-    last_id = 0
-    while True:
-        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
-        if not batch:
-            return
-        yield from batch
-        last_id = batch[-1].id
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -200,7 +199,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class PendingEvent:
-    """One event for `record_many`."""
+    """One event for `record_many`; `chain` empty: the chain given to `record_many`."""
 
     action: str
     object_type: str
@@ -209,41 +208,40 @@ class PendingEvent:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     reason: str = ""
+    chain: str = ""
 
 
-def record_many(*, actor: Any, events: list[PendingEvent]) -> int:
+def record_many(
+    *, actor: Any, events: list[PendingEvent], chain: str | None = None, unit: Any = None
+) -> int:
     """Append many events in one locked pass (the clock sweep may change thousands of duties).
 
-    Same chain as `record()`: each event hashes its predecessor; only the inserts are batched.
+    Same chains as `record()`: each event hashes its predecessor in its chain; only the
+    inserts are batched. An event goes to its own `chain`, else to `chain`/`unit` given
+    here, else to the system chain.
     """
     if not events:
         return 0
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many() must run inside the transaction of the change")
+    default_chain = _chain(chain, unit, None)
     user, label = _actor(actor)
-    head = _locked_head()
+    kid, _key = current_key()
     now = timezone.now()
     actor_id = user.pk if user else None
-    prev = head.last_hash
-    rows = []
+    by_chain: dict[str, list[PendingEvent]] = defaultdict(list)
     for pending in events:
-        before = _canonical(pending.before or {})
-        after = _canonical(pending.after or {})
-        digest = _hash(
-            prev,
-            now,
-            actor_id,
-            label,
-            pending.action,
-            pending.object_type,
-            pending.object_id,
-            pending.object_label[:200],
-            before,
-            after,
-            pending.reason,
-        )
-        rows.append(
-            SimpleNamespace(
+        by_chain[pending.chain or default_chain].append(pending)
+    rows = []
+    heads: list[AuditChainHead] = []
+    # Heads locked in one order (sorted) by every record_many: two sweeps writing to the same
+    # chains wait for each other instead of deadlocking.
+    for name in sorted(by_chain):
+        head = _locked_head(name)
+        prev, seq = head.last_hash, head.seq
+        for pending in by_chain[name]:
+            seq += 1
+            row = SimpleNamespace(
                 created_at=now,
                 actor_id=actor_id,
                 actor_label=label,
@@ -251,18 +249,23 @@ def record_many(*, actor: Any, events: list[PendingEvent]) -> int:
                 object_type=pending.object_type,
                 object_id=pending.object_id,
                 object_label=pending.object_label[:200],
-                before=before,
-                after=after,
+                before=_canonical(pending.before or {}),
+                after=_canonical(pending.after or {}),
                 reason=pending.reason,
+                chain=name,
+                seq=seq,
+                key_id=kid,
                 prev_hash=prev,
-                hash=digest,
             )
-        )
-        prev = digest
+            row.hash = prev = compute_hash(row)
+            rows.append(row)
+        head.seq, head.last_hash = seq, prev
+        heads.append(head)
     # In chain order, straight through the driver (COPY on PostgreSQL): a sweep may write
-    # 100,000 events.
+    # 100,000 events. The heads move after their events exist (the head trigger checks it).
     insert_rows(AuditEvent, rows)
-    AuditChainHead.objects.filter(id=1).update(last_hash=prev)
+    for head in heads:
+        _move_head(head.chain, head.seq, head.last_hash)
     return len(rows)
 
 
@@ -286,3 +289,21 @@ def record_change(
         after={key: after[key] for key in changed},
         reason=reason,
     )
+
+
+# Verification lives in its own module; callers import it from here as before.
+from zuofeng.audit.verify import BrokenLink, verify_chain  # noqa: E402
+
+__all__ = [
+    "GENESIS_HASH",
+    "SYSTEM_CHAIN",
+    "BrokenLink",
+    "PendingEvent",
+    "chain_for",
+    "compute_hash",
+    "record",
+    "record_change",
+    "record_many",
+    "snapshot",
+    "verify_chain",
+]

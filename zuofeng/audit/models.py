@@ -1,7 +1,11 @@
-"""The audit chain: one append-only, hash-chained table for every state change.
+"""The audit chains: one append-only table of events for every state change.
 
-Each event stores the hash of the previous one, so editing or deleting any row in the
-database (bypassing Django) breaks the chain at that row, which `verify_audit` reports.
+Events are chained per unit (the "system" chain holds events about records without a unit):
+each stores its chain, its position `seq` in it and the keyed hash (HMAC) of its content and
+of its predecessor's hash, so editing or deleting any row in the database (bypassing Django)
+breaks its chain there, which `verify_audit` reports. Each chain's head row says where the
+chain ends; checkpoints written outside the database (zuofeng/audit/checkpoints.py) say where
+it ended before, so that a cut tail is found even when the head was moved back too.
 """
 
 from __future__ import annotations
@@ -46,6 +50,11 @@ class AuditEvent(models.Model):
     before = models.JSONField("变更前", default=dict, blank=True)
     after = models.JSONField("变更后", default=dict, blank=True)
     reason = models.TextField("原因", blank=True)
+    # Which chain (see chain.chain_for), the position in it (1, 2, ...), and the id of the
+    # key that sealed the hash (empty: a legacy plain SHA-256 event from before keyed hashing).
+    chain = models.CharField("审计链", max_length=40, default="system")
+    seq = models.BigIntegerField("链内序号")
+    key_id = models.CharField("密钥编号", max_length=16, blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -58,6 +67,12 @@ class AuditEvent(models.Model):
         indexes = [
             # The history panel of any record: events for one object, oldest first.
             models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx"),
+        ]
+        constraints = [
+            # One event per position of a chain: two writers that both read the same head
+            # (had the head lock failed) could not both append; verification walks a chain
+            # by this index (WHERE chain = %s AND seq > %s ORDER BY seq).
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq_uniq"),
         ]
 
     def __str__(self) -> str:
@@ -73,13 +88,18 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked by every writer so that events are chained one after another."""
+    """Where one chain ends: locked by each writer of that chain (and only that chain), so
+    that two events never share a parent while writers of other units go on in parallel.
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    In the database too it may only move forward (migration 0005's triggers)."""
+
+    chain = models.CharField("审计链", max_length=40, primary_key=True)
+    seq = models.BigIntegerField("链内序号", default=0)
     last_hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
 
     def __str__(self) -> str:
-        return self.last_hash
+        return f"{self.chain} #{self.seq}"

@@ -11,22 +11,20 @@ from django.db import DatabaseError, connection, transaction
 from org import actions
 from org.models import Unit
 from zuofeng.audit.chain import PendingEvent, record, record_many, verify_chain
-from zuofeng.audit.models import AppendOnlyError, AuditEvent
+from zuofeng.audit.models import AppendOnlyError, AuditChainHead, AuditEvent
+from zuofeng.audit.tests.helpers import make_events
 
 pytestmark = pytest.mark.django_db
 
 
-def make_events(count: int) -> list[AuditEvent]:
-    for n in range(count):
-        actions.create_unit(actor=None, code=f"U{n}", name=f"单位{n}", kind=Unit.Kind.DEPARTMENT)
-    return list(AuditEvent.objects.order_by("id"))
-
-
-def test_each_event_links_to_the_previous_one() -> None:
+def test_each_event_links_to_the_previous_one_in_its_chain() -> None:
     events = make_events(3)
     assert events[0].prev_hash == "0" * 64
     assert events[1].prev_hash == events[0].hash
     assert events[2].prev_hash == events[1].hash
+    assert [e.seq for e in events] == [1, 2, 3]
+    head = AuditChainHead.objects.get(chain="system")
+    assert (head.seq, head.last_hash) == (3, events[2].hash)
     assert verify_chain() is None
 
 
@@ -106,6 +104,7 @@ def test_verify_audit_reports_a_deleted_event() -> None:
     _tamper("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
     broken = verify_chain()
     assert broken is not None and broken.event_id == events[3].pk
+    assert "记录被删除" in broken.problem
 
 
 def test_verify_audit_passes_on_an_intact_chain() -> None:
@@ -129,7 +128,10 @@ def test_record_many_continues_the_same_chain() -> None:
                 for n in range(5)
             ],
         )
-    actions.create_unit(actor=None, code="Z", name="最后局", kind=Unit.Kind.DEPARTMENT)
+    make_events(1)
     assert AuditEvent.objects.count() == 8
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == list(
+        range(1, 9)
+    )
     assert verify_chain() is None
     assert AuditEvent.objects.get(object_type="t", object_id="3").after == {"名称": "单位3"}
