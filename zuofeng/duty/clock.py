@@ -82,7 +82,7 @@ def resume_clock(duty: ClockFields, *, at: dt.datetime) -> None:
         raise ClockStateError("clock is not paused")
     duty.paused_workdays += max(0, workdays_between(duty.clock_paused_at, at))
     duty.clock_paused_at = None
-    _recompute_due(duty)
+    recompute_due(duty)
 
 
 def stop_clock(duty: ClockFields, *, at: dt.datetime) -> None:
@@ -98,10 +98,12 @@ def extend_clock(duty: ClockFields, *, extra_workdays: int) -> None:
     if duty.limit_workdays is None:
         raise ClockStateError("clock not started")
     duty.limit_workdays += extra_workdays
-    _recompute_due(duty)
+    recompute_due(duty)
 
 
-def _recompute_due(duty: ClockFields) -> None:
+def recompute_due(duty: ClockFields) -> None:
+    """Set `due_at` from the clock's start, limit and paused days with today's calendar (also
+    after an admin changed the calendar: see `zuofeng.duty.recompute`)."""
     assert duty.clock_started_at is not None and duty.limit_workdays is not None
     duty.due_at = add_workdays(duty.clock_started_at, duty.limit_workdays + duty.paused_workdays)
 

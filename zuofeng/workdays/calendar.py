@@ -1,9 +1,10 @@
 """The working-day calendar of the People's Republic of China, in Asia/Shanghai.
 
 Order of authority for one date: the admin override table, then the `chinese-calendar`
-library for the years it knows, then weekends-only as a last resort. The last resort never
-crashes, but it is logged and shown to admins (see `uncovered_years`), because a deadline
-computed without the real holidays may be a few days early.
+library for the years it knows, then, for a year it does not know, the statutory holidays the
+law fixes (`statutory.py`) and weekends. Such a year is "predicted" until an admin enters the
+State Council's notice (its swapped working days, 调休): the office's 工作台 and
+`check --deploy` say so, because a deadline may still move by the swapped days.
 
 Deadlines end at 23:59:59.999999 local time on their last working day.
 """
@@ -14,11 +15,17 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from chinese_calendar import constants as library_data
+
+from zuofeng.workdays.statutory import statutory_holidays
 
 logger = logging.getLogger(__name__)
 
@@ -71,18 +78,35 @@ def is_workday(day: dt.date) -> bool:
     if not overrides and day.year not in _warned_years:
         _warned_years.add(day.year)
         logger.warning(
-            "No holiday data for %s: counting weekends only until an admin enters it", day.year
+            "No holiday notice for %s: statutory holidays predicted, swapped working days "
+            "awaited until an admin enters them",
+            day.year,
         )
-    return day.weekday() < 5
+    return day.weekday() < 5 and day not in statutory_holidays(day.year)
+
+
+class YearStatus(StrEnum):
+    LIBRARY = "library"  # published, and known to the chinese-calendar library
+    ANNOUNCED = "announced"  # the library does not know it; an admin entered the notice
+    PREDICTED = "predicted"  # statutory holidays only; the swapped working days are awaited
+
+
+def year_status(year: int) -> YearStatus:
+    """Where the year's holidays come from (see the module docstring)."""
+    if year in LIBRARY_YEARS:
+        return YearStatus.LIBRARY
+    if _overrides_for_year(year):
+        return YearStatus.ANNOUNCED
+    return YearStatus.PREDICTED
 
 
 def year_is_covered(year: int) -> bool:
-    """Whether real holiday data exists for the year (library or admin overrides)."""
-    return year in LIBRARY_YEARS or bool(_overrides_for_year(year))
+    """Whether the year's published holiday notice is known (library or admin entries)."""
+    return year_status(year) is not YearStatus.PREDICTED
 
 
 def uncovered_years(today: dt.date, horizon_days: int = 365) -> list[int]:
-    """Years between today and the horizon that only have the weekends-only fallback."""
+    """Years between today and the horizon whose holidays are only predicted."""
     last = today + dt.timedelta(days=horizon_days)
     return [year for year in range(today.year, last.year + 1) if not year_is_covered(year)]
 
@@ -106,9 +130,36 @@ def next_workday(day: dt.date) -> dt.date:
     return day
 
 
+_frozen: ContextVar[dict[tuple[dt.date, int], dt.date] | None] = ContextVar(
+    "frozen_calendar", default=None
+)
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """Memoize `add_workdays_to_date` for a bulk computation during which the calendar cannot
+    change: inside the transaction of an admin's calendar change, a hundred thousand deadlines
+    share a few hundred (start day, count) pairs."""
+    token = _frozen.set({})
+    try:
+        yield
+    finally:
+        _frozen.reset(token)
+
+
 def add_workdays_to_date(day: dt.date, count: int) -> dt.date:
     """The `count`-th working day after `day`; with count 0, `day` itself if it is a working
     day, else the next one (an immediate matter received on a Sunday is due on Monday)."""
+    memo = _frozen.get()
+    if memo is None:
+        return _add_workdays_to_date(day, count)
+    key = (day, count)
+    if key not in memo:
+        memo[key] = _add_workdays_to_date(day, count)
+    return memo[key]
+
+
+def _add_workdays_to_date(day: dt.date, count: int) -> dt.date:
     if count < 0:
         raise ValueError("count must not be negative")
     if count == 0:

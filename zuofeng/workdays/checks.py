@@ -1,7 +1,8 @@
-"""Deploy check: warn the operator when deadlines fall in a year with no holiday data.
+"""Deploy check: warn the operator when deadlines fall in a year whose holidays are predicted.
 
 A deploy check (not run before every management command) so that the demo is not noisy;
-the same warning shows on the office's 工作台 every day until an admin enters the year.
+the same warning shows on the office's 工作台 every day until an admin enters the year's
+notice (its swapped working days).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ def holiday_data_check(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
         return []
     return [
         Warning(
-            f"{year} 年的法定节假日和调休安排尚未录入，期限暂按周末计算。",
-            hint="在后台“节假日调整”中录入该年国务院办公厅的放假通知。",
+            f"{year} 年的放假安排是系统预测的：已按《全国年节及纪念日放假办法》计入法定节假日，"
+            "调休上班日尚待国务院办公厅的放假通知。",
+            hint="通知发布后，在后台“节假日调整”中录入该年的调休上班日（及通知另行安排的放假日）。",
             id="workdays.W001",
         )
         for year in years

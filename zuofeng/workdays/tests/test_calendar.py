@@ -1,4 +1,7 @@
-"""The working-day calendar: library years, admin overrides, the weekends-only fallback."""
+"""The working-day calendar: library years, admin overrides, the override cache.
+
+Years the library does not know (predicted from the statutory holidays): test_predicted_year.py.
+"""
 
 from __future__ import annotations
 
@@ -60,15 +63,6 @@ def test_naive_datetimes_are_refused() -> None:
         calendar.add_workdays(dt.datetime(2026, 9, 30, 10), 1)  # noqa: DTZ001
 
 
-def test_year_without_data_falls_back_to_weekends_and_never_crashes() -> None:
-    # 2027-01-01 is a Friday; with no data it counts as a working day.
-    assert calendar.is_workday(dt.date(2027, 1, 1))
-    assert not calendar.is_workday(dt.date(2027, 1, 2))
-    due = calendar.add_workdays(at(2026, 12, 30), 5)
-    assert due.date() == dt.date(2027, 1, 6)
-    assert 2027 in calendar.uncovered_years(dt.date(2026, 11, 26))
-
-
 def test_admin_overrides_define_a_year_the_library_does_not_know() -> None:
     DayOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, name="元旦")
     DayOverride.objects.create(date=dt.date(2027, 1, 2), is_workday=True, name="元旦调休")
@@ -83,18 +77,11 @@ def test_override_wins_over_the_library() -> None:
     assert not calendar.is_workday(dt.date(2026, 11, 27))
 
 
-def test_missing_holiday_data_is_a_visible_warning_for_admins() -> None:
-    from zuofeng.workdays.checks import holiday_data_check
-
-    messages = holiday_data_check()
-    assert any("2027" in m.msg for m in messages)
-
-
 def test_another_process_sees_an_admins_override_within_the_ttl(monkeypatch: object) -> None:
-    assert calendar.is_workday(dt.date(2027, 1, 1))  # cached: weekends-only
+    assert not calendar.is_workday(dt.date(2027, 2, 20))  # cached: a predicted Saturday
     # Written as another process would: no signal reaches this process's cache.
-    DayOverride.objects.bulk_create([DayOverride(date=dt.date(2027, 1, 1), is_workday=False)])
-    assert calendar.is_workday(dt.date(2027, 1, 1))
+    DayOverride.objects.bulk_create([DayOverride(date=dt.date(2027, 2, 20), is_workday=True)])
+    assert not calendar.is_workday(dt.date(2027, 2, 20))
     later = calendar.time.monotonic() + calendar.OVERRIDES_TTL_SECONDS + 1
     monkeypatch.setattr(calendar.time, "monotonic", lambda: later)
-    assert not calendar.is_workday(dt.date(2027, 1, 1))
+    assert calendar.is_workday(dt.date(2027, 2, 20))
