@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from zuofeng.workdays.actions import delete_day_overrides, save_day_override
+from zuofeng.workdays.calendar import local_date, uncovered_years
 from zuofeng.workdays.models import DayOverride
+from zuofeng.workdays.statutory import describe
 
 
 @admin.register(DayOverride)
@@ -18,6 +23,20 @@ class DayOverrideAdmin(admin.ModelAdmin):
     list_filter = ["is_workday"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The admin entering a notice sees what the calendar already assumes for the year.
+        for year in uncovered_years(local_date(timezone.now())):
+            self.message_user(
+                request,
+                f"{year} 年的放假通知尚未录入，系统已按法定节假日预测：{describe(year)}。"
+                "通知发布后，请逐日录入调休上班日（勾选“是否工作日”）和通知另行安排的放假日；"
+                "法定节假日本身无需录入。",
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
 
     def save_model(
         self, request: HttpRequest, obj: DayOverride, form: ModelForm, change: bool

@@ -57,3 +57,21 @@ def statutory_holidays(year: int) -> dict[dt.date, str]:
         add(LunarDate(year, 5, 5).to_solar_date(), DRAGON_BOAT)
         add(LunarDate(year, 8, 15).to_solar_date(), MID_AUTUMN)
     return dict(sorted(days.items()))
+
+
+def describe(year: int) -> str:
+    """The year's statutory holidays as an admin reads them: "元旦 1月1日；春节 2月5日至2月8日…"."""
+    spans: list[tuple[str, dt.date, dt.date]] = []
+    for day, name in statutory_holidays(year).items():
+        if spans and spans[-1][0] == name and spans[-1][2] + dt.timedelta(days=1) == day:
+            spans[-1] = (name, spans[-1][1], day)
+        else:
+            spans.append((name, day, day))
+    return "；".join(
+        f"{name} {_md(first)}" + (f"至{_md(last)}" if last != first else "")
+        for name, first, last in spans
+    )
+
+
+def _md(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"

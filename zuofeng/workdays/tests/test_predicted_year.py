@@ -149,3 +149,12 @@ def test_office_workbench_says_2027_is_predicted_and_swapped_days_are_awaited(
 
     enter(D(2027, 2, 20), working=True, name="春节调休上班")
     assert PREDICTED_BANNER not in office.get(reverse("portal:staff_home")).content.decode()
+
+
+@time_machine.travel(BEFORE_THE_2027_NOTICE, tick=False)
+def test_admin_entering_the_notice_sees_the_predicted_holidays_of_2027(district: District) -> None:
+    admin = district.client_for(district.root)
+    page = admin.get("/admin/workdays/dayoverride/").content.decode()
+    assert "2027 年的放假通知尚未录入" in page
+    assert "春节 2月5日至2月8日；清明节 4月5日" in page
+    assert "法定节假日本身无需录入" in page
