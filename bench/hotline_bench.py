@@ -169,8 +169,8 @@ def child(
     django.setup()
     from django.core.management import call_command
 
-    from complaints import hotline
     from complaints.classifier import classify_many
+    from complaints.intake import hotline
     from complaints.models import (
         ComplainantIdentity,
         Complaint,

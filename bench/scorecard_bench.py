@@ -218,7 +218,7 @@ def generate_and_load(args: argparse.Namespace, district: dict[str, Any], t0: in
 
 # Per source: table, joins, base condition, unit column, attribution time, and the measures
 # (from zuofeng.measures and the conditions it reuses: cases.measures.flag_q,
-# evaluations.stats, complaints.stats.parts). `{now}` is the scoring instant. The same text
+# evaluations.stats, complaints.handling.stats.parts). `{now}` is the scoring instant. The same text
 # runs in PostgreSQL and DuckDB.
 DECIDED = "t.clock_stopped_at IS NOT NULL"
 ON_TIME = f"{DECIDED} AND t.clock_stopped_at <= t.due_at"

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from complaints.intake.open311 import keys
 from complaints.models import ComplaintCategory, Open311Client
-from complaints.open311 import keys
 from zuofeng.audit.admin_mixins import AuditedModelAdmin
 from zuofeng.audit.chain import record
 

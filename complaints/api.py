@@ -2,7 +2,7 @@
 (triage, respond, answer, callback, close).
 
 Reads go through `Complaint.objects.visible_to` (another unit's complaint is a 404); each
-step calls the `complaints.actions` function, whose refusals map to HTTP: Conflict →
+step calls the `complaints.handling.actions` function, whose refusals map to HTTP: Conflict →
 409, ValidationError → 400, PermissionDenied → 403. No serializer here has a field for the
 complainant's identity: it lives sealed in its own table, which this module never reads.
 """
@@ -29,7 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases import api as cases_api
-from complaints import actions
+from complaints.handling import actions
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from org.models import Unit
 from zuofeng.api_params import ConflictResponse, action_error_detail, refuse_unknown_params

@@ -1,5 +1,5 @@
 """The complaint measures the scorecard and the report may use: the three rates' numerators
-and denominators, on the same conditions as the office's rates page (`complaints.stats`).
+and denominators, on the same conditions as the office's rates page (`complaints.handling.stats`).
 Registered from `ready()`."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.db.models import Q
 
-from complaints.stats import parts
+from complaints.handling.stats import parts
 
 
 def _part(measure: str, part: str) -> Callable[[dt.datetime], Q]:

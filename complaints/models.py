@@ -53,6 +53,20 @@ class ComplaintQuerySet(models.QuerySet):
         return self.exclude(status=Complaint.Status.CLOSED)
 
 
+# What every complaint audit event records, before and after (attnames).
+COMPLAINT_FIELDS = [
+    "status",
+    "category_id",
+    "unit_id",
+    "handling_unit_id",
+    "subject_is_head",
+    "due_at",
+    "warning_level",
+    "callback",
+    "reopen_count",
+]
+
+
 class Complaint(Duty):
     class Channel(models.TextChoices):
         WEB = "web", "网上举报"
@@ -294,7 +308,8 @@ class HotlineSource(models.Model):
     """A 12345 hotline system whose exports we import, with its saved column mapping."""
 
     name = models.CharField("来源名称", max_length=60, unique=True)
-    # Our field name → the column header in that system's export (see hotline.FIELDS).
+    # Our field name → the column header in that system's export
+    # (see complaints.intake.hotline_rows.FIELDS).
     column_map = models.JSONField("列对应关系", default=dict)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)

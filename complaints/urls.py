@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from complaints.urls_hotline import urlpatterns as hotline_patterns
-from complaints.urls_public import urlpatterns as public_patterns
-from complaints.urls_staff import urlpatterns as staff_patterns
+from complaints.handling.urls import urlpatterns as handling_patterns
+from complaints.intake.urls import urlpatterns as intake_patterns
 
 app_name = "complaints"
 
-urlpatterns = public_patterns + staff_patterns + hotline_patterns
+urlpatterns = intake_patterns + handling_patterns

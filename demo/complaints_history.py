@@ -6,9 +6,9 @@ way residents and enterprises write: short and long, some with typos or dialect 
 in traditional characters. About 60 % give a name and a (fictional, 1380000xxxx) phone,
 sealed with `complaints.identity.seal` into their own table; the rest are anonymous. Some
 name a cadre of the unit, a few its head (routed to the supervision office), and integrity
-complaints go to discipline inspection: `complaints.routing.route` decides, as in `triage`.
+complaints go to discipline inspection: `complaints.handling.routing.route` decides, as in `triage`.
 A few hot spots (the same problem reported by many people within weeks) are grouped into
-ComplaintCluster rows by `complaints.similarity`, in time order, as `file_complaint` and the
+ComplaintCluster rows by `complaints.intake.similarity`, in time order, as `file_complaint` and the
 hotline import group them.
 
 Each complaint then goes triage → respond → answer → callback (满意 / 基本满意 / 不满意 /
@@ -40,10 +40,10 @@ from django.db.models import Max
 
 from complaints import actions
 from complaints.classifier import classify_many
+from complaints.handling.routing import route
 from complaints.identity import seal
+from complaints.intake.similarity import signatures
 from complaints.models import Complaint, ComplaintCluster, ComplaintEvent
-from complaints.routing import route
-from complaints.similarity import signatures
 from demo import data
 from demo import data_complaints as phrases
 from demo.bulk import Row, load_batches

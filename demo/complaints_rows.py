@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from complaints.intake.similarity import ClusterIndex
 from complaints.models import ComplainantIdentity, Complaint, ComplaintEvent
-from complaints.similarity import ClusterIndex
 from demo.bulk import DutyRow, Row, write_batch
 from zuofeng.duty.models import Escalation
 

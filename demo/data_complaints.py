@@ -268,7 +268,7 @@ DETAILS: dict[str, tuple[str, ...]] = {
 }
 
 # Hot spots: the same problem reported by many people within a few weeks. Each is grouped
-# by complaints.similarity into one ComplaintCluster. (unit code, category, core text,
+# by complaints.intake.similarity into one ComplaintCluster. (unit code, category, core text,
 # number of complaints, spread in days); the core stays the same in every report, as people
 # repeat what the neighbours wrote in the group chat, and each adds a few words of their own.
 HOTSPOTS: tuple[tuple[str, str, str, int, int], ...] = (

@@ -26,7 +26,7 @@ from zuofeng.audit.chain import record
 HOTLINE_SOURCE = "示范区12345政务服务便民热线"
 HOTLINE_SAMPLE = Path(__file__).with_name("data") / "hotline_12345_sample.csv"
 HOTLINE_SAMPLE_ROWS = 800
-# Our field → the 12345 export's column header (complaints.hotline.FIELDS names the fields).
+# Our field → the 12345 export's column header (complaints.intake.hotline.FIELDS names the fields).
 HOTLINE_COLUMNS: dict[str, str] = {
     "ticket": "工单编号",
     "received_at": "来电时间",

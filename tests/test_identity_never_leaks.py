@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from complaints import actions, hotline
+from complaints import actions
 from complaints.identity import Identity
+from complaints.intake import hotline
 from complaints.models import Complaint, HotlineSource
 from zuofeng.duty.models import Notification
 from zuofeng.duty.sweep import sweep

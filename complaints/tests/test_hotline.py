@@ -15,8 +15,9 @@ from django.db import IntegrityError
 from django.urls import reverse
 from openpyxl import Workbook
 
-from complaints import actions, hotline
+from complaints import actions
 from complaints.identity import Identity, unseal
+from complaints.intake import hotline
 from complaints.models import (
     ComplainantIdentity,
     Complaint,
@@ -395,7 +396,7 @@ class TestCommand:
 @pytest.mark.django_db
 class TestTask:
     def test_a_task_delivered_twice_imports_once(self, district):
-        from complaints.tasks import import_hotline_file
+        from complaints.intake.tasks import import_hotline_file
 
         job = hotline.create_import(
             actor=district.olivia, source=source(), name="export.csv", data=csv_bytes(ROWS)
@@ -408,7 +409,7 @@ class TestTask:
         assert Complaint.objects.count() == 3
 
     def test_a_job_claimed_by_another_worker_is_left_to_it(self, district):
-        from complaints.tasks import import_hotline_file
+        from complaints.intake.tasks import import_hotline_file
 
         job = hotline.create_import(
             actor=district.olivia, source=source(), name="export.csv", data=csv_bytes(ROWS)

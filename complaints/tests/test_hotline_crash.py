@@ -22,7 +22,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints import hotline
+from complaints.intake import hotline
 from complaints.models import ComplainantIdentity, Complaint, ComplaintEvent, HotlineImport
 from complaints.tests.test_hotline import csv_bytes, source
 from conftest import PASSWORD
@@ -149,7 +149,7 @@ import django
 
 django.setup()
 from django.core.management import call_command
-from complaints import hotline
+from complaints.intake import hotline
 
 hotline.CHUNK = int(os.environ["CHUNK"])
 insert_rows, store_batch, batches = hotline.insert_rows, hotline._store_batch, []

@@ -17,8 +17,8 @@ from georeport import GeoReport
 from requests import HTTPError
 
 from complaints import actions
+from complaints.intake.open311 import keys
 from complaints.models import Complaint, ComplaintCategory, Open311Client
-from complaints.open311 import keys
 from complaints.tests.georeport_client import (
     ROOT,
     RoutedSession,

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaints import actions, stats
+from complaints import actions
+from complaints.handling import stats
 from complaints.models import Complaint
 
 TZ = ZoneInfo("Asia/Shanghai")

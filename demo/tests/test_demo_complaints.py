@@ -17,6 +17,7 @@ from collections import Counter
 import pytest
 from django.db.models import Count, F
 
+from complaints.handling.stats import rates_by_unit
 from complaints.identity import unseal
 from complaints.models import (
     ComplainantIdentity,
@@ -24,7 +25,6 @@ from complaints.models import (
     ComplaintCategory,
     ComplaintCluster,
 )
-from complaints.stats import rates_by_unit
 from demo import data
 from demo.complaints_history import MIN_COMPLAINTS
 from demo.complaints_live import LIVE_COMPLAINTS
@@ -171,10 +171,10 @@ def test_the_hotline_sample_is_a_gbk_export_with_two_bad_rows() -> None:
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("complaints.hotline") is None, reason="no hotline importer yet"
+    importlib.util.find_spec("complaints.intake.hotline") is None, reason="no hotline importer yet"
 )
 def test_the_hotline_sample_parses_with_the_importer() -> None:
-    from complaints import hotline
+    from complaints.intake import hotline
 
     table = hotline.read_table(HOTLINE_SAMPLE.read_bytes(), ".csv")
     found = hotline.columns(table, HOTLINE_COLUMNS)

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from complaints import hotline
+from complaints.intake import hotline
 from complaints.models import HotlineImport, HotlineSource
 
 

@@ -14,17 +14,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from complaints import actions
-from complaints.models import Complaint, ComplaintCategory
-from complaints.open311 import formats, payloads
-from complaints.open311.keys import client_for_key
-from complaints.open311.params import (
+from complaints.intake import actions
+from complaints.intake.open311 import formats, payloads
+from complaints.intake.open311.keys import client_for_key
+from complaints.intake.open311.params import (
     MAX_RESULTS,
     Open311Error,
     filing,
     from_validation,
     request_filter,
 )
+from complaints.models import Complaint, ComplaintCategory
 from zuofeng.ratelimits import setting_rate
 
 View = Callable[..., HttpResponse]

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
-from complaints import stats
+from complaints.handling import stats
+from complaints.handling.views.staff import STATUS_ALL, filtered_complaints, sees_several_units
 from complaints.models import Complaint, ComplaintCluster
-from complaints.views.staff import STATUS_ALL, filtered_complaints, sees_several_units
 from org.models import Unit
 from org.scoping import sees_all_units, unit_of
 from portal.decorators import staff_required

@@ -1,11 +1,11 @@
-"""Staff pages: triage, the handling unit's work, the office's overview (namespace
+"""Handling pages: triage, the handling unit's work, the office's overview (namespace
 "complaints", set in complaints/urls.py)."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from complaints.views import office, staff, triage
+from complaints.handling.views import office, staff, triage
 
 urlpatterns = [
     path("staff/complaints/", staff.queue, name="staff_queue"),
@@ -13,7 +13,6 @@ urlpatterns = [
     path("staff/complaints/rates/", office.rates, name="rates"),
     path("staff/complaints/hot-spots/", office.hot_spots, name="hot_spots"),
     path("staff/complaints/triage/", triage.triage_queue, name="triage_queue"),
-    path("staff/complaints/new/", triage.file_entry, name="staff_file"),
     path("staff/complaints/<int:pk>/", staff.detail, name="staff_detail"),
     path("staff/complaints/<int:pk>/triage/", triage.triage, name="triage"),
     path("staff/complaints/<int:pk>/triage/preview/", triage.triage_preview, name="triage_preview"),

@@ -31,14 +31,14 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from complaints import actions
-from complaints.models import ComplainantIdentity, Complaint, ComplaintEvent
-from complaints.public_forms import (
+from complaints.intake.public_forms import (
     CallbackForm,
     ComplaintForm,
     FollowForm,
     ReopenForm,
     add_action_errors,
 )
+from complaints.models import ComplainantIdentity, Complaint, ComplaintEvent
 from zuofeng.ratelimits import parse_rate, setting_rate
 from zuofeng.transitions import Conflict
 

@@ -1,6 +1,7 @@
-"""Forms of the staff complaint pages. They only shape input: every rule about states,
-permissions and routing stays in `complaints.actions`, whose errors the views map back onto
-these forms (`cases.staff_forms.add_action_errors`)."""
+"""Forms of the handling pages (triage, the handling unit's steps, the queue's filters). They
+only shape input: every rule about states, permissions and routing stays in
+`complaints.handling.actions`, whose errors the views map back onto these forms
+(`zuofeng.forms.add_action_errors`)."""
 
 from __future__ import annotations
 
@@ -9,36 +10,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from complaints.identity import Identity
+from complaints.form_fields import UnitChoiceField, categories
 from complaints.models import Complaint, ComplaintCategory
 from org.models import Unit
 from portal.widgets import FastSelect
 from zuofeng.duty.models import WarningLevel
-from zuofeng.forms import MultipleFileField, text_input, textarea
+from zuofeng.forms import textarea
 
-
-def _categories() -> Any:
-    return ComplaintCategory.objects.order_by("sort_order", "code")
-
-
-def _units() -> Any:
-    return Unit.objects.active().order_by("sort_order", "code")
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    """A unit picked by its code (stable in links and tests)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", _units())
-        kwargs.setdefault("to_field_name", "code")
-        kwargs.setdefault("empty_label", "请选择单位")
-        super().__init__(**kwargs)
-
-    def label_from_instance(self, obj: Unit) -> str:
-        return obj.name
-
-
-# --- triage and staff entry ------------------------------------------------------------------
+# --- triage --------------------------------------------------------------------------------
 
 
 class TriageForm(forms.Form):
@@ -59,55 +38,7 @@ class TriageForm(forms.Form):
                 "subject_is_head": complaint.subject_is_head,
             }
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = _categories()
-
-
-STAFF_ENTRY_CHANNELS = [
-    (choice.value, choice.label)
-    for choice in (
-        Complaint.Channel.LETTER,
-        Complaint.Channel.VISIT,
-        Complaint.Channel.FORUM,
-        Complaint.Channel.SURVEY,
-    )
-]
-
-
-class StaffFileForm(forms.Form):
-    """来信、来访、座谈、问卷: the office enters what reached it on paper or in person."""
-
-    channel = forms.ChoiceField(label="渠道", choices=STAFF_ENTRY_CHANNELS)
-    text = forms.CharField(label="举报内容", widget=textarea(6))
-    unit = UnitChoiceField(label="被举报单位（不清楚可不选，分办时确定）", required=False)
-    subject_name = forms.CharField(
-        label="被举报干部（可选）", required=False, max_length=60, widget=text_input()
-    )
-    place = forms.CharField(
-        label="地点（可选）", required=False, max_length=200, widget=text_input()
-    )
-    occurred_on = forms.DateField(
-        label="发生日期（可选）",
-        required=False,
-        widget=forms.DateInput(attrs={"class": "input", "type": "date"}),
-    )
-    name = forms.CharField(
-        label="举报人姓名（可选，匿名可不填）", required=False, max_length=40, widget=text_input()
-    )
-    phone = forms.CharField(
-        label="联系电话（可选）", required=False, max_length=20, widget=text_input()
-    )
-    id_number = forms.CharField(
-        label="身份证号（可选）", required=False, max_length=18, widget=text_input()
-    )
-    contact = forms.CharField(
-        label="其他联系方式（可选）", required=False, max_length=200, widget=text_input()
-    )
-    files = MultipleFileField(label="附件（可选，可多选）", required=False)
-
-    IDENTITY_FIELDS = ("name", "phone", "id_number", "contact")
-
-    def identity(self) -> Identity:
-        return Identity(**{key: self.cleaned_data.get(key) or "" for key in self.IDENTITY_FIELDS})
+        self.fields["category"].queryset = categories()
 
 
 # --- the handling unit's steps ----------------------------------------------------------------
@@ -205,7 +136,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, several_units: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = _categories()
+        self.fields["category"].queryset = categories()
         if several_units:
             self.fields["unit"].queryset = Unit.objects.order_by("sort_order", "code")
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from complaints import hotline
+from complaints.intake import hotline
 from complaints.models import HotlineImport
 
 

@@ -1,7 +1,5 @@
-"""督查室 pages: the triage queue (oldest first), triaging one complaint with a preview of
-where it will go, and the staff entry of letters, visits, forum remarks and survey answers.
-
-Only the supervision office triages and enters complaints (the actions refuse anyone else).
+"""督查室 pages: the triage queue (oldest first) and triaging one complaint with a preview of
+where it will go. Only the supervision office triages (the actions refuse anyone else).
 """
 
 from __future__ import annotations
@@ -13,14 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from complaints import actions
+from complaints.handling import actions
+from complaints.handling.routing import names_head, route
+from complaints.handling.staff_forms import TriageForm
+from complaints.handling.views.staff import PAGE_SIZE, get_complaint_for_staff
 from complaints.models import Complaint, ComplaintCategory
-from complaints.routing import names_head, route
-from complaints.staff_forms import StaffFileForm, TriageForm
-from complaints.views.staff import PAGE_SIZE, get_complaint_for_staff
 from org.models import Unit
 from org.scoping import sees_all_units
 from portal.decorators import staff_required
@@ -30,7 +27,7 @@ from zuofeng.transitions import Conflict
 
 def _require_office(user: Any) -> None:
     if not sees_all_units(user):
-        raise PermissionDenied("只有督查室可以甄别分办和登记举报")
+        raise PermissionDenied("只有督查室可以甄别分办")
 
 
 @staff_required
@@ -150,40 +147,3 @@ def triage_preview(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_staff(request.user, pk)
     preview = _preview_for(complaint, TriageForm(request.GET, complaint=complaint))
     return render(request, "complaints/staff/_route_preview.html", {"preview": preview})
-
-
-@staff_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def file_entry(request: HttpRequest) -> HttpResponse:
-    """登记来信来访: the receipt code is shown on this answer only (for the reply letter),
-    never put in a message or the session."""
-    _require_office(request.user)
-    if request.method != "POST":
-        return render(request, "complaints/staff/file.html", {"form": StaffFileForm()})
-    form = StaffFileForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            complaint, code = actions.file_complaint(
-                actor=request.user,
-                channel=data["channel"],
-                text=data["text"],
-                unit=data["unit"],
-                subject_name=data["subject_name"],
-                place=data["place"],
-                occurred_on=data["occurred_on"],
-                identity=form.identity(),
-                attachments=data["files"],
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            response = render(
-                request,
-                "complaints/staff/filed.html",
-                {"complaint": complaint, "code": code},
-            )
-            response["Cache-Control"] = "no-store, private"
-            return response
-    return render(request, "complaints/staff/file.html", {"form": form}, status=400)

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from complaints.intake.open311.formats import w3_datetime
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
-from complaints.open311.formats import w3_datetime
 from org.models import Unit
 
 SERVICE_GROUP = "作风监督"

@@ -3,8 +3,8 @@ inspection's overview), one complaint with the steps the user may take, the audi
 of the complainant's identity, and the attachments.
 
 Reads go through `Complaint.objects.visible_to` (another unit's complaint is a 404); every
-change goes through `complaints.actions`, which also decides who may act and in which state.
-No page here shows the complainant's identity, except the one-time answer of `reveal`.
+change goes through `complaints.handling.actions`, which also decides who may act and in
+which state. No page here shows the complainant's identity, except the one-time answer of `reveal`.
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from complaints import actions, stats
-from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
-from complaints.staff_forms import (
+from complaints.handling import actions, stats
+from complaints.handling.staff_forms import (
     STATUS_ALL,
     STATUS_OPEN,
     AnswerForm,
@@ -37,6 +36,7 @@ from complaints.staff_forms import (
     RespondForm,
     RevealForm,
 )
+from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
 from org.roles import Role
 from org.scoping import has_role, sees_all_units, unit_of
 from portal.decorators import staff_required
@@ -180,7 +180,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @dataclass(frozen=True)
 class StepSpec:
     """One postable step: its form, whether this user may take it now, and how it calls
-    `complaints.actions` (returns the message)."""
+    `complaints.handling.actions` (returns the message)."""
 
     form_class: type[forms.Form]
     allowed: Callable[[Any, Complaint], bool]

@@ -1,7 +1,7 @@
 """Forms of the public complaint pages: filing, following up with the receipt, the callback
 and the request to reopen.
 
-The rules a complaint must satisfy live in `complaints.actions` (clean_fields,
+The rules a complaint must satisfy live in `complaints.intake.actions` (clean_fields,
 clean_identity) and `zuofeng.uploads.check_upload`; the filing form runs the same checks
 so that each error is shown next to its input and nothing is stored. The phone and ID
 checks are the stricter ones of the online application (a mainland mobile or landline; an ID
@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from complaints import actions
 from complaints.identity import Identity
+from complaints.intake import actions
 from complaints.models import Complaint
 from org.models import Unit
 from portal.widgets import FastSelect
@@ -56,7 +56,7 @@ def _input(**attrs: Any) -> forms.TextInput:
 
 class MultipleFileInput(forms.FileInput):
     """The public form's file input: several files at once, styled like its other inputs. The
-    field that cleans them to a list is the staff pages' `cases.staff_forms.MultipleFileField`."""
+    field that cleans them to a list is the staff pages. `zuofeng.forms.MultipleFileField`."""
 
     allow_multiple_selected = True
 

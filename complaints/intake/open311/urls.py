@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, re_path
 
-from complaints.open311 import views
+from complaints.intake.open311 import views
 
 app_name = "open311"
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from complaints.identity import Identity
+from complaints.intake.open311.payloads import SUBJECT_ATTRIBUTE, UNIT_ATTRIBUTE
 from complaints.models import ComplaintCategory
-from complaints.open311.payloads import SUBJECT_ATTRIBUTE, UNIT_ATTRIBUTE
 from org.models import Unit
 
 MAX_SPAN = dt.timedelta(days=90)
@@ -36,7 +36,7 @@ NO_ADDRESS_IDS = (
 )
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]*)\](\[\])?$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-# Chinese field labels of the shared checks (complaints.actions) → the Open311 parameter.
+# Chinese field labels of the shared checks (complaints.intake.actions) → the Open311 parameter.
 PARAMETER_OF_LABEL = {
     "举报内容": "description",
     "地点": "address_string",

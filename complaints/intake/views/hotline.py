@@ -2,7 +2,7 @@
 preview of an export), upload, the import's progress (htmx polling) and its bad rows.
 
 Only the office imports (`actions.require_channel_actor`); anyone else gets 404, like any
-page they cannot see. The import itself runs in the background (`complaints.tasks`).
+page they cannot see. The import itself runs in the background (`complaints.intake.tasks`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from complaints import hotline
+from complaints.intake import hotline
+from complaints.intake.tasks import import_hotline_file
 from complaints.models import HotlineImport, HotlineSource
-from complaints.tasks import import_hotline_file
 from portal.decorators import office_required
 from zuofeng.masking import mask_id_number, mask_name, mask_phone
 

@@ -1,0 +1,408 @@
+"""监督举报 handling: the steps after filing (triage, respond, answer, the callback, reopen,
+close) and revealing a complainant. Each step goes through the kernel's state-change path
+(`zuofeng.transitions.transition`: lock, check the allowed states, audit, mark the rollup
+days) and raises its `Conflict` when the complaint is not in a state the step starts from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from complaints.handling.routing import names_head, route
+from complaints.identity import Identity, unseal
+from complaints.models import (
+    COMPLAINT_FIELDS,
+    ComplainantIdentity,
+    Complaint,
+    ComplaintCategory,
+    ComplaintEvent,
+)
+from org.models import Unit
+from org.roles import Role
+from org.scoping import has_role, require_member, sees_all_units, unit_of
+from zuofeng.audit.chain import record
+from zuofeng.duty import clock
+from zuofeng.transitions import Conflict, transition
+from zuofeng.validation import plain_text, required_text
+from zuofeng.workdays.calendar import add_workdays
+
+# --- the steps after filing ---------------------------------------------------------------
+
+
+def _require_handler(actor: Any, complaint: Complaint) -> None:
+    if complaint.handling_unit_id is None:
+        raise PermissionDenied("该举报尚未分办")
+    require_member(actor, complaint.handling_unit_id, "只有承办单位的工作人员可以办理该举报")
+
+
+def _require_office(actor: Any) -> None:
+    if not sees_all_units(actor):
+        raise PermissionDenied("只有督查室可以进行此操作")
+
+
+def _transition(
+    complaint: Complaint,
+    action: str,
+    *,
+    actor: Any,
+    allowed: list[str],
+    doing: str,
+    permit: Callable[[Complaint], None] | None = None,
+    reason: str = "",
+) -> Any:
+    """The kernel's state-change path for one complaint step (lock, check, audit, mark)."""
+    return transition(
+        complaint,
+        actor=actor,
+        action=f"complaints.{action}",
+        fields=COMPLAINT_FIELDS,
+        allowed=allowed,
+        doing=doing,
+        noun="举报",
+        permit=permit,
+        reason=reason,
+    )
+
+
+def _handler(actor: Any) -> Callable[[Complaint], None]:
+    return lambda complaint: _require_handler(actor, complaint)
+
+
+def _step(
+    complaint: Complaint,
+    kind: str,
+    *,
+    actor: Any,
+    at: dt.datetime,
+    note: str = "",
+    public_note: str = "",
+) -> None:
+    """Save the step and put it on the complaint's timeline (inside its transition)."""
+    complaint.save()
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=kind,
+        at=at,
+        actor=actor,
+        note=note,
+        public_note=public_note[:500],
+    )
+
+
+def resolve_workdays(category_code: str) -> int:
+    return ComplaintCategory.objects.get(pk=category_code).resolve_workdays
+
+
+@transaction.atomic
+def triage(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    category: str,
+    unit: Unit | None = None,
+    subject_is_head: bool | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Complaint:
+    """甄别分办: triage confirms or corrects the category and the unit, and the complaint goes
+    to whoever must answer it; the response clock starts."""
+    at = at or timezone.now()
+    _require_office(actor)
+    if not ComplaintCategory.objects.filter(pk=category).exists():
+        raise ValidationError({"类别": "请选择有效的举报类别"})
+    note = plain_text(note, "分办意见", 1000, required=False)
+    with _transition(
+        complaint,
+        "triage",
+        actor=actor,
+        allowed=[Complaint.Status.TRIAGE],
+        doing="甄别分办",
+    ) as change:
+        complaint = change.obj
+        if unit is not None:
+            if unit.archived:
+                raise ValidationError({"被举报单位": f"“{unit.name}”已撤销，请选择现有单位"})
+            complaint.unit = unit
+        if subject_is_head is None:
+            subject_is_head = complaint.subject_is_head or names_head(
+                complaint.unit, complaint.subject_name
+            )
+        handling = route(category=category, unit=complaint.unit, subject_is_head=subject_is_head)
+        if handling is None:
+            raise ValidationError({"被举报单位": "请选择被举报单位，系统才能确定承办单位"})
+        complaint.category_id = category
+        complaint.subject_is_head = subject_is_head
+        complaint.handling_unit = handling
+        complaint.triaged_at = at
+        complaint.triaged_by = actor
+        complaint.status = Complaint.Status.ROUTED
+        clock.start_clock(
+            complaint, at=at, limit_workdays=int(settings.ZUOFENG["COMPLAINT_RESPOND_WORKDAYS"])
+        )
+        complaint.respond_due_at = complaint.due_at
+        complaint.resolve_due_at = add_workdays(at, resolve_workdays(category))
+        corrected = category != complaint.suggested_category_id
+        _step(
+            complaint,
+            ComplaintEvent.Kind.TRIAGED,
+            actor=actor,
+            at=at,
+            note=note or ("更正系统建议类别" if corrected else "确认系统建议类别"),
+            public_note=f"已转交{handling.name}办理。",
+        )
+
+    return complaint
+
+
+@transaction.atomic
+def respond(
+    *, actor: Any, complaint: Complaint, note: str, at: dt.datetime | None = None
+) -> Complaint:
+    """响应: the handling unit takes the complaint up; the resolution clock runs from triage."""
+    at = at or timezone.now()
+    note = plain_text(note, "响应说明", 1000)
+    with _transition(
+        complaint,
+        "respond",
+        actor=actor,
+        allowed=[Complaint.Status.ROUTED],
+        doing="响应",
+        permit=_handler(actor),
+    ) as change:
+        complaint = change.obj
+        _mark_responded(complaint, at)
+        _step(
+            complaint,
+            ComplaintEvent.Kind.RESPONDED,
+            actor=actor,
+            at=at,
+            note=note,
+            public_note="承办单位已受理您的举报，正在调查处理。",
+        )
+
+    return complaint
+
+
+def _mark_responded(complaint: Complaint, at: dt.datetime) -> None:
+    complaint.responded_at = at
+    complaint.status = Complaint.Status.HANDLING
+    assert complaint.triaged_at is not None and complaint.category_id is not None
+    clock.restart_clock(
+        complaint, at=complaint.triaged_at, limit_workdays=resolve_workdays(complaint.category_id)
+    )
+
+
+@transaction.atomic
+def answer(
+    *, actor: Any, complaint: Complaint, text: str, at: dt.datetime | None = None
+) -> Complaint:
+    """答复: the unit's reply to the complainant (shown to them with the receipt); the clock
+    stops and the complaint waits for the satisfaction callback."""
+    at = at or timezone.now()
+    text = plain_text(text, "答复内容", 2000)
+    with _transition(
+        complaint,
+        "answer",
+        actor=actor,
+        allowed=[Complaint.Status.ROUTED, Complaint.Status.HANDLING],
+        doing="答复",
+        permit=_handler(actor),
+    ) as change:
+        complaint = change.obj
+        if complaint.status == Complaint.Status.ROUTED:
+            _mark_responded(complaint, at)
+        clock.stop_clock(complaint, at=at)
+        complaint.answer = text
+        complaint.answered_at = at
+        complaint.first_answered_at = complaint.first_answered_at or at
+        complaint.status = Complaint.Status.ANSWERED
+        _step(
+            complaint,
+            ComplaintEvent.Kind.ANSWERED,
+            actor=actor,
+            at=at,
+            public_note=text,
+        )
+
+    return complaint
+
+
+@transaction.atomic
+def record_callback(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    result: str,
+    note: str = "",
+    by_complainant: bool = False,
+    at: dt.datetime | None = None,
+) -> Complaint:
+    """回访: 满意 / 基本满意 close the complaint; 不满意 lets the complainant reopen it once.
+
+    `by_complainant` is the complainant answering with the receipt (the caller checked it);
+    otherwise the office or the handling unit records what the complainant said by phone.
+    """
+    at = at or timezone.now()
+    if result not in Complaint.Callback.values:
+        raise ValidationError({"回访结果": "请选择满意、基本满意或不满意"})
+    if by_complainant and result == Complaint.Callback.UNREACHABLE:
+        raise ValidationError({"回访结果": "请选择满意、基本满意或不满意"})
+    note = plain_text(note, "回访说明", 1000, required=False)
+    by_phone = not by_complainant and not sees_all_units(actor)
+    with _transition(
+        complaint,
+        "record_callback",
+        # The complainant answering with the receipt is not named in the audit log.
+        actor=None if by_complainant else actor,
+        allowed=[Complaint.Status.ANSWERED],
+        doing="登记回访结果",
+        permit=_handler(actor) if by_phone else None,
+    ) as change:
+        complaint = change.obj
+        public = apply_callback(complaint, result, at)
+        _step(
+            complaint,
+            ComplaintEvent.Kind.CALLBACK,
+            actor=None if by_complainant else actor,
+            at=at,
+            note=note,
+            public_note=public,
+        )
+
+    return complaint
+
+
+def apply_callback(complaint: Any, result: str, at: dt.datetime) -> str:
+    """The callback's effect on a complaint's fields (also used on the demo's in-memory
+    history); returns the note shown to the complainant."""
+    complaint.callback = result
+    complaint.callback_at = at
+    if result == Complaint.Callback.DISSATISFIED and complaint.reopen_count == 0:
+        complaint.status = Complaint.Status.DISSATISFIED
+        return "您对办理结果不满意，可以申请重新办理一次。"
+    complaint.status = Complaint.Status.CLOSED
+    complaint.closed_at = at
+    return f"回访结果：{Complaint.Callback(result).label}，举报已办结。"
+
+
+@transaction.atomic
+def reopen(*, complaint: Complaint, reason: str, at: dt.datetime | None = None) -> Complaint:
+    """不满意重办: the complainant (with the receipt) sends it back once, on a new clock."""
+    at = at or timezone.now()
+    reason = plain_text(reason, "不满意的原因", 1000)
+    with _transition(
+        complaint,
+        "reopen",
+        actor=None,
+        allowed=[Complaint.Status.DISSATISFIED],
+        doing="申请重办",
+        reason=reason,
+    ) as change:
+        complaint = change.obj
+        if complaint.reopen_count >= 1:
+            raise Conflict("每件举报只能申请重办一次")
+        complaint.reopen_count += 1
+        complaint.status = Complaint.Status.HANDLING
+        complaint.callback = ""
+        complaint.callback_at = None
+        complaint.answered_at = None
+        assert complaint.category_id is not None
+        clock.restart_clock(
+            complaint, at=at, limit_workdays=resolve_workdays(complaint.category_id)
+        )
+        _step(
+            complaint,
+            ComplaintEvent.Kind.REOPENED,
+            actor=None,
+            at=at,
+            note=reason,
+            public_note="已按您的要求重新办理。",
+        )
+
+    return complaint
+
+
+@transaction.atomic
+def close(
+    *, actor: Any, complaint: Complaint, reason: str, at: dt.datetime | None = None
+) -> Complaint:
+    """The office closes an answered complaint the complainant did not (or could not) answer,
+    or one whose complainant was dissatisfied and did not ask to reopen it."""
+    at = at or timezone.now()
+    _require_office(actor)
+    reason = required_text(reason, "办结理由", 1000)
+    with _transition(
+        complaint,
+        "close",
+        actor=actor,
+        allowed=[Complaint.Status.ANSWERED, Complaint.Status.DISSATISFIED],
+        doing="办结",
+        reason=reason,
+    ) as change:
+        complaint = change.obj
+        complaint.status = Complaint.Status.CLOSED
+        complaint.closed_at = at
+        _step(
+            complaint,
+            ComplaintEvent.Kind.CLOSED,
+            actor=actor,
+            at=at,
+            note=reason,
+            public_note="督查室已办结该举报。",
+        )
+
+    return complaint
+
+
+# --- identity ------------------------------------------------------------------------------
+
+
+def may_reveal(actor: Any, complaint: Complaint) -> bool:
+    """The office may open any identity; discipline inspection those of integrity complaints
+    and of complaints routed to it. Never the handling unit (unless it is one of those)."""
+    if has_role(actor, Role.SUPERVISOR):
+        return True
+    if has_role(actor, Role.DISCIPLINE):
+        unit = unit_of(actor)
+        return complaint.category_id == "integrity" or (
+            unit is not None and complaint.handling_unit_id == unit.pk
+        )
+    return False
+
+
+def reveal_identity(*, actor: Any, complaint: Complaint, reason: str) -> Identity:
+    """Open the complainant's identity for one reason; the reveal is audited (who, when, why;
+    never the identity itself) and shows on the complaint's internal timeline."""
+    if not may_reveal(actor, complaint):
+        raise PermissionDenied("只有督查室和纪检人员可以查看举报人身份")
+    reason = required_text(reason, "查看理由", 500)
+    sealed = (
+        ComplainantIdentity.objects.filter(complaint=complaint)
+        .values_list("sealed", flat=True)
+        .first()
+    )
+    identity = unseal(sealed) if sealed else Identity()
+    with transaction.atomic():
+        ComplaintEvent.objects.create(
+            complaint=complaint,
+            kind=ComplaintEvent.Kind.REVEALED,
+            at=timezone.now(),
+            actor=actor,
+            note=reason,
+        )
+        record(
+            actor=actor,
+            action="complaints.reveal_identity",
+            obj=complaint,
+            before={},
+            after={"anonymous": identity.is_empty},
+            reason=reason,
+        )
+    return identity
