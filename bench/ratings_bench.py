@@ -45,6 +45,7 @@ import random
 import select
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -188,11 +189,44 @@ def schedule(
     return [rounds[client::clients] for client in range(clients)]
 
 
+class LockWaits(threading.Thread):
+    """Samples, every 50 ms, how many of the database's backends wait for a lock (a row
+    lock: the case, or an audit chain head); started after the clients have forked."""
+
+    def __init__(self, database: str) -> None:
+        super().__init__(daemon=True)
+        self.database = database
+        self.samples: list[int] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        import psycopg
+
+        sql = (
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'"
+        )
+        with psycopg.connect(
+            host=PG_HOST, user=PG_USER, dbname=self.database, autocommit=True
+        ) as conn:
+            while not self.done.wait(0.05):
+                self.samples.append(conn.execute(sql, [self.database]).fetchone()[0])
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "backends waiting for a lock during the burst: not sampled"
+        mean = sum(self.samples) / len(self.samples)
+        busy = sum(1 for n in self.samples if n) / len(self.samples)
+        return (
+            f"backends waiting for a lock during the burst: mean {mean:.2f}, "
+            f"max {max(self.samples)}, some waiting in {busy:.0%} of {len(self.samples)} samples"
+        )
+
+
 def run_burst(
-    port: int, queues: list[list[Round]], time_limit: float
-) -> tuple[list[Answer], float]:
-    """All clients at once; returns the answers and the wall time from the common start to
-    the last answer."""
+    port: int, queues: list[list[Round]], time_limit: float, database: str
+) -> tuple[list[Answer], float, LockWaits]:
+    """All clients at once; returns the answers, the wall time from the common start to
+    the last answer, and the lock waits sampled meanwhile."""
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     start_at = time.time() + 1.0 + 0.02 * len(queues)  # after every process has started
@@ -202,6 +236,8 @@ def run_burst(
     ]
     for process in processes:
         process.start()
+    waits = LockWaits(database)
+    waits.start()
     answers: list[Answer] = []
     finished = []
     try:
@@ -210,11 +246,13 @@ def run_burst(
             answers.extend(part)
             finished.append(done)
     finally:
+        waits.done.set()
+        waits.join(timeout=5)
         for process in processes:
             process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
-    return answers, max(finished) - start_at
+    return answers, max(finished) - start_at, waits
 
 
 # --- the in-process Django: tokens, picks and the checks ---------------------------------------
@@ -619,7 +657,7 @@ def main() -> int:
 
         total = len(firsts) + len(seconds)
         log(f"burst: {total} submissions on {args.connections} connections")
-        answers, wall = run_burst(port, queues, min(120.0, remaining()))
+        answers, wall, waits = run_burst(port, queues, min(120.0, remaining()), database)
         log(f"burst done in {wall:.2f} s")
 
         bare_again = None
@@ -629,6 +667,7 @@ def main() -> int:
 
         checks = check_everything(port, answers, cases, len(seconds))
         report(args, answers, wall, bare_first, bare_again, checks)
+        print(waits.summary())
         failed = not all(check.passed for check in checks)
         log(f"whole run: {time.monotonic() - started:.0f} s")
         return 1 if failed else 0
