@@ -89,19 +89,21 @@ def test_a_deadline_ends_at_the_last_second_of_the_day_in_shanghai(district: Dis
     assert (utc.date(), utc.hour) == (dt.date(2026, 10, 13), 15)
 
 
-def test_accepted_late_in_2026_is_due_in_2027_counting_weekends_only(district: District) -> None:
-    # No 2027 holidays are known yet: Thursday 31 Dec, Friday 1 Jan, Mon 4, Tue 5, Wed 6.
-    assert not calendar.year_is_covered(2027)
+def test_accepted_late_in_2026_is_due_in_2027_after_the_predicted_new_years_day(
+    district: District,
+) -> None:
+    # No 2027 notice yet, 元旦 predicted by law: Thursday 31 Dec, Mon 4, Tue 5, Wed 6, Thu 7.
+    assert calendar.year_status(2027) == "predicted"
     case = accept_on(district, at(2026, 12, 30))
-    assert case.due_at == last_moment(2027, 1, 6)
+    assert case.due_at == last_moment(2027, 1, 7)
 
 
 def test_holidays_entered_for_2027_move_the_deadline_of_cases_accepted_afterwards(
     district: District,
 ) -> None:
-    DayOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, name="元旦")
+    DayOverride.objects.create(date=dt.date(2027, 1, 4), is_workday=False, name="元旦")
     case = accept_on(district, at(2026, 12, 30))
-    assert case.due_at == last_moment(2027, 1, 7)
+    assert case.due_at == last_moment(2027, 1, 8)
 
 
 def test_immediate_matter_is_due_at_the_end_of_the_same_working_day(district: District) -> None:

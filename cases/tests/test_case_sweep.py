@@ -322,9 +322,10 @@ def test_sql_thresholds_agree_with_the_clock_for_a_grid_of_cases_and_times(
 def test_sql_thresholds_agree_when_2027_holidays_are_entered_after_acceptance(
     district: District,
 ) -> None:
-    # Accepted under the weekends-only fallback: 2 working days from Wed 30 Dec is Fri 1 Jan.
+    # Accepted before the 2027 notice: 2 working days from Wed 30 Dec (1 Jan is 元旦) is Mon 4 Jan;
+    # the notice then makes 4 Jan a rest day, written as another process would (no recompute).
     case = accepted(district, at(2026, 12, 30), limit=2)
-    assert case.due_at.astimezone(SH).date() == dt.date(2027, 1, 1)
-    DayOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, name="元旦")
+    assert case.due_at.astimezone(SH).date() == dt.date(2027, 1, 4)
+    DayOverride.objects.create(date=dt.date(2027, 1, 4), is_workday=False, name="元旦")
     for now in moments(at(2026, 12, 30, 11), at(2027, 1, 8), step_hours=5):
         assert sql_targets(now) == clock_targets([case], now), now

@@ -17,6 +17,7 @@ from zuofeng.audit.chain import verify_chain
 from zuofeng.audit.models import AuditEvent
 from zuofeng.duty import clock
 from zuofeng.duty.models import Escalation, EscalationLevel, Notification, WarningLevel
+from zuofeng.duty import sweep as sweep_module
 from zuofeng.duty.sweep import sweep
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -138,4 +139,33 @@ def test_two_sweeps_at_once_claim_each_change_once() -> None:
     assert AuditEvent.objects.filter(action="duty.warning").count() == 300
     assert AuditEvent.objects.filter(action="duty.escalate").count() == 300
     assert Escalation.objects.count() == 600
+    assert verify_chain() is None
+
+
+def test_a_sweep_that_read_stale_rows_claims_nothing_another_sweep_already_did(
+    unit: Unit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sweeps interleaved deterministically, on any engine: sweep A reads its candidates,
+    then sweep B runs to the end, then A claims. The conditional claim must give A nothing,
+    so each change has one audit event and one notification (the PostgreSQL thread test
+    above shows the same with real concurrency)."""
+    for n in range(5):
+        make_chore(unit, f"late-{n}", at(2026, 10, 26), 1)
+    real_claim = sweep_module._claim
+    interleaved: list[object] = []
+
+    def claim_after_the_other_sweep(*args: object, **kwargs: object) -> set[object]:
+        if not interleaved:
+            interleaved.append("B")  # B runs once, between A's read and A's first claim
+            interleaved.append(sweep(at(2026, 11, 6)))
+        return real_claim(*args, **kwargs)
+
+    monkeypatch.setattr(sweep_module, "_claim", claim_after_the_other_sweep)
+    sweep(at(2026, 11, 6))  # A
+
+    assert interleaved[1].counts  # B did the work
+    assert AuditEvent.objects.filter(action="duty.warning").count() == 5
+    assert AuditEvent.objects.filter(action="duty.escalate").count() == 5
+    assert Escalation.objects.count() == 10  # head, then office: one row per level
+    assert Notification.objects.count() == Notification.objects.values("title").distinct().count()
     assert verify_chain() is None
