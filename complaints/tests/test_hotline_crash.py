@@ -1,8 +1,8 @@
 """A 12345 import that stops half-way keeps its committed batches and says so; running the
 same file again completes it with every ticket stored exactly once. Once with an error raised
 inside the second batch's transaction (every engine), once with the import process killed by
-SIGKILL in the middle of that transaction (SQLite: the test hands the process a copy of its
-database)."""
+SIGKILL in the middle of that transaction (every engine: on PostgreSQL the process works in
+the test's database, on SQLite in a copy of it)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -169,24 +170,43 @@ call_command("import_hotline", sys.argv[1], source=os.environ["SOURCE"], user="o
 """
 
 
-@pytest.mark.django_db(transaction=True)  # committed, so that the database can be copied
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the killed process gets a copy of the test's SQLite database",
-)
+def shared_database(tmp_path: Path) -> tuple[str, Callable[[str], list[tuple]]]:
+    """The test's database for another process, and a way to read what that process left.
+    PostgreSQL: the test database itself (the test commits). SQLite: the test's in-memory
+    database is copied to a file, read back with sqlite3."""
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+        def query_pg(sql: str) -> list[tuple]:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return cursor.fetchall() if cursor.description else []
+
+        return url, query_pg
+    database = tmp_path / "copy.sqlite3"
+    with sqlite3.connect(database) as copy:
+        connection.connection.backup(copy)
+
+    def query_sqlite(sql: str) -> list[tuple]:
+        with sqlite3.connect(database) as db:
+            return db.execute(sql).fetchall()
+
+    return f"sqlite:///{database}", query_sqlite
+
+
+@pytest.mark.django_db(transaction=True)  # committed, so that another process sees it
 class TestAKilledImport:
     def test_rerunning_the_file_completes_it_with_each_ticket_once(self, district, tmp_path):
         source()
-        database = tmp_path / "copy.sqlite3"
-        connection.ensure_connection()
-        with sqlite3.connect(database) as copy:
-            connection.connection.backup(copy)
+        url, query = shared_database(tmp_path)
         path = tmp_path / "export.csv"
         path.write_bytes(export(30))
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "zuofeng.settings_test",
-            "DATABASE_URL": f"sqlite:///{database}",
+            "DATABASE_URL": url,
             "ZUOFENG_VAR_DIR": str(tmp_path / "var"),
             "CHUNK": "12",
             "MARK": str(tmp_path / "in-batch-2"),
@@ -203,10 +223,6 @@ class TestAKilledImport:
         process.send_signal(signal.SIGKILL)
         assert process.wait() == -signal.SIGKILL
 
-        def query(sql: str) -> list[tuple]:
-            with sqlite3.connect(database) as db:
-                return db.execute(sql).fetchall()
-
         assert query("SELECT count(*) FROM complaints_complaint") == [(12,)]
         # What the user sees until someone looks after STALLED_AFTER: the job still running
         # with the first batch's counts.
@@ -214,7 +230,7 @@ class TestAKilledImport:
             "SELECT status, total_rows, processed_rows, created_count FROM complaints_hotlineimport"
         ) == [("running", 30, 12, 12)]
         # Ten minutes and more without progress (the clock cannot be moved in another process).
-        query("UPDATE complaints_hotlineimport SET progress_at = '2026-01-01 00:00:00'")
+        query("UPDATE complaints_hotlineimport SET progress_at = '2026-01-01 00:00:00+00:00'")
 
         rerun = subprocess.run(
             [sys.executable, "manage.py", "import_hotline", str(path), "--source", SOURCE, *USER],
