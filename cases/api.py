@@ -24,7 +24,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -32,7 +32,8 @@ from cases import actions
 from cases.models import Attachment, Case, CaseEvent, SupplementRequest, Transfer
 from catalog.models import Matter
 from org.models import Unit
-from org.scoping import is_staff_member, unit_of
+from org.scoping import unit_of
+from zuofeng.access import IsStaffMember
 from zuofeng.api_params import ConflictResponse, action_error_detail, refuse_unknown_params
 from zuofeng.duty import clock
 from zuofeng.duty.models import WarningLevel
@@ -289,13 +290,6 @@ def _step_schema(summary: str, request: Any = None) -> Callable[[Any], Any]:
 
 
 # --- the viewset ----------------------------------------------------------------------------
-
-
-class IsStaffMember(BasePermission):
-    message = "只有单位工作人员和督查室可以使用办件接口"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return is_staff_member(request.user)
 
 
 class CaseFilter(django_filters.FilterSet):

@@ -15,7 +15,7 @@ from catalog.search import search_matters
 from catalog.spreadsheet import ImportRefused, export_matters, import_matters
 from org.models import Unit
 from org.scoping import sees_all_units
-from portal.decorators import staff_required
+from zuofeng.access import staff_required
 
 
 def get_matter_for_staff(user: object, pk: int) -> Matter:

@@ -28,10 +28,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases import api as cases_api
 from complaints.handling import actions
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from org.models import Unit
+from zuofeng.access import IsStaffMember
 from zuofeng.api_params import ConflictResponse, action_error_detail, refuse_unknown_params
 from zuofeng.duty.models import WarningLevel
 from zuofeng.duty.ordering import with_urgency
@@ -211,10 +211,6 @@ def _step_schema(summary: str, request: Any) -> Callable[[Any], Any]:
 
 
 # --- the viewset ----------------------------------------------------------------------------
-
-
-class IsStaffMember(cases_api.IsStaffMember):
-    message = "只有单位工作人员、督查室和纪检人员可以使用举报接口"
 
 
 class ComplaintFilter(django_filters.FilterSet):

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from org.scoping import is_staff_member, roles_of, sees_all_units, unit_of
+from zuofeng.access import menu
 
 
 def staff_context(request: HttpRequest) -> dict[str, Any]:
@@ -17,4 +18,6 @@ def staff_context(request: HttpRequest) -> dict[str, Any]:
         "my_roles": roles_of(user),
         "is_staff_member": is_staff_member(user),
         "sees_all_units": sees_all_units(user),
+        # Which areas' links the menu shows (zuofeng.access: one policy for pages and menus).
+        "may": menu(user),
     }

@@ -16,7 +16,6 @@ from django.http import HttpRequest
 
 from org.models import Unit
 from scorecard.compute import standard_is_locked, weights_error
-from zuofeng.measures import measure_choices
 from scorecard.models import (
     LOCKED_MESSAGE,
     Commitment,
@@ -25,6 +24,7 @@ from scorecard.models import (
     Scorecard,
     Standard,
 )
+from zuofeng.measures import measure_choices
 
 
 class IndicatorForm(forms.ModelForm):

@@ -41,8 +41,8 @@ from django.utils import timezone
 
 from org.models import Unit
 from scorecard import rollups
-from zuofeng.measures import is_known
 from scorecard.models import Indicator, Scorecard, Standard
+from zuofeng.measures import is_known
 from zuofeng.periods import month_start, next_month
 
 # Ranking groups: departments are ranked apart from townships; streets count as townships.

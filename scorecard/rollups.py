@@ -38,10 +38,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from org.models import Unit
-from zuofeng.measures import SOURCES, Source, measures_of
-from zuofeng.periods import day_start
 from scorecard.models import DailyRollup, DirtyDay, RollupState
 from zuofeng.bulk import insert_rows
+from zuofeng.measures import SOURCES, Source, measures_of
+from zuofeng.periods import day_start
 from zuofeng.workdays.calendar import LOCAL_TZ, local_date
 
 CHUNK = 500  # unit-days per recomputation query (SQLite)

@@ -569,7 +569,7 @@ def test_the_head_sees_the_units_escalated_cases(district: District, matter: Mat
 
 
 def test_staff_who_head_no_unit_do_not_get_the_escalation_view(district: District) -> None:
-    assert district.client_for(district.alice).get("/staff/cases/escalated/").status_code == 403
+    assert district.client_for(district.alice).get("/staff/cases/escalated/").status_code == 404
 
 
 def test_the_office_sees_what_reached_it(district: District, matter: Matter) -> None:
@@ -678,7 +678,7 @@ def test_the_counter_refuses_a_file_that_is_not_what_it_claims(
 
 
 def test_the_counter_is_for_unit_staff_only(district: District) -> None:
-    assert district.client_for(district.olivia).get("/staff/counter/").status_code == 403
+    assert district.client_for(district.olivia).get("/staff/counter/").status_code == 404
     assert district.client_for(district.ruth).get("/staff/counter/").status_code == 404
 
 

@@ -52,9 +52,8 @@ from cases.staff_forms import (
     named_files,
 )
 from org.models import Unit
-from org.roles import Role
-from org.scoping import has_role, sees_all_units, unit_of
-from portal.decorators import staff_required
+from org.scoping import sees_all_units, unit_of
+from zuofeng.access import counter_required, head_required, may, staff_required
 from zuofeng.duty import clock
 from zuofeng.duty.models import Escalation, EscalationLevel
 from zuofeng.duty.ordering import with_urgency
@@ -358,8 +357,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "flag_error": flag_error,
             "month": month,
             "querystring": params.urlencode(),
-            "can_use_counter": _may_use_counter(user),
-            "can_see_escalations": all_units or Unit.objects.filter(head=user).exists(),
+            "can_use_counter": may(user, "counter"),
+            "can_see_escalations": may(user, "head"),
         },
     )
 
@@ -424,7 +423,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return render(request, "cases/staff/detail.html", context, status=400)
 
 
-@staff_required
+@head_required
 @require_GET
 def escalated(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -438,8 +437,6 @@ def escalated(request: HttpRequest) -> HttpResponse:
         units: list[Unit] = []
     else:
         units = list(Unit.objects.filter(head=user))
-        if not units:
-            raise PermissionDenied("只有单位一把手和督查室可以查看超期升级的办件")
         level = EscalationLevel.HEAD
         cases = Case.objects.visible_to(user).filter(unit__in=units, escalation_level__gte=level)
         escalations = Escalation.objects.filter(unit__in=units, created_at__gte=since)
@@ -474,17 +471,12 @@ def escalated(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _may_use_counter(user: Any) -> bool:
-    return unit_of(user) is not None and has_role(user, Role.WINDOW, Role.UNIT_STAFF)
-
-
-@staff_required
+@counter_required
 @require_http_methods(["GET", "POST"])
 def counter(request: HttpRequest) -> HttpResponse:
     user = request.user
     unit = unit_of(user)
-    if unit is None or not _may_use_counter(user):
-        raise PermissionDenied("只有单位的窗口人员或承办人员可以在窗口收件")
+    assert unit is not None  # the counter area is for members of a unit
     if request.method != "POST":
         form = CounterForm(unit=unit)
         return render(request, "cases/staff/counter.html", {"form": form, "unit": unit})

@@ -54,7 +54,7 @@ def test_the_list_is_scoped_to_what_the_user_may_see(district: District) -> None
 
 def test_the_api_is_for_staff(district: District) -> None:
     assert Client().get(API).status_code == 403
-    assert district.client_for(district.ruth).get(API).status_code == 403
+    assert district.client_for(district.ruth).get(API).status_code == 404
 
 
 def test_the_list_filters_paginates_and_refuses_unknown_parameters(district: District) -> None:

@@ -41,7 +41,7 @@ def test_hot_spots_group_near_duplicates_for_the_office(district: District) -> N
     assert first.number in page and second.number in page and lone.number not in page
     assert "同类举报 2 件" in page
     alice = district.client_for(district.alice)
-    assert alice.get("/staff/complaints/hot-spots/").status_code == 403
+    assert alice.get("/staff/complaints/hot-spots/").status_code == 404
 
 
 # --- the three rates ----------------------------------------------------------------------------

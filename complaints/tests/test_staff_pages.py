@@ -112,8 +112,8 @@ def test_the_triage_queue_is_oldest_first_with_the_suggestion_and_its_words(
 def test_triage_is_for_the_office_only(district: District) -> None:
     complaint = file(district)
     alice = district.client_for(district.alice)
-    assert alice.get("/staff/complaints/triage/").status_code == 403
-    assert alice.get(detail_url(complaint) + "triage/").status_code == 403
+    assert alice.get("/staff/complaints/triage/").status_code == 404
+    assert alice.get(detail_url(complaint) + "triage/").status_code == 404
     assert alice.get(detail_url(complaint)).status_code == 404  # not routed to her unit yet
 
 

@@ -37,7 +37,7 @@ from evaluations.views.staff import (
     may_decide_appeals,
 )
 from org.scoping import sees_all_units, unit_of
-from portal.decorators import staff_required
+from zuofeng.access import staff_required
 from zuofeng.transitions import Conflict
 
 # --- ratings ------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from evaluations.models import Evaluation
 from evaluations.public_forms import RatingForm
 from evaluations.stats import UnitResult, month_bounds, monthly_results, scrub_comment
 from org.scoping import unit_of
-from portal.decorators import staff_required
+from zuofeng.access import staff_required
 from zuofeng.forms import add_action_errors
 from zuofeng.transitions import Conflict
 from zuofeng.workdays.calendar import local_date

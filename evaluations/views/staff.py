@@ -39,7 +39,7 @@ from evaluations.staff_forms import (
 from org.models import Unit
 from org.roles import Role
 from org.scoping import has_role, sees_all_units, unit_of
-from portal.decorators import staff_required
+from zuofeng.access import staff_required
 from zuofeng.audit.models import AuditEvent
 from zuofeng.duty import clock
 from zuofeng.duty.models import WARNING_RANK, EscalationLevel, WarningLevel

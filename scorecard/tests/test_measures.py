@@ -9,9 +9,9 @@ import pytest
 
 from conftest import District
 from scorecard import rollups
-from zuofeng.measures import MEASURES, get_measure, is_known, measure_choices
 from scorecard.tests.fixtures import NOVEMBER, NOW, build_november
 from zuofeng.duty.sweep import sweep
+from zuofeng.measures import MEASURES, get_measure, is_known, measure_choices
 from zuofeng.periods import next_month
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from org.scoping import scope_to_unit
-from portal.decorators import staff_required
 from scorecard import actions
 from scorecard.forms import CompleteCommitmentForm
 from scorecard.models import Commitment
 from scorecard.views.office import run_action
+from zuofeng.access import staff_required
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.decorators import office_required
 from scorecard import actions
 from scorecard.forms import CommitmentFormSet, InterviewForm, commitments_from
 from scorecard.models import Interview
 from scorecard.views.office import run_action
+from zuofeng.access import office_required
 
 PAGE_SIZE = 30
 

@@ -18,11 +18,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.decorators import office_required
 from scorecard import actions, export
 from scorecard.forms import ComputeForm, CorrectionForm
 from scorecard.models import Interview, Scorecard
 from scorecard.tables import definitions, month_label, scorecard_groups
+from zuofeng.access import office_required
 
 RECENT_SCORECARDS = 36
 

@@ -15,7 +15,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from portal.decorators import office_required
 from scorecard.models import Commitment, Interview, Scorecard
 from scorecard.tables import (
     Group,
@@ -24,6 +23,7 @@ from scorecard.tables import (
     scorecard_groups,
     trend,
 )
+from zuofeng.access import office_required
 from zuofeng.periods import parse_month
 
 RED_LIST_SIZE = 3

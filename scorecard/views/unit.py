@@ -16,9 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from org.scoping import sees_all_units
-from portal.decorators import staff_required
 from scorecard.compute import formula_text
-from zuofeng.measures import get_measure
 from scorecard.models import Commitment, IndicatorScore, Interview, Scorecard, UnitScore
 from scorecard.tables import (
     costliest,
@@ -32,6 +30,8 @@ from scorecard.tables import (
 )
 from scorecard.views import records
 from scorecard.views.access import get_indicator_score_for_user, get_unit_for_user
+from zuofeng.access import staff_required
+from zuofeng.measures import get_measure
 from zuofeng.periods import next_month, parse_month
 
 RECORDS_PAGE_SIZE = 25

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,7 +26,7 @@ from complaints.handling.views.staff import STATUS_ALL, filtered_complaints, see
 from complaints.models import Complaint, ComplaintCluster
 from org.models import Unit
 from org.scoping import sees_all_units, unit_of
-from portal.decorators import staff_required
+from zuofeng.access import office_required, staff_required
 from zuofeng.duty.ordering import with_urgency
 from zuofeng.periods import last_months, month_start, parse_month
 from zuofeng.workdays.calendar import local_date
@@ -38,11 +37,9 @@ EXPORT_MAX_ROWS = 50000
 # --- hot spots --------------------------------------------------------------------------------
 
 
-@staff_required
+@office_required
 @require_GET
 def hot_spots(request: HttpRequest) -> HttpResponse:
-    if not sees_all_units(request.user):
-        raise PermissionDenied("只有督查室可以查看举报热点")
     members = Complaint.objects.visible_to(request.user).select_related(
         "handling_unit", "category", "suggested_category"
     )

@@ -39,7 +39,7 @@ from complaints.handling.staff_forms import (
 from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
 from org.roles import Role
 from org.scoping import has_role, sees_all_units, unit_of
-from portal.decorators import staff_required
+from zuofeng.access import staff_required
 from zuofeng.duty import clock
 from zuofeng.duty.ordering import with_urgency
 from zuofeng.forms import add_action_errors

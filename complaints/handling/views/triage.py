@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,21 +19,14 @@ from complaints.handling.staff_forms import TriageForm
 from complaints.handling.views.staff import PAGE_SIZE, get_complaint_for_staff
 from complaints.models import Complaint, ComplaintCategory
 from org.models import Unit
-from org.scoping import sees_all_units
-from portal.decorators import staff_required
+from zuofeng.access import office_required
 from zuofeng.forms import add_action_errors
 from zuofeng.transitions import Conflict
 
 
-def _require_office(user: Any) -> None:
-    if not sees_all_units(user):
-        raise PermissionDenied("只有督查室可以甄别分办")
-
-
-@staff_required
+@office_required
 @require_GET
 def triage_queue(request: HttpRequest) -> HttpResponse:
-    _require_office(request.user)
     waiting = (
         Complaint.objects.visible_to(request.user)
         .filter(status=Complaint.Status.TRIAGE)
@@ -97,10 +90,9 @@ def _triage_context(complaint: Complaint, form: TriageForm) -> dict[str, Any]:
     }
 
 
-@staff_required
+@office_required
 @require_http_methods(["GET", "POST"])
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_office(request.user)
     complaint = get_complaint_for_staff(request.user, pk)
     if request.method != "POST":
         if complaint.status != Complaint.Status.TRIAGE:
@@ -139,11 +131,10 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "complaints/staff/triage.html", context, status=status)
 
 
-@staff_required
+@office_required
 @require_GET
 def triage_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The routing preview alone (htmx swaps it in as the choices change)."""
-    _require_office(request.user)
     complaint = get_complaint_for_staff(request.user, pk)
     preview = _preview_for(complaint, TriageForm(request.GET, complaint=complaint))
     return render(request, "complaints/staff/_route_preview.html", {"preview": preview})

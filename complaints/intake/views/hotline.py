@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from complaints.intake import hotline
 from complaints.intake.tasks import import_hotline_file
 from complaints.models import HotlineImport, HotlineSource
-from portal.decorators import office_required
+from zuofeng.access import office_required
 from zuofeng.masking import mask_id_number, mask_name, mask_phone
 
 ERRORS_PAGE_SIZE = 50

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from complaints.intake import actions
 from complaints.intake.staff_forms import StaffFileForm
 from org.scoping import sees_all_units
-from portal.decorators import staff_required
+from zuofeng.access import staff_required
 from zuofeng.forms import add_action_errors
 
 

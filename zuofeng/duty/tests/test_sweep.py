@@ -16,8 +16,8 @@ from tests.dutyapp.models import Chore
 from zuofeng.audit.chain import verify_chain
 from zuofeng.audit.models import AuditEvent
 from zuofeng.duty import clock
-from zuofeng.duty.models import Escalation, EscalationLevel, Notification, WarningLevel
 from zuofeng.duty import sweep as sweep_module
+from zuofeng.duty.models import Escalation, EscalationLevel, Notification, WarningLevel
 from zuofeng.duty.sweep import sweep
 
 SH = ZoneInfo("Asia/Shanghai")
