@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 from cases.models import Case
 from catalog.models import Matter
 from org.models import Unit
-from portal.widgets import FastSelect
 from zuofeng.duty.models import WarningLevel
-from zuofeng.forms import MultipleFileField, text_input, textarea
+from zuofeng.forms import FastSelect, MultipleFileField, text_input, textarea
 
 
 def named_files(uploads: list[Any], default_name: str) -> list[tuple[str, Any]]:

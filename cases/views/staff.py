@@ -61,6 +61,7 @@ from zuofeng.forms import add_action_errors
 from zuofeng.masking import mask_name
 from zuofeng.periods import last_months, month_range, month_start, parse_month
 from zuofeng.transitions import Conflict
+from zuofeng.views import perform_step
 from zuofeng.workdays.calendar import local_date
 
 QUEUE_PAGE_SIZE = 20
@@ -403,24 +404,22 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "decide":
         slot = "refuse" if request.POST.get("decision") == DecideForm.REFUSE else "approve"
     form = _make_form(action, case, slot, request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            message = spec.run(request.user, case, form.cleaned_data)
-        except Conflict as exc:
-            messages.error(request, str(exc))
+
+    def done() -> HttpResponse:
+        if action == "transfer":
+            # The case now belongs to another unit: this user can no longer open it.
+            return redirect("cases:staff_queue")
+        return redirect("cases:staff_detail", pk=case.pk)
+
+    def page(status: int, bound: forms.Form | None) -> HttpResponse:
+        if bound is None:
             case.refresh_from_db()
-            context = _detail_context(request, case)
-            return render(request, "cases/staff/detail.html", context, status=409)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, message)
-            if action == "transfer":
-                # The case now belongs to another unit: this user can no longer open it.
-                return redirect("cases:staff_queue")
-            return redirect("cases:staff_detail", pk=case.pk)
-    context = _detail_context(request, case, bound=(slot, form))
-    return render(request, "cases/staff/detail.html", context, status=400)
+        context = _detail_context(request, case, bound=(slot, bound) if bound else None)
+        return render(request, "cases/staff/detail.html", context, status=status)
+
+    return perform_step(
+        request, form, lambda data: spec.run(request.user, case, data), done=done, page=page
+    )
 
 
 @head_required

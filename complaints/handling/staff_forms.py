@@ -13,9 +13,8 @@ from django.core.exceptions import ValidationError
 from complaints.form_fields import UnitChoiceField, categories
 from complaints.models import Complaint, ComplaintCategory
 from org.models import Unit
-from portal.widgets import FastSelect
 from zuofeng.duty.models import WarningLevel
-from zuofeng.forms import textarea
+from zuofeng.forms import FastSelect, textarea
 
 # --- triage --------------------------------------------------------------------------------
 

@@ -22,8 +22,7 @@ from complaints.identity import Identity
 from complaints.intake import actions
 from complaints.models import Complaint
 from org.models import Unit
-from portal.widgets import FastSelect
-from zuofeng.forms import MultipleFileField
+from zuofeng.forms import FastSelect, MultipleFileField
 from zuofeng.forms import add_action_errors as shared_add_action_errors
 from zuofeng.uploads import FILE_ACCEPT, check_upload, upload_help
 from zuofeng.validation import PHONE_PATTERN, resident_id_is_valid

@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case as SqlCase
 from django.db.models import F, IntegerField, QuerySet, Value, When
@@ -34,7 +34,6 @@ from evaluations.staff_forms import (
     RectifyForm,
     ReturnForm,
     VerifyForm,
-    add_action_errors,
 )
 from org.models import Unit
 from org.roles import Role
@@ -44,7 +43,7 @@ from zuofeng.audit.models import AuditEvent
 from zuofeng.duty import clock
 from zuofeng.duty.models import WARNING_RANK, EscalationLevel, WarningLevel
 from zuofeng.masking import mask_name, mask_phone
-from zuofeng.transitions import Conflict
+from zuofeng.views import perform_step
 
 PAGE_SIZE = 30
 
@@ -366,25 +365,24 @@ def rectification_act(request: HttpRequest, pk: int, action: str) -> HttpRespons
             else "只有被评价单位的工作人员可以办理该整改单"
         )
     form = _step_form(action, request.POST)
-    if form.is_valid():
-        try:
-            message = spec.run(user, order, form.cleaned_data)
-        except Conflict as exc:
-            messages.error(request, str(exc))
-            order = get_rectification_for_staff(user, pk)
-            context = _detail_context(request, order)
-            return render(request, "evaluations/staff/rectification.html", context, status=409)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("evaluations:rectification", pk=order.pk)
-    if action not in SLOTS_BY_STATUS.get(order.status, []):
-        # A stale page posted a step the order has moved past: say so instead of showing a
-        # form the order no longer offers.
-        messages.error(
-            request,
-            f"整改单 {order.number} 当前为“{order.get_status_display()}”，请刷新页面查看最新状态。",
-        )
-    context = _detail_context(request, order, bound=(action, form))
-    return render(request, "evaluations/staff/rectification.html", context, status=400)
+
+    def page(status: int, bound: forms.Form | None) -> HttpResponse:
+        current = get_rectification_for_staff(user, pk) if bound is None else order
+        if bound is not None and action not in SLOTS_BY_STATUS.get(current.status, []):
+            # A stale page posted a step the order has moved past: say so instead of showing
+            # a form the order no longer offers.
+            messages.error(
+                request,
+                f"整改单 {current.number} 当前状态为“{current.get_status_display()}”，"
+                "请刷新页面查看最新状态。",
+            )
+        context = _detail_context(request, current, bound=(action, bound) if bound else None)
+        return render(request, "evaluations/staff/rectification.html", context, status=status)
+
+    return perform_step(
+        request,
+        form,
+        lambda data: spec.run(user, order, data),
+        done=lambda: redirect("evaluations:rectification", pk=order.pk),
+        page=page,
+    )

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -44,8 +43,8 @@ from zuofeng.duty import clock
 from zuofeng.duty.ordering import with_urgency
 from zuofeng.forms import add_action_errors
 from zuofeng.periods import parse_month
-from zuofeng.transitions import Conflict
 from zuofeng.uploads import private_download
+from zuofeng.views import perform_step
 
 PAGE_SIZE = 20
 # What the complaints behind each of the three rates' numbers are, in the list's banner.
@@ -303,21 +302,20 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     complaint = get_complaint_for_staff(request.user, pk)
     form = spec.form_class(request.POST, auto_id=f"id_{step}_%s")
-    if form.is_valid():
-        try:
-            message = spec.run(request.user, complaint, form.cleaned_data)
-        except Conflict as exc:
-            messages.error(request, str(exc))
+
+    def page(status: int, bound: forms.Form | None) -> HttpResponse:
+        if bound is None:
             complaint.refresh_from_db()
-            context = _detail_context(request, complaint)
-            return render(request, "complaints/staff/detail.html", context, status=409)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("complaints:staff_detail", pk=complaint.pk)
-    context = _detail_context(request, complaint, bound=(step, form))
-    return render(request, "complaints/staff/detail.html", context, status=400)
+        context = _detail_context(request, complaint, bound=(step, bound) if bound else None)
+        return render(request, "complaints/staff/detail.html", context, status=status)
+
+    return perform_step(
+        request,
+        form,
+        lambda data: spec.run(request.user, complaint, data),
+        done=lambda: redirect("complaints:staff_detail", pk=complaint.pk),
+        page=page,
+    )
 
 
 # --- the reveal ------------------------------------------------------------------------------
