@@ -50,6 +50,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
             "DATABASE_URL": f"sqlite:///{tmp_path / 'zuofeng.sqlite3'}",
             "ZUOFENG_VAR_DIR": str(tmp_path / "var"),
             "ZUOFENG_IDENTITY_KEYS": Fernet.generate_key().decode(),
+            "ZUOFENG_AUDIT_KEY": secrets.token_urlsafe(48),
         }
     )
     env.update(overrides)
