@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 
-from zuofeng.audit.chain import PendingEvent, record_many
+from zuofeng.audit.chain import PendingEvent, record_many, unit_chain
 from zuofeng.duty.clock import sweep_thresholds
 from zuofeng.duty.models import Escalation, EscalationLevel, Notification, WarningLevel
 from zuofeng.duty.registry import DutyKind, registered_duties, registered_steps
@@ -124,6 +124,7 @@ def _advance_warnings(kind: DutyKind, now: dt.datetime, result: SweepResult) -> 
                             object_label=str(label),
                             before={"warning_level": old},
                             after={"warning_level": new},
+                            chain=unit_chain(unit),  # the unit's own chain, as its actions
                         )
                     )
                     if new in WARNING_TITLES:
@@ -167,6 +168,7 @@ def _advance_escalations(kind: DutyKind, now: dt.datetime, result: SweepResult) 
                             object_label=str(label),
                             before={"escalation_level": old},
                             after={"escalation_level": new},
+                            chain=unit_chain(unit),
                         )
                     )
                     # Jumping two levels at once (the sweep was not run for days) still
