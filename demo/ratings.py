@@ -800,7 +800,7 @@ class _LiveRatings(LiveClock):
             elif step == "callback":
                 returned = plan.name == "returned"
                 order = actions.record_callback(
-                    actor=staff,
+                    actor=office,  # the return visit is the office's, never the rated unit's
                     rectification=order,
                     answer=(
                         Rectification.CallbackAnswer.DISSATISFIED

@@ -28,7 +28,7 @@ from evaluations.models import (
 )
 from org.models import Unit
 from org.roles import Role
-from org.scoping import has_role, require_member
+from org.scoping import has_role, require_member, sees_all_units, unit_of
 from zuofeng import measures
 from zuofeng.audit.chain import record
 from zuofeng.duty import clock
@@ -78,14 +78,36 @@ def _check_level(level: Any) -> int:
     return value
 
 
+PHONE_RATING_REFUSED = "电话评价只能由督查室录入，被评价单位不能为本单位办件录入评价"
+CALLBACK_REFUSED = "整改回访只能由督查室登记或由评价人通过评价链接确认，被评价单位不能自行登记"
+# What the rater may answer through their link (联系不上 is the office's note, not theirs).
+RATER_ANSWERS = (
+    Rectification.CallbackAnswer.SATISFIED,
+    Rectification.CallbackAnswer.BASIC,
+    Rectification.CallbackAnswer.DISSATISFIED,
+)
+
+
+def _require_independent(actor: Any, unit_id: int, message: str) -> None:
+    """The office (or an admin), and never a member of the unit being evaluated."""
+    unit = unit_of(actor)
+    if not sees_all_units(actor) or (unit is not None and unit.pk == unit_id):
+        raise PermissionDenied(message)
+
+
 def _require_rater(actor: Any, case: Case, source: str) -> None:
     """Who may speak for the rater on each channel. The SMS link's signature is its own
     credential; the default rating is the system's."""
     if source == Evaluation.Source.APPLICANT_PAGE:
         if case.applicant_user_id is None or getattr(actor, "pk", None) != case.applicant_user_id:
             raise PermissionDenied("只能评价本人申请的办件")
-    elif source in (Evaluation.Source.HALL_DEVICE, Evaluation.Source.PHONE):
-        require_member(actor, case.unit_id, "只有承办单位的工作人员可以打开评价器或录入电话评价")
+    elif source == Evaluation.Source.HALL_DEVICE:
+        # The resident presses the button of the window's device: the window is the actor.
+        require_member(actor, case.unit_id, "只有承办单位的工作人员可以打开评价器")
+    elif source == Evaluation.Source.PHONE:
+        # 好差评 rules: the evaluation is independent of the unit evaluated, so a rating given
+        # by phone is entered by the supervision office, never by the rated unit.
+        _require_independent(actor, case.unit_id, PHONE_RATING_REFUSED)
     elif source == Evaluation.Source.DEFAULT and actor is not None:
         raise PermissionDenied("默认评价只能由系统生成")
 
@@ -265,13 +287,73 @@ def record_callback(
     re_rating: Any = None,
     at: dt.datetime | None = None,
 ) -> Rectification:
-    """回访: the rater's answer and, if they wish, a new rating (the original stays on file)."""
-    at = at or timezone.now()
+    """回访 by the supervision office: the rater's answer and, if they wish, a new rating (the
+    original stays on file). The rated unit never records its own return visit."""
     if answer not in Rectification.CallbackAnswer.values:
         raise ValidationError({"answer": "请选择回访结果"})
     new_level = _check_level(re_rating) if re_rating not in (None, "") else None
     if new_level is not None and answer == Rectification.CallbackAnswer.UNREACHABLE:
         raise ValidationError({"level": "联系不上评价人时不能登记重新评价"})
+
+    def permit(order: Rectification) -> None:
+        _require_independent(actor, order.unit_id, CALLBACK_REFUSED)
+
+    return _store_callback(
+        actor=actor,
+        rectification=rectification,
+        answer=answer,
+        note=(note or "").strip()[:5000],
+        re_rating=new_level,
+        at=at or timezone.now(),
+        permit=permit,
+    )
+
+
+@transaction.atomic
+def answer_rectification(
+    *,
+    actor: Any = None,
+    rectification: Rectification,
+    answer: str,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Rectification:
+    """The rater confirms (满意/基本满意) or disputes (不满意) the rectification result through
+    the signed link they rated with. The link's signature is the credential, as it is for the
+    rating itself, so no user stands behind it (actor None): a logged-in visitor does not
+    become the one who answered."""
+    if actor is not None:
+        raise PermissionDenied("评价人通过评价链接确认整改结果，不以登录用户身份登记")
+    if answer not in RATER_ANSWERS:
+        raise ValidationError({"answer": "请选择您对整改结果的意见：满意、基本满意或不满意"})
+    try:
+        text = plain_text(note, "您的意见", 2000, required=False)
+    except ValidationError as error:
+        raise ValidationError({"note": error.messages}) from error
+    label = Rectification.CallbackAnswer(answer).label
+    return _store_callback(
+        actor=None,
+        rectification=rectification,
+        answer=answer,
+        note=f"评价人通过评价链接反馈：{label}" + (f"。{text}" if text else ""),
+        re_rating=None,
+        at=at or timezone.now(),
+        permit=None,
+        reason="评价人通过评价链接确认整改结果",
+    )
+
+
+def _store_callback(
+    *,
+    actor: Any,
+    rectification: Rectification,
+    answer: str,
+    note: str,
+    re_rating: int | None,
+    at: dt.datetime,
+    permit: Callable[[Rectification], None] | None,
+    reason: str = "",
+) -> Rectification:
     with transition(
         rectification,
         actor=actor,
@@ -279,13 +361,14 @@ def record_callback(
         fields=RECTIFICATION_FIELDS,
         allowed=[Rectification.Status.CALLBACK],
         doing="登记回访",
-        permit=_member(actor),
+        permit=permit,
+        reason=reason,
     ) as change:
         rectification = change.obj
         rectification.callback_answer = answer
-        rectification.callback_note = (note or "").strip()[:5000]
+        rectification.callback_note = note
         rectification.callback_at = at
-        rectification.re_rating = new_level
+        rectification.re_rating = re_rating
         rectification.status = Rectification.Status.APPROVAL
         rectification.save()
     return rectification

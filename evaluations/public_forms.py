@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from cases.models import Case
-from evaluations.actions import clean_comment, tags_for
-from evaluations.models import Level
+from evaluations.actions import RATER_ANSWERS, clean_comment, tags_for
+from evaluations.models import Level, Rectification
 
 # Bulma colours of the level buttons, from green (非常满意) to red (非常不满意).
 LEVEL_COLOURS = {
@@ -91,3 +91,23 @@ class RatingForm(forms.Form):
             "anonymous": data["anonymous"],
             "allow_publication": data["allow_publication"],
         }
+
+
+class RaterAnswerForm(forms.Form):
+    """The rater's answer to the rectification result, on the link they rated with."""
+
+    answer = forms.ChoiceField(
+        label="您对整改结果的意见",
+        choices=[(answer, Rectification.CallbackAnswer(answer).label) for answer in RATER_ANSWERS],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "请选择您对整改结果的意见",
+            "invalid_choice": "请选择满意、基本满意或不满意",
+        },
+    )
+    note = forms.CharField(
+        label="补充意见（选填）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "textarea", "rows": 3, "maxlength": "2000"}),
+    )

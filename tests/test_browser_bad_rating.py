@@ -1,6 +1,7 @@
 """In a real browser, a bad rating from the signed SMS link to the published results: the
-resident rates 非常不满意 → the unit sees the work order → verifies, rectifies, calls back →
-the head approves → the public page shows the month's numbers."""
+resident rates 非常不满意 → the unit sees the work order → verifies and rectifies (it may not
+record the return visit itself) → the resident reads the result through the same link and
+confirms it → the head approves → the public page shows the month's numbers."""
 
 from __future__ import annotations
 
@@ -47,10 +48,17 @@ def test_bad_rating_is_rectified_approved_and_published(
     staff.get_by_label("立行立改").check()
     staff.get_by_label("整改措施 / 解释说明").fill("已对窗口人员批评教育，并更新一次性告知清单")
     staff.get_by_role("button", name="登记", exact=True).click()
-    staff.get_by_text("待回访").first.wait_for()
-    staff.get_by_label("满意", exact=True).check()
-    staff.get_by_label("回访记录").fill("电话回访，申请人表示认可")
-    staff.get_by_role("button", name="登记回访").click()
+    staff.get_by_text("待督查室回访评价人").first.wait_for()
+    assert staff.get_by_role("button", name="登记回访").count() == 0
+
+    # The resident opens the same link again, reads the unit's measures and confirms them.
+    resident.goto(rating_link(case.pk))
+    resident.get_by_text("已对窗口人员批评教育").first.wait_for()
+    resident.get_by_label("满意", exact=True).check()
+    resident.get_by_role("textbox", name="补充意见（选填）").fill("态度改进了")
+    resident.get_by_role("button", name="提交确认").click()
+    resident.get_by_text("回访结果：满意").first.wait_for()
+    staff.reload()
     staff.get_by_text("待一把手审核").first.wait_for()
 
     head = new_page(resident, live_server.url)

@@ -110,7 +110,7 @@ def close(district: District, rectification: Rectification, *, late: bool = Fals
         at=at,
     )
     rectification = actions.record_callback(
-        actor=district.alice,
+        actor=district.olivia,
         rectification=rectification,
         answer=Rectification.CallbackAnswer.SATISFIED,
         at=at,

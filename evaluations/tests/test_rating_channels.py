@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from cases.models import Case
 from catalog.models import Matter
 from catalog.tests.factories import make_matter
 from conftest import District
+from evaluations.actions import rate_case
 from evaluations.links import rating_link, rating_token
 from evaluations.models import HALL_TAGS, ONLINE_TAGS, Evaluation, Rectification
 from zuofeng.audit.models import AuditEvent
@@ -258,13 +260,13 @@ def test_the_rating_device_of_another_units_case_is_a_404(
 # --- ratings given by phone -----------------------------------------------------------------
 
 
-def test_unit_staff_enter_a_rating_given_by_phone(district: District, hall_case: Case) -> None:
-    client = district.client_for(district.alice)
+def test_the_office_enters_a_rating_given_by_phone(district: District, hall_case: Case) -> None:
+    client = district.client_for(district.olivia)
     url = reverse("evaluations:phone_rate", args=[hall_case.pk])
 
     page = client.get(url)
     assert page.status_code == 200
-    # The member calling the applicant needs the number to dial.
+    # The office calling the applicant needs the number to dial.
     assert APPLICANT_PHONE in page.content.decode()
 
     response = client.post(url, {"level": "4", "tags": ["服务效率"], "comment": "回访时表示满意"})
@@ -274,17 +276,34 @@ def test_unit_staff_enter_a_rating_given_by_phone(district: District, hall_case:
     rating = the_only_rating()
     assert rating.source == Evaluation.Source.PHONE
     assert rating.tags == ["服务效率"]
-    assert rating.rated_by == district.alice
+    assert rating.rated_by == district.olivia
 
 
-@pytest.mark.parametrize("who", ["bob", "olivia"])
-def test_phone_ratings_of_another_units_case_are_a_404(
+@pytest.mark.parametrize("who", ["alice", "amy", "ahead", "bob", "dora"])
+def test_no_unit_may_enter_a_phone_rating_least_of_all_for_its_own_case(
     district: District, hall_case: Case, who: str
 ) -> None:
+    """好差评 rules: the rating is independent of the unit rated. 市场监管局's own staff and
+    head (and any other unit) get no phone-rating page, and nothing they post counts."""
     client = district.client_for(getattr(district, who))
     url = reverse("evaluations:phone_rate", args=[hall_case.pk])
 
-    assert client.post(url, {"level": "4"}).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"level": "5", "comment": "非常满意"}).status_code == 404
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["alice", "ahead"])
+def test_the_action_refuses_a_phone_rating_by_the_rated_unit(
+    district: District, hall_case: Case, who: str
+) -> None:
+    with pytest.raises(PermissionDenied):
+        rate_case(
+            actor=getattr(district, who),
+            case=hall_case,
+            level=5,
+            source=Evaluation.Source.PHONE,
+        )
     assert not Evaluation.objects.exists()
 
 

@@ -71,7 +71,7 @@ def test_a_case_not_yet_decided_cannot_be_rated_on_any_page(
             reverse("evaluations:hall_device", args=[undecided.pk]),
         ),
         (
-            district.client_for(district.alice),
+            district.client_for(district.olivia),
             reverse("evaluations:phone_rate", args=[undecided.pk]),
         ),
     ]
@@ -210,7 +210,7 @@ def test_a_level_outside_one_to_five_is_refused_on_the_page(case: Case, level: s
 
 
 def test_a_missing_level_is_refused_on_the_page(district: District, case: Case) -> None:
-    response = district.client_for(district.alice).post(
+    response = district.client_for(district.olivia).post(
         reverse("evaluations:phone_rate", args=[case.pk]), {"comment": "忘了选等级"}
     )
 

@@ -124,7 +124,7 @@ def awaiting_approval(
     d: District, order: Rectification, at: dt.datetime | None = None
 ) -> Rectification:
     return actions.record_callback(
-        actor=d.alice,
+        actor=d.olivia,
         rectification=rectified(d, order, at=at),
         answer=Rectification.CallbackAnswer.SATISFIED,
         note="电话回访，表示满意",
@@ -236,7 +236,7 @@ def test_the_full_flow_closes_the_order_on_time_and_stops_its_clock(
 
         traveller.shift(dt.timedelta(days=9))
         order = actions.record_callback(
-            actor=d.alice,
+            actor=d.olivia,
             rectification=order,
             answer=Rectification.CallbackAnswer.SATISFIED,
             note="电话回访，评价人表示认可",
@@ -312,13 +312,13 @@ def test_a_rater_who_could_not_be_reached_cannot_re_rate(district: District) -> 
 
     with pytest.raises(ValidationError):
         actions.record_callback(
-            actor=d.alice,
+            actor=d.olivia,
             rectification=order,
             answer=Rectification.CallbackAnswer.UNREACHABLE,
             re_rating=Level.SATISFIED,
         )
     order = actions.record_callback(
-        actor=d.alice, rectification=order, answer=Rectification.CallbackAnswer.UNREACHABLE
+        actor=d.olivia, rectification=order, answer=Rectification.CallbackAnswer.UNREACHABLE
     )
 
     assert order.status == Rectification.Status.APPROVAL
@@ -331,7 +331,7 @@ def test_a_re_rating_must_be_a_real_level(district: District) -> None:
 
     with pytest.raises(ValidationError):
         actions.record_callback(
-            actor=d.alice,
+            actor=d.olivia,
             rectification=order,
             answer=Rectification.CallbackAnswer.SATISFIED,
             re_rating=9,
@@ -363,7 +363,7 @@ def test_nobody_approves_for_a_unit_without_a_head(district: District) -> None:
         actor=d.bob, rectification=order, outcome=Rectification.Outcome.IMMEDIATE, measures="已改"
     )
     order = actions.record_callback(
-        actor=d.bob, rectification=order, answer=Rectification.CallbackAnswer.BASIC
+        actor=d.olivia, rectification=order, answer=Rectification.CallbackAnswer.BASIC
     )
 
     for someone in (None, d.bob, d.ahead):
@@ -419,7 +419,7 @@ def test_the_head_may_return_poor_work_which_turns_yellow_and_goes_back_to_recti
         assert order.returned_for_quality is False
         assert order.warning_level == WarningLevel.NONE
         order = actions.record_callback(
-            actor=d.alice, rectification=order, answer=Rectification.CallbackAnswer.SATISFIED
+            actor=d.olivia, rectification=order, answer=Rectification.CallbackAnswer.SATISFIED
         )
         order = actions.approve_rectification(actor=d.ahead, rectification=order)
 
@@ -449,7 +449,7 @@ def _rectify(d: District, order: Rectification) -> Any:
 
 def _callback(d: District, order: Rectification) -> Any:
     return actions.record_callback(
-        actor=d.alice, rectification=order, answer=Rectification.CallbackAnswer.SATISFIED
+        actor=d.olivia, rectification=order, answer=Rectification.CallbackAnswer.SATISFIED
     )
 
 

@@ -1,6 +1,7 @@
 """Staff pages of 好差评: the unit's work orders (red first), one order with the step its state
 allows, the unit's ratings with an appeal form each, and the office's appeal queue. Another
-unit's record is a 404; the office reads everything and acts only on appeals."""
+unit's record is a 404; the office reads everything, calls the rater back (never the rated
+unit) and decides appeals."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -223,10 +225,12 @@ def test_the_office_may_not_act_on_an_order(district: District) -> None:
     assert order.status == Rectification.Status.VERIFYING
 
 
-def test_unit_staff_walk_the_order_through_every_step(district: District) -> None:
+def test_the_unit_the_office_and_the_head_walk_the_order_through_every_step(
+    district: District,
+) -> None:
     d = district
     order = bad_order(d)
-    staff, head = d.client_for(d.alice), d.client_for(d.ahead)
+    staff, head, office = d.client_for(d.alice), d.client_for(d.ahead), d.client_for(d.olivia)
 
     steps = [
         (staff, "verify", {"finding": "属实"}, Rectification.Status.RECTIFYING),
@@ -237,7 +241,7 @@ def test_unit_staff_walk_the_order_through_every_step(district: District) -> Non
             Rectification.Status.CALLBACK,
         ),
         (
-            staff,
+            office,
             "callback",
             {"answer": "basic", "note": "电话回访", "re_rating": "3"},
             Rectification.Status.APPROVAL,
@@ -255,6 +259,49 @@ def test_unit_staff_walk_the_order_through_every_step(district: District) -> Non
     assert order.evaluation.level == Level.DISSATISFIED
     page = html(head.get(detail_url(order)))
     assert "已办结" in page and "按期办结" in page and "（原评价保留）" in page
+
+
+@pytest.mark.parametrize("who", ["alice", "ahead"])
+def test_the_rated_unit_gets_no_callback_form_and_may_not_record_one(
+    district: District, who: str
+) -> None:
+    """The return visit is independent of the unit evaluated: its staff and head see the
+    order wait for the office, with no form, and a posted callback changes nothing."""
+    d = district
+    order = rectified(d, bad_order(d))
+    client = d.client_for(getattr(d, who))
+
+    page = html(client.get(detail_url(order)))
+    assert act_url(order, "callback") not in page
+    assert "待督查室回访评价人" in page
+    response = client.post(act_url(order, "callback"), {"answer": "satisfied", "re_rating": "5"})
+
+    assert response.status_code == 403
+    order.refresh_from_db()
+    assert order.status == Rectification.Status.CALLBACK
+    assert order.callback_answer == "" and order.re_rating is None
+    with pytest.raises(PermissionDenied):
+        actions.record_callback(
+            actor=getattr(d, who), rectification=order, answer="satisfied", re_rating=5
+        )
+
+
+def test_the_office_gets_the_callback_form_with_the_number_to_dial(district: District) -> None:
+    d = district
+    order = rectified(d, bad_order(d))
+    client = d.client_for(d.olivia)
+
+    page = html(client.get(detail_url(order)))
+    assert act_url(order, "callback") in page
+    assert APPLICANT_PHONE in page
+    response = client.post(act_url(order, "callback"), {"answer": "satisfied", "note": "电话回访"})
+
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Rectification.Status.APPROVAL
+    assert order.callback_answer == "satisfied"
+    # Once recorded, the office's page is read-only again: the head approves.
+    assert act_url(order, "callback") not in html(client.get(detail_url(order)))
 
 
 def test_only_the_head_gets_and_may_post_the_approval_forms(district: District) -> None:
@@ -309,8 +356,9 @@ def test_invalid_input_is_a_400_with_the_form_and_its_errors(
     elif action == "callback":
         order = rectified(d, order)
     status = order.status
+    taker = d.olivia if action == "callback" else d.alice
 
-    response = d.client_for(d.alice).post(act_url(order, action), data)
+    response = d.client_for(taker).post(act_url(order, action), data)
 
     assert response.status_code == 400
     assert error in html(response)

@@ -30,13 +30,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.models import Case
-from evaluations.actions import RATABLE_STATUSES, rate_case
+from evaluations.actions import RATABLE_STATUSES, answer_rectification, rate_case
 from evaluations.links import BadLink, case_pk_from_token
-from evaluations.models import Evaluation
-from evaluations.public_forms import RatingForm
+from evaluations.models import Evaluation, Rectification
+from evaluations.public_forms import RaterAnswerForm, RatingForm
 from evaluations.stats import UnitResult, month_bounds, monthly_results, scrub_comment
 from org.scoping import unit_of
-from zuofeng.access import staff_required
+from zuofeng.access import office_required, staff_required
 from zuofeng.forms import add_action_errors
 from zuofeng.transitions import Conflict
 from zuofeng.workdays.calendar import local_date
@@ -173,6 +173,9 @@ def sms_rate(request: HttpRequest, token: str) -> HttpResponse:
         return _refused(
             request, "评价链接无效，请核对短信中的链接", status=400, title="评价链接不可用"
         )
+    order = Rectification.objects.filter(evaluation__case=case).first()
+    if order is not None:
+        return _rectification_result(request, case, order)
     return _rating_page(
         request,
         case,
@@ -191,6 +194,42 @@ def sms_rate(request: HttpRequest, token: str) -> HttpResponse:
             "action": request.path,
         },
         done=lambda evaluation: _thanks(request),
+    )
+
+
+def _rectification_result(request: HttpRequest, case: Case, order: Rectification) -> HttpResponse:
+    """What the link shows once its bad rating opened a work order: the order's progress, the
+    unit's rectification or explanation once given, and the rater's own answer to it."""
+    waiting = order.status == Rectification.Status.CALLBACK
+    posted = request.method == "POST"
+    form = RaterAnswerForm(request.POST if posted else None)
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            answer_rectification(rectification=order, answer=data["answer"], note=data["note"])
+        except Conflict:
+            # Answered already (by the office's call or an earlier visit), or not yet rectified.
+            messages.error(request, "该整改单当前不需要您确认，页面已更新为最新状态。")
+            return redirect(request.path)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, "感谢您的反馈，已转交承办单位一把手审核办结。")
+            return redirect(request.path)
+    return render(
+        request,
+        "evaluations/public/rectification.html",
+        {
+            "case": case,
+            "order": order,
+            "form": form if waiting else None,
+            "facts": [
+                ("事项", case.matter.name),
+                ("承办单位", case.unit.name),
+                ("办结日期", _date(case.decided_at, time=False)),
+            ],
+        },
+        status=400 if posted and form.errors else 200,
     )
 
 
@@ -222,11 +261,16 @@ def hall_device(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@office_required
 @require_http_methods(["GET", "POST"])
 def phone_rate(request: HttpRequest, case_pk: int) -> HttpResponse:
-    """电话回访: unit staff record the rating an applicant gave on the phone (rated_by=staff)."""
-    case = get_case_for_member(request.user, case_pk)
+    """电话回访: the supervision office records the rating an applicant gave on the phone
+    (rated_by=the office user). The rated unit never enters a rating of its own case; the
+    page is the office's (404 for anyone else), and `rate_case` refuses the unit as well."""
+    case = get_object_or_404(Case.objects.select_related("matter", "unit"), pk=case_pk)
+    unit = unit_of(request.user)
+    if unit is not None and unit.pk == case.unit_id:
+        raise Http404
     back = Back(reverse("cases:staff_detail", args=[case.pk]), "返回办件")
 
     def done(evaluation: Evaluation) -> HttpResponse:

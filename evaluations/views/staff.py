@@ -110,7 +110,9 @@ class StepSpec:
 
     form_class: type[forms.Form]
     run: Callable[[Any, Rectification, dict[str, Any]], str]
-    head_only: bool = False
+    # "member": the rated unit's staff; "head": its head; "office": the supervision office,
+    # which records the return visit because the unit evaluated may not (好差评 rules).
+    taker: str = "member"
 
 
 def _verify(user: Any, order: Rectification, data: dict[str, Any]) -> str:
@@ -133,7 +135,7 @@ def _callback(user: Any, order: Rectification, data: dict[str, Any]) -> str:
         note=data["note"],
         re_rating=data["re_rating"],
     )
-    return "回访已登记，待本单位一把手审核办结"
+    return "回访已登记，待被评价单位一把手审核办结"
 
 
 def _approve(user: Any, order: Rectification, data: dict[str, Any]) -> str:
@@ -149,9 +151,9 @@ def _return(user: Any, order: Rectification, data: dict[str, Any]) -> str:
 STEPS: dict[str, StepSpec] = {
     "verify": StepSpec(VerifyForm, _verify),
     "rectify": StepSpec(RectifyForm, _rectify),
-    "callback": StepSpec(CallbackForm, _callback),
-    "approve": StepSpec(ApproveForm, _approve, head_only=True),
-    "return": StepSpec(ReturnForm, _return, head_only=True),
+    "callback": StepSpec(CallbackForm, _callback, taker="office"),
+    "approve": StepSpec(ApproveForm, _approve, taker="head"),
+    "return": StepSpec(ReturnForm, _return, taker="head"),
 }
 
 SLOTS_BY_STATUS: dict[str, list[str]] = {
@@ -165,7 +167,18 @@ SLOTS_BY_STATUS: dict[str, list[str]] = {
 
 
 def _may_take(user: Any, order: Rectification, spec: StepSpec) -> bool:
-    return is_head(user, order.unit) if spec.head_only else is_member(user, order.unit_id)
+    if spec.taker == "office":
+        return sees_all_units(user) and not is_member(user, order.unit_id)
+    if spec.taker == "head":
+        return is_head(user, order.unit)
+    return is_member(user, order.unit_id)
+
+
+REFUSALS = {
+    "member": "只有被评价单位的工作人员可以办理该整改单",
+    "head": "只有本单位一把手可以审核整改结果",
+    "office": actions.CALLBACK_REFUSED,
+}
 
 
 def _step_form(slot: str, data: Any = None) -> forms.Form:
@@ -177,7 +190,8 @@ def _step_form(slot: str, data: Any = None) -> forms.Form:
 def _step_forms(
     order: Rectification, user: Any, bound: tuple[str, forms.Form] | None = None
 ) -> dict[str, forms.Form]:
-    """Forms for the steps this user may take now: none for the office, which only reads."""
+    """Forms for the steps this user may take now: the unit verifies and rectifies, its head
+    approves, the office calls the rater back."""
     result = {}
     for slot in SLOTS_BY_STATUS.get(order.status, []):
         if _may_take(user, order, STEPS[slot]):
@@ -305,16 +319,17 @@ def rectifications(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rater(order: Rectification, member: bool) -> dict[str, str] | None:
-    """Who rated, unless the rating is anonymous. The phone is always masked; the name only
-    for readers outside the unit (the office), like the case pages do."""
+def _rater(order: Rectification, member: bool, calling: bool) -> dict[str, str] | None:
+    """Who rated, unless the rating is anonymous. The name is masked for readers outside the
+    unit (the office), like the case pages do; the phone is masked unless the reader is the
+    one to call the rater back (the office, while the order waits for its return visit)."""
     evaluation = order.evaluation
     if evaluation.anonymous:
         return None
     case = evaluation.case
     return {
         "name": case.applicant_name if member else mask_name(case.applicant_name),
-        "phone": mask_phone(case.applicant_phone),
+        "phone": case.applicant_phone if calling else mask_phone(case.applicant_phone),
     }
 
 
@@ -325,14 +340,15 @@ def _detail_context(
     now = timezone.now()
     member = is_member(user, order.unit_id)
     evaluation = order.evaluation
+    step_forms = _step_forms(order, user, bound)
     return {
         "order": order,
         "evaluation": evaluation,
         "case": evaluation.case,
         "member": member,
         "head": is_head(user, order.unit),
-        "rater": _rater(order, member),
-        "forms": _step_forms(order, user, bound),
+        "rater": _rater(order, member, calling="callback" in step_forms),
+        "forms": step_forms,
         "remaining": (
             clock.remaining_workdays(order, now) if order.is_open and order.due_at else None
         ),
@@ -358,12 +374,8 @@ def rectification_act(request: HttpRequest, pk: int, action: str) -> HttpRespons
     user = request.user
     order = get_rectification_for_staff(user, pk)
     if not _may_take(user, order, spec):
-        # The office reads every order but acts on none; the actions refuse it as well.
-        raise PermissionDenied(
-            "只有本单位一把手可以审核整改结果"
-            if spec.head_only
-            else "只有被评价单位的工作人员可以办理该整改单"
-        )
+        # Each step is one role's; the actions refuse anyone else as well.
+        raise PermissionDenied(REFUSALS[spec.taker])
     form = _step_form(action, request.POST)
 
     def page(status: int, bound: forms.Form | None) -> HttpResponse:
