@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from catalog.models import MATTER_CODE_PATTERN, MATTER_CODE_RULE, Material, Matter
 from org.models import Unit
 from zuofeng.audit.chain import record
+from zuofeng.spreadsheets import append_row
 
 # (key, header) in sheet order; headers are what offices see and type.
 COLUMNS: list[tuple[str, str]] = [
@@ -107,7 +108,8 @@ def export_matters(queryset: Any) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for matter in queryset.select_related("unit").prefetch_related("materials").order_by("code"):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 matter.code,
                 matter.name,
@@ -122,7 +124,7 @@ def export_matters(queryset: Any) -> bytes:
                 "是" if matter.online else "否",
                 matter.get_window_authority_display(),
                 matter.contact_phone,
-            ]
+            ],
         )
     widths = [16, 30, 20, 12, 40, 40, 30, 12, 10, 10, 8, 20, 14]
     for column, width in zip("ABCDEFGHIJKLM", widths, strict=True):
@@ -143,7 +145,7 @@ def export_matters(queryset: Any) -> bytes:
         "window_authority": "、".join(WINDOW_BY_LABEL),
     }
     for key, header in COLUMNS:
-        notes.append([header, "是" if key in REQUIRED else "否", explanations.get(key, "")])
+        append_row(notes, [header, "是" if key in REQUIRED else "否", explanations.get(key, "")])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

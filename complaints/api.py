@@ -35,6 +35,7 @@ from zuofeng.access import IsStaffMember
 from zuofeng.api_params import ConflictResponse, action_error_detail, refuse_unknown_params
 from zuofeng.duty.models import WarningLevel
 from zuofeng.duty.ordering import with_urgency
+from zuofeng.validation import TextSerializerField
 
 # --- output -----------------------------------------------------------------------------------
 
@@ -172,24 +173,24 @@ class TriageInput(serializers.Serializer):
         default=None,
         help_text="被举报人是否单位一把手；不填则按姓名判断",
     )
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    note = TextSerializerField(required=False, allow_blank=True, max_length=1000, default="")
 
 
 class RespondInput(serializers.Serializer):
-    note = serializers.CharField(max_length=1000, help_text="响应说明（内部）")
+    note = TextSerializerField(max_length=1000, help_text="响应说明（内部）")
 
 
 class AnswerInput(serializers.Serializer):
-    text = serializers.CharField(max_length=2000, help_text="答复内容（举报人凭回执可见）")
+    text = TextSerializerField(max_length=2000, help_text="答复内容（举报人凭回执可见）")
 
 
 class CallbackInput(serializers.Serializer):
     result = serializers.ChoiceField(choices=Complaint.Callback.choices, help_text="回访结果")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    note = TextSerializerField(required=False, allow_blank=True, max_length=1000, default="")
 
 
 class CloseInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, help_text="办结理由（督查室）")
+    reason = TextSerializerField(max_length=1000, help_text="办结理由（督查室）")
 
 
 ERROR_RESPONSES = {

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from scorecard.models import IndicatorScore, Scorecard
 from scorecard.tables import definitions, month_label, scorecard_groups
+from zuofeng.spreadsheets import append_row
 
 NOTES_SHEET = "指标说明"
 INSUFFICIENT = "数据不足"
@@ -52,7 +53,7 @@ def scorecard_workbook(scorecard: Scorecard) -> bytes:
         header = ["排名", "单位", "总分"]
         for indicator in group.indicators:
             header += [f"{indicator.name}（指标值）", f"{indicator.name}（得分）"]
-        sheet.append(header)
+        append_row(sheet, header)
         for row in group.rows:
             values: list[object] = [
                 row.unit_score.rank,
@@ -61,7 +62,7 @@ def scorecard_workbook(scorecard: Scorecard) -> bytes:
             ]
             for cell in row.cells:
                 values += _cell_values(cell)
-            sheet.append(values)
+            append_row(sheet, values)
         # Rates as percentages: the value column of each rate indicator.
         for offset, indicator in enumerate(group.indicators):
             if indicator.is_rate:
@@ -70,14 +71,17 @@ def scorecard_workbook(scorecard: Scorecard) -> bytes:
                     cell.number_format = "0.0%"
         _bold_header(sheet, [6, 28, 10] + [14] * (2 * len(group.indicators)))
         sheet.append([])
-        sheet.append([f"{month_label(scorecard.month)}考核 · 第{scorecard.version}版 · {status}"])
+        append_row(
+            sheet, [f"{month_label(scorecard.month)}考核 · 第{scorecard.version}版 · {status}"]
+        )
 
     notes = workbook.create_sheet(NOTES_SHEET)
     notes.append(
         ["代码", "指标", "分子", "分母", "方向", "权重", "目标值", "最少样本", "计算与计分方法"]
     )
     for indicator, formula in definitions(scorecard):
-        notes.append(
+        append_row(
+            notes,
             [
                 indicator.code,
                 indicator.name,
@@ -88,12 +92,12 @@ def scorecard_workbook(scorecard: Scorecard) -> bytes:
                 _number(indicator.target),
                 indicator.min_sample if indicator.is_rate else None,
                 formula,
-            ]
+            ],
         )
         if indicator.is_rate:
             notes.cell(row=notes.max_row, column=7).number_format = "0.0%"
     notes.append([])
-    notes.append([f"考核办法：{scorecard.standard}"])
+    append_row(notes, [f"考核办法：{scorecard.standard}"])
     _bold_header(notes, [22, 20, 30, 30, 10, 8, 10, 10, 70])
     notes.freeze_panes = "A2"
     for row in notes.iter_rows(min_row=2):

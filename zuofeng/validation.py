@@ -5,16 +5,53 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from rest_framework import serializers
 
 MAX_TEXT_CHARS = 5000
+
+# C0 and C1 control characters and DEL, except tab, line feed and carriage return (a line
+# break from a form is CR LF). They carry nothing a reader sees; they came in through
+# Open311 and the 12345 files, and a NUL broke the office's Excel export (openpyxl refuses
+# it) and is refused by PostgreSQL. Removed silently on every channel: the writer loses
+# nothing they meant, and a hotline row is not refused for an invisible character.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(value: str) -> str:
+    """The text without control characters other than tab and line breaks."""
+    return _CONTROLS.sub("", value)
+
+
+# Django's and DRF's text fields refuse a NUL outright (an English message) before the actions'
+# checks run; these fields remove control characters first, so a form, the API and the other
+# channels all store the same text for the same input.
+
+
+class TextField(forms.CharField):
+    """A form text field that drops control characters (see `without_controls`)."""
+
+    def to_python(self, value: object) -> str | None:
+        if isinstance(value, str):
+            value = without_controls(value)
+        return super().to_python(value)
+
+
+class TextSerializerField(serializers.CharField):
+    """An API text field that drops control characters (see `without_controls`)."""
+
+    def to_internal_value(self, data: object) -> str:
+        if isinstance(data, str):
+            data = without_controls(data)
+        return super().to_internal_value(data)
 
 
 def required_text(value: str | None, label: str, max_chars: int = MAX_TEXT_CHARS) -> str:
     """The stripped text, or a Chinese error naming the field: empty or over-long text is
-    refused, never silently cut."""
-    text = (value or "").strip()
+    refused, never silently cut. Control characters are removed first (see `without_controls`)."""
+    text = without_controls(value or "").strip()
     if not text:
         raise ValidationError({label: f"必须填写{label}"})
     if len(text) > max_chars:
@@ -29,7 +66,7 @@ _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|&[#a-zA-Z0-9]+;|javascript:", re.IGNOR
 
 def plain_text(value: str | None, label: str, max_chars: int, *, required: bool = True) -> str:
     """Like `required_text`, and also refuses HTML or script in the text."""
-    text = (value or "").strip()
+    text = without_controls(value or "").strip()
     if required:
         text = required_text(text, label, max_chars)
     elif len(text) > max_chars:

@@ -15,6 +15,7 @@ from complaints.models import Complaint, ComplaintCategory
 from org.models import Unit
 from zuofeng.duty.models import WarningLevel
 from zuofeng.forms import FastSelect, textarea
+from zuofeng.validation import TextField
 
 # --- triage --------------------------------------------------------------------------------
 
@@ -25,9 +26,7 @@ class TriageForm(forms.Form):
     )
     unit = UnitChoiceField(label="被举报单位", required=False)
     subject_is_head = forms.BooleanField(label="被举报人是该单位一把手", required=False)
-    note = forms.CharField(
-        label="分办意见（内部）", required=False, max_length=1000, widget=textarea(2)
-    )
+    note = TextField(label="分办意见（内部）", required=False, max_length=1000, widget=textarea(2))
 
     def __init__(self, *args: Any, complaint: Complaint | None = None, **kwargs: Any) -> None:
         if complaint is not None and "initial" not in kwargs:
@@ -44,7 +43,7 @@ class TriageForm(forms.Form):
 
 
 class RespondForm(forms.Form):
-    note = forms.CharField(
+    note = TextField(
         label="响应说明（内部）",
         max_length=1000,
         widget=textarea(2, placeholder="如：已安排专人核查，联系窗口负责人了解情况"),
@@ -52,7 +51,7 @@ class RespondForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label="答复内容（举报人凭回执可见，勿写举报人个人信息）",
         max_length=2000,
         widget=textarea(5),
@@ -61,11 +60,11 @@ class AnswerForm(forms.Form):
 
 class CallbackForm(forms.Form):
     result = forms.ChoiceField(label="回访结果", choices=Complaint.Callback.choices)
-    note = forms.CharField(label="回访说明", required=False, max_length=1000, widget=textarea(2))
+    note = TextField(label="回访说明", required=False, max_length=1000, widget=textarea(2))
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(label="办结理由", max_length=1000, widget=textarea(2))
+    reason = TextField(label="办结理由", max_length=1000, widget=textarea(2))
 
 
 class RevealForm(forms.Form):

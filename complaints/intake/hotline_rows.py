@@ -20,6 +20,7 @@ from django.utils import timezone
 from complaints.identity import Identity
 from complaints.intake import actions
 from org.models import Unit
+from zuofeng.validation import without_controls
 
 TZ = ZoneInfo("Asia/Shanghai")
 PREVIEW_ROWS = 5
@@ -76,7 +77,9 @@ def decode(data: bytes) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" not in text:
+        # UTF-16 read as one of these is full of NULs; a stray NUL in a row's text is not a
+        # sign of the wrong encoding (it is dropped with the other control characters).
+        if text.count("\x00") * 20 <= len(text):
             return text
     raise HotlineRefused(
         "无法识别文件编码：请从热线系统导出为 UTF-8 或 GBK（GB18030）编码的 CSV 文件，"
@@ -239,7 +242,8 @@ def check_row(
 ) -> Row:
     """One data row as a Row, or ValidationError with a Chinese message. `latest`: the
     latest acceptable time (a day from now), computed once by a caller checking many rows."""
-    value = {key: cells[i] for key, i in cols.items()}
+    # Every cell, not only the texts: a ticket or channel detail is stored too.
+    value = {key: without_controls(cells[i]) for key, i in cols.items()}
     for key in REQUIRED:
         if not value.get(key):
             label = next(f.label for f in FIELDS if f.key == key)

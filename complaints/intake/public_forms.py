@@ -25,7 +25,7 @@ from org.models import Unit
 from zuofeng.forms import FastSelect, MultipleFileField
 from zuofeng.forms import add_action_errors as shared_add_action_errors
 from zuofeng.uploads import FILE_ACCEPT, check_upload, upload_help
-from zuofeng.validation import PHONE_PATTERN, resident_id_is_valid
+from zuofeng.validation import PHONE_PATTERN, TextField, resident_id_is_valid
 
 MAX_ATTACHMENTS = 5
 
@@ -74,19 +74,19 @@ class ComplaintForm(forms.Form):
         help_text="不清楚是哪个单位也可以举报，工作人员会根据内容确定",
         widget=FastSelect(attrs={"id": "id_unit"}),
     )
-    subject_name = forms.CharField(
+    subject_name = TextField(
         label="被举报干部",
         required=False,
         help_text="选填：姓名、职务或工号，知道多少写多少",
         widget=_input(autocomplete="off", maxlength=60),
     )
-    text = forms.CharField(
+    text = TextField(
         label="反映的问题",
         help_text="请写清楚发生了什么：办什么事、遇到了什么情况、工作人员怎么说怎么做",
         widget=forms.Textarea(attrs={"class": "textarea", "rows": 6}),
         error_messages={"required": "必须填写反映的问题"},
     )
-    place = forms.CharField(
+    place = TextField(
         label="发生地点",
         required=False,
         help_text="选填：如某窗口、某村委会、某路段",
@@ -105,19 +105,17 @@ class ComplaintForm(forms.Form):
         help_text=f"选填，最多 {MAX_ATTACHMENTS} 个；每个为 " + upload_help(),
         widget=MultipleFileInput(attrs={"class": "input", "accept": FILE_ACCEPT}),
     )
-    name = forms.CharField(
-        label="姓名", required=False, widget=_input(autocomplete="name", maxlength=40)
-    )
-    phone = forms.CharField(
+    name = TextField(label="姓名", required=False, widget=_input(autocomplete="name", maxlength=40))
+    phone = TextField(
         label="联系电话",
         required=False,
         help_text="填写后，承办单位答复时我们可以电话回访您",
         widget=_input(autocomplete="tel", inputmode="tel", maxlength=20),
     )
-    id_number = forms.CharField(
+    id_number = TextField(
         label="身份证号", required=False, widget=_input(autocomplete="off", maxlength=18)
     )
-    contact = forms.CharField(
+    contact = TextField(
         label="其他联系方式",
         required=False,
         help_text="如邮箱、通信地址",
@@ -209,12 +207,12 @@ class ComplaintForm(forms.Form):
 
 
 class FollowForm(forms.Form):
-    number = forms.CharField(
+    number = TextField(
         label="举报编号",
         max_length=24,
         widget=_input(autocomplete="off", placeholder="如 JB20260302000123"),
     )
-    code = forms.CharField(
+    code = TextField(
         label="查询码",
         max_length=64,
         help_text="提交举报时显示的查询码，大小写和短横线可不输入",
@@ -236,7 +234,7 @@ class CallbackForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择满意、基本满意或不满意"},
     )
-    note = forms.CharField(
+    note = TextField(
         label="补充意见",
         required=False,
         help_text="选填",
@@ -245,7 +243,7 @@ class CallbackForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label="不满意的原因",
         help_text="请说明哪些问题没有解决，承办单位将重新办理（只能申请一次）",
         widget=forms.Textarea(attrs={"class": "textarea", "rows": 4, "maxlength": 1000}),

@@ -29,6 +29,7 @@ from org.scoping import sees_all_units, unit_of
 from zuofeng.access import office_required, staff_required
 from zuofeng.duty.ordering import with_urgency
 from zuofeng.periods import last_months, month_start, parse_month
+from zuofeng.spreadsheets import append_row
 from zuofeng.workdays.calendar import local_date
 
 CLUSTERS_PER_PAGE = 20
@@ -177,7 +178,7 @@ def export_workbook(complaints: Any) -> bytes:
     sheet.append([header for header, _ in EXPORT_COLUMNS])
     rows = complaints.select_related("unit", "handling_unit", "category", "suggested_category")
     for complaint in rows[:EXPORT_MAX_ROWS].iterator(chunk_size=2000):
-        sheet.append([value(complaint) for _, value in EXPORT_COLUMNS])
+        append_row(sheet, [value(complaint) for _, value in EXPORT_COLUMNS])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
