@@ -22,6 +22,7 @@ from catalog.models import Matter
 from org.models import Unit
 from org.scoping import require_member
 from zuofeng.duty import clock
+from zuofeng.measures import mark_changed
 from zuofeng.transitions import Conflict, record_created, transition
 from zuofeng.validation import required_text
 from zuofeng.workdays.calendar import local_date
@@ -441,6 +442,9 @@ def transfer_case(
             actor=actor,
             is_return=is_return,
         )
+        # A new record, not a transition: its (passing unit, day) is marked here. Whether it
+        # is buck-passing (`cases.measures.transfer_flagged`) never changes afterwards.
+        mark_changed(transfer)
         case.transfer_count += 1
         case.buck_passing = case.buck_passing or is_return or case.transfer_count >= 2
         case.unit = to_unit

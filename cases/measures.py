@@ -7,6 +7,10 @@ every figure links to the cases behind it.
 Attribution: a case counts for the unit that holds it now (`Case.unit`) and for the month
 it was received (`submitted_at`, local time). The same two rules drive the drill-down list,
 so a number and the list behind it always agree.
+
+Buck-passing is also measured per transfer (`cases.transfer`): a flagged transfer counts
+against the unit that passed the case on (`from_unit`) on the day it did so, not against the
+unit that holds the case at the end of the chain.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from cases.models import Case, Transfer
@@ -148,21 +152,30 @@ def measures_by_month(
     ]
 
 
+def _chain(lookup: str) -> Prefetch:
+    """A case's whole transfer chain, in the order it happened, with both units loaded."""
+    return Prefetch(
+        lookup,
+        queryset=Transfer.objects.select_related("from_unit", "to_unit").order_by("at", "id"),
+    )
+
+
 def buck_passing_cases(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """Buck-passing cases with their transfer chain prefetched (units and actors included)."""
     return (
         queryset.filter(buck_passing=True)
         .select_related("matter", "unit")
-        .prefetch_related(
-            Prefetch(
-                "transfers",
-                queryset=Transfer.objects.select_related("from_unit", "to_unit").order_by(
-                    "at", "id"
-                ),
-            )
-        )
+        .prefetch_related(_chain("transfers"))
         .order_by("-submitted_at", "-pk")
     )
+
+
+def transfer_flagged() -> Q:
+    """A transfer that made its case buck-passing, exactly as `transfer_case` flags it: sent
+    back to a unit that already had the case, or the case's second or later transfer (one
+    created after another transfer of the same case)."""
+    earlier = Transfer.objects.filter(case=OuterRef("case"), pk__lt=OuterRef("pk"))
+    return Q(is_return=True) | Q(Exists(earlier))
 
 
 def register_measures() -> None:
@@ -259,3 +272,16 @@ def register_measures() -> None:
         ),
     ):
         register_measure(measure)
+
+    # Charge the act to the actor: the unit that passed the case on, the day it did so.
+    transfers = Source("cases.transfer", "from_unit", "at", "转办")
+    register_measure(
+        Measure(
+            "transfer_buck_passing",
+            "推诿转办次数（二次及以上转办或退回）",
+            transfers,
+            lambda now: transfer_flagged(),
+            definition="本单位转出、构成推诿的转办次数：该办件此前已被转办过（第二次及以后的转办），"
+            "或退回给曾经办理过该办件的单位；计入转出的单位，按转出日计",
+        )
+    )

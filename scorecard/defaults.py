@@ -1,6 +1,10 @@
 """The default standard (考核办法) installed by migration 0003: the indicators of issue 6,
 built on the measures of `zuofeng.measures`. Weights sum to 100.
 
+Later changes to the defaults are applied by their own data migration through `revise`: the
+default standard is edited in place while no published month used it, otherwise a revised
+copy takes effect from the month after the last one scored (a published standard is frozen).
+
 `install(apps)` takes the migration's app registry, so the historical models are used.
 """
 
@@ -10,6 +14,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from zuofeng.periods import next_month
+
 DEFAULT_STANDARD = {
     "name": "作风建设考核办法（试行）",
     "effective_from": dt.date(2020, 1, 1),
@@ -17,6 +23,11 @@ DEFAULT_STANDARD = {
 }
 
 ALL = ["department", "township", "street"]
+
+# 推诿 is charged per transfer to the unit that passed the case on (issue 11), not per case to
+# the unit holding it at the end of the chain (the first default counted `case_buck_passing`).
+BUCK_PASSING_MEASURE = "transfer_buck_passing"
+BUCK_PASSING_TEXT = "当月本单位转出、构成推诿的转办次数（第二次及以后的转办，或退回曾办理过的单位）"
 
 # (code, name, numerator measure, numerator text, denominator measure, denominator text,
 #  direction, weight, target, min_sample)
@@ -120,8 +131,8 @@ DEFAULT_INDICATORS: list[tuple[str, str, str, str, str, str, str, int, str, int]
     (
         "buck_passing",
         "推诿率",
-        "case_buck_passing",
-        "当月受理、被转办两次以上或被退回的办件数",
+        BUCK_PASSING_MEASURE,
+        BUCK_PASSING_TEXT,
         "case_received",
         "当月受理的办件数",
         "lower",
@@ -200,6 +211,38 @@ def after_migrate(*, using: str = "default", **kwargs: Any) -> None:
 
     if not apps.get_model("scorecard", "Standard").objects.using(using).exists():
         install(apps)
+
+
+def revise(apps: Any, code: str, why: str, **changes: Any) -> None:
+    """Change one default indicator in an existing database (a data migration's step).
+
+    Unused standard: edited in place. Frozen (it scored a published month): a copy with the
+    change takes effect from the month after the last month it scored, unless the office has
+    already set up a standard of its own from then on, which is left alone."""
+    Standard = apps.get_model("scorecard", "Standard")
+    standard = Standard.objects.filter(effective_from=DEFAULT_STANDARD["effective_from"]).first()
+    if standard is None:
+        return
+    scored = standard.scorecards.exclude(status="draft").order_by("-month").first()
+    if scored is None:
+        standard.indicators.filter(code=code).update(**changes)
+        return
+    starts = next_month(scored.month)
+    if Standard.objects.filter(effective_from__gte=starts).exists():
+        return
+    indicators = list(standard.indicators.all())
+    revised = Standard.objects.create(
+        name=standard.name,
+        effective_from=starts,
+        note=f"{standard.note}{starts:%Y年%m月}起修订：{why}",
+    )
+    for indicator in indicators:
+        indicator.pk = None
+        indicator.standard = revised
+        if indicator.code == code:
+            for name, value in changes.items():
+                setattr(indicator, name, value)
+        indicator.save()
 
 
 def uninstall(apps: Any) -> None:

@@ -34,7 +34,8 @@ MARKET = {
     "complaint_response": (1, 3, D("0.3333"), D("34.01")),  # 100 × 0.3333 ÷ 0.98
     "complaint_resolution": (1, 3, D("0.3333"), D("35.08")),  # 100 × 0.3333 ÷ 0.95
     "complaint_satisfaction": (1, 2, D("0.5000"), None),  # 2 callbacks < 3
-    "buck_passing": (1, 8, D("0.1250"), None),  # 8 cases received < 10
+    # c7 went market → HR → market: the flagged transfer is HR's return, not the market's.
+    "buck_passing": (0, 8, D("0.0000"), None),  # 8 cases received < 10
     "forwarded": (1, 8, D("0.1250"), None),  # 8 cases received < 10
     "overdue": (1, None, D("1"), D("50.00")),  # 100 × (0 + 1) ÷ (1 + 1)
     "escalations": (3, None, D("3"), D("25.00")),  # 100 × 1 ÷ (3 + 1)

@@ -1,9 +1,11 @@
 """How the records behind a measure are listed on the drill-down page.
 
-A measure's records are cases, ratings, rectifications, complaints or escalations; each kind
-gets a few columns and a link to its staff detail page where one exists. Complaints never
-show who complained (nor their text, which may name them): number, category, dates and
-status only. Ratings show the level and channel, never the rater or the comment.
+A measure's records are cases, transfers, ratings, rectifications, complaints or escalations;
+each kind gets a few columns and a link to its staff detail page where one exists. A transfer
+shows its case's whole chain of units with the reasons given, so a head sees who passed the
+case on and why. Complaints never show who complained (nor their text, which may name them):
+number, category, dates and status only. Ratings show the level and channel, never the rater
+or the comment.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class RecordKind:
     cells: Callable[[Any], list[str]]
     link: Callable[[Any], str]
     related: tuple[str, ...] = ()
+    prefetch: tuple[str, ...] = ()
 
 
 def _case_flags(case: Any) -> str:
@@ -48,6 +51,35 @@ def _case_flags(case: Any) -> str:
         if flag
     ]
     return "、".join(flags)
+
+
+def _unit_name(unit: Any) -> str:
+    return unit.short_name or unit.name
+
+
+def _chain(transfer: Any) -> list[Any]:
+    # Prefetched (`case__transfers`), in the order the transfers were made.
+    return sorted(transfer.case.transfers.all(), key=lambda t: t.pk)
+
+
+def _transfer_why(transfer: Any) -> str:
+    """Why this transfer is buck-passing (the reasons `transfer_case` flags it for)."""
+    reasons = []
+    if transfer.is_return:
+        reasons.append("退回曾办理过的单位")
+    ordinal = [t.pk for t in _chain(transfer)].index(transfer.pk) + 1
+    if ordinal >= 2:
+        reasons.append(f"第 {ordinal} 次转办")
+    return "、".join(reasons) or "—"
+
+
+def _transfer_chain(transfer: Any) -> str:
+    """The case's chain, one transfer a line: 日期 甲 → 乙（理由），this one marked."""
+    return "\n".join(
+        f"{_day(t.at)} {_unit_name(t.from_unit)} → {_unit_name(t.to_unit)}（{t.reason}）"
+        + ("  ← 本次" if t.pk == transfer.pk else "")
+        for t in _chain(transfer)
+    )
 
 
 def _complaint_category(complaint: Any) -> str:
@@ -70,6 +102,21 @@ KINDS: dict[str, RecordKind] = {
         ],
         lambda c: _link("cases:staff_detail", c.pk),
         ("matter",),
+    ),
+    "cases.transfer": RecordKind(
+        "转办",
+        ("办件编号", "事项", "转出日期", "本次转办", "推诿情形", "转办经过（理由）"),
+        lambda t: [
+            t.case.number,
+            t.case.matter.name,
+            _day(t.at),
+            f"{_unit_name(t.from_unit)} → {_unit_name(t.to_unit)}",
+            _transfer_why(t),
+            _transfer_chain(t),
+        ],
+        lambda t: _link("cases:staff_detail", t.case_id),
+        ("case__matter", "from_unit", "to_unit"),
+        ("case__transfers__from_unit", "case__transfers__to_unit"),
     ),
     "evaluations.evaluation": RecordKind(
         "评价",
@@ -132,6 +179,8 @@ def prepare(queryset: QuerySet[Any]) -> QuerySet[Any]:
     kind = kind_of(queryset)
     if kind.related:
         queryset = queryset.select_related(*kind.related)
+    if kind.prefetch:
+        queryset = queryset.prefetch_related(*kind.prefetch)
     if not queryset.query.order_by:
         queryset = queryset.order_by("pk")
     return queryset
