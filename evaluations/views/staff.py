@@ -124,7 +124,9 @@ def _rectify(user: Any, order: Rectification, data: dict[str, Any]) -> str:
     order = actions.rectify(
         actor=user, rectification=order, outcome=data["outcome"], measures=data["measures"]
     )
-    return f"已登记“{order.get_outcome_display()}”，请回访评价人"
+    return (
+        f"已登记“{order.get_outcome_display()}”，待督查室回访评价人（评价人也可通过评价链接确认）"
+    )
 
 
 def _callback(user: Any, order: Rectification, data: dict[str, Any]) -> str:
