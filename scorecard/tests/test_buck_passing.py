@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import actions as cases
@@ -166,6 +168,41 @@ def test_the_drill_down_lists_the_transfer_with_the_chain_and_reasons(
     assert f"2026-10-07 白沙镇 → {market_name}（属市场监管职责）" in page
     assert f"{market_name} → {hr.short_name or hr.name}（涉及用工，转人社）  ← 本次" in page
     assert "张三" not in page and "13800001234" not in page
+
+
+def test_the_drill_down_loads_the_chains_without_a_query_per_transfer(
+    district: District, chain: Chain
+) -> None:
+    score = buck_passing_score(compute_october(district), district.market)
+    office = district.client_for(district.olivia)
+    url = reverse("scorecard:drill_down", args=[score.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert office.get(url).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for day in (13, 14):  # two more cases the market passes on a second time
+        case = cases.submit_case(
+            actor=None,
+            matter=chain.case.matter,
+            channel=Case.Channel.ONLINE,
+            applicant_name="李四",
+            applicant_phone="13800005678",
+            applicant_id_number="110101199001015678",
+            at=at(day),
+        )
+        clerk = chain.first.actor
+        cases.transfer_case(
+            actor=clerk, case=case, to_unit=district.market, reason="转", at=at(day)
+        )
+        cases.transfer_case(
+            actor=district.alice, case=case, to_unit=district.hr, reason="再转", at=at(day, 11)
+        )
+
+    assert office.get(url).context["page"].paginator.count == 3
+    assert queries() == one
 
 
 def test_a_published_default_standard_is_revised_from_the_next_month_not_edited(
