@@ -170,6 +170,32 @@ def test_the_drill_down_lists_the_transfer_with_the_chain_and_reasons(
     assert "张三" not in page and "13800001234" not in page
 
 
+def test_the_passing_units_head_sees_the_chain_but_no_dead_link_to_a_case_it_no_longer_holds(
+    district: District, chain: Chain
+) -> None:
+    checker = org.add_person(
+        actor=None,
+        username="oscar",
+        full_name="欧思",
+        roles=[Role.SUPERVISOR],
+        unit=district.office,
+    )
+    scorecard = actions.publish_scorecard(
+        actor=checker, scorecard=compute_october(district), now=NOW
+    )
+    head = district.client_for(district.ahead)
+    score = buck_passing_score(scorecard, district.market)
+
+    response = head.get(reverse("scorecard:drill_down", args=[score.pk]))
+
+    ((link, cells),) = response.context["rows"]
+    assert cells[0] == chain.case.number and "（涉及用工，转人社）" in cells[5]
+    # The case is 人社局's now: the market's staff could not open it (404), so no link.
+    detail = reverse("cases:staff_detail", args=[chain.case.pk])
+    assert head.get(detail).status_code == 404
+    assert link == "" and detail not in response.content.decode()
+
+
 def test_the_drill_down_loads_the_chains_without_a_query_per_transfer(
     district: District, chain: Chain
 ) -> None:

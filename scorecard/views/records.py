@@ -18,6 +18,8 @@ from django.db.models import Model, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from org.scoping import sees_all_units, unit_of
+
 
 def _day(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else "—"
@@ -38,6 +40,9 @@ class RecordKind:
     link: Callable[[Any], str]
     related: tuple[str, ...] = ()
     prefetch: tuple[str, ...] = ()
+    # The unit whose staff may open a record's link, when that is not the drill-down's unit
+    # (a transferred case is seen by the unit holding it now); None: whoever sees the list.
+    holder: Callable[[Any], int] | None = None
 
 
 def _case_flags(case: Any) -> str:
@@ -117,6 +122,7 @@ KINDS: dict[str, RecordKind] = {
         lambda t: _link("cases:staff_detail", t.case_id),
         ("case__matter", "from_unit", "to_unit"),
         ("case__transfers__from_unit", "case__transfers__to_unit"),
+        lambda t: t.case.unit_id,
     ),
     "evaluations.evaluation": RecordKind(
         "评价",
@@ -186,5 +192,14 @@ def prepare(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset
 
 
-def rows(kind: RecordKind, records: list[Any]) -> list[tuple[str, list[str]]]:
-    return [(kind.link(record), kind.cells(record)) for record in records]
+def rows(kind: RecordKind, records: list[Any], viewer: Any = None) -> list[tuple[str, list[str]]]:
+    """(link, cells) per record; no link to a record the viewer's unit may not open (the
+    chain in the cells already says what happened)."""
+    own = None if viewer is None or sees_all_units(viewer) else unit_of(viewer)
+
+    def link(record: Any) -> str:
+        if own is not None and kind.holder is not None and kind.holder(record) != own.pk:
+            return ""
+        return kind.link(record)
+
+    return [(link(record), kind.cells(record)) for record in records]

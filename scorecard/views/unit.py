@@ -123,7 +123,7 @@ def drill_down(request: HttpRequest, pk: int) -> HttpResponse:
             "stored": stored,
             "kind": kind,
             "page": page,
-            "rows": records.rows(kind, list(page.object_list)),
+            "rows": records.rows(kind, list(page.object_list), request.user),
             "querystring": f"part={part}",
             "is_office": sees_all_units(request.user),
         },
