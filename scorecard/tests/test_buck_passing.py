@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from cases import actions as cases
 from cases.models import Case, Transfer
+from catalog.models import Matter
 from catalog.tests.factories import make_matter
 from conftest import District
 from org import actions as org
@@ -38,6 +39,18 @@ def at(day: int, hour: int = 10) -> dt.datetime:
     return dt.datetime(2026, 10, day, hour, tzinfo=SH)
 
 
+def apply_online(matter: Matter, when: dt.datetime) -> Case:
+    return cases.submit_case(
+        actor=None,
+        matter=matter,
+        channel=Case.Channel.ONLINE,
+        applicant_name="张三",
+        applicant_phone="13800001234",
+        applicant_id_number="110101199001011234",
+        at=when,
+    )
+
+
 @dataclass
 class Chain:
     baisha: Unit
@@ -57,15 +70,7 @@ def chain(district: District) -> Chain:
         actor=None, username="bai", full_name="白晓", roles=[Role.UNIT_STAFF], unit=baisha
     )
     matter = make_matter(baisha, name="个体工商户登记", online=True)
-    case = cases.submit_case(
-        actor=None,
-        matter=matter,
-        channel=Case.Channel.ONLINE,
-        applicant_name="张三",
-        applicant_phone="13800001234",
-        applicant_id_number="110101199001011234",
-        at=at(6),
-    )
+    case = apply_online(matter, at(6))
     first = cases.transfer_case(
         actor=clerk, case=case, to_unit=district.market, reason="属市场监管职责", at=at(7)
     )
@@ -210,15 +215,7 @@ def test_the_drill_down_loads_the_chains_without_a_query_per_transfer(
 
     one = queries()
     for day in (13, 14):  # two more cases the market passes on a second time
-        case = cases.submit_case(
-            actor=None,
-            matter=chain.case.matter,
-            channel=Case.Channel.ONLINE,
-            applicant_name="李四",
-            applicant_phone="13800005678",
-            applicant_id_number="110101199001015678",
-            at=at(day),
-        )
+        case = apply_online(chain.case.matter, at(day))
         clerk = chain.first.actor
         cases.transfer_case(
             actor=clerk, case=case, to_unit=district.market, reason="转", at=at(day)
