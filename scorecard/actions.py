@@ -6,8 +6,9 @@ transaction and writes its audit event there. Bad input raises ValidationError w
 Chinese message and changes nothing; a caller who is not the supervision office (or an admin)
 gets PermissionDenied.
 
-Public API: `compute_month`, `publish_scorecard` (alias `publish`), `flag_interviews`,
-`record_interview`, `complete_commitment`, `bottom_units`.
+Public API: `compute_month`, `publish_scorecard` (alias `publish`), `publishable_from`,
+`publish_refusal`, `flag_interviews`, `record_interview`, `complete_commitment`,
+`bottom_units`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from scorecard.models import (
 )
 from zuofeng.audit.chain import record
 from zuofeng.duty.clock import start_clock, stop_clock
-from zuofeng.periods import last_months, month_start
+from zuofeng.periods import last_months, month_start, next_month
 from zuofeng.validation import required_text
 
 MAX_COMMITMENT_WORKDAYS = 250
@@ -47,6 +48,32 @@ def _setting(name: str, default: int) -> int:
     return int(settings.ZUOFENG.get(name, default))
 
 
+def publishable_from(month: dt.date) -> dt.date:
+    """The first day a month may be published: after it has ended and the configured days
+    for late data (`SCORECARD_PUBLISH_AFTER_DAYS`) have passed."""
+    wait = _setting("SCORECARD_PUBLISH_AFTER_DAYS", 0)
+    return next_month(month_start(month)) + dt.timedelta(days=wait)
+
+
+def publish_refusal(scorecard: Scorecard, *, actor: Any, now: dt.datetime) -> str | None:
+    """Why this draft may not be published by `actor` at `now` (Chinese), or None.
+
+    Only an ended month is published, from numbers computed after it ended; and nobody
+    publishes their own numbers (design §7): the publisher is a second office user."""
+    month = f"{scorecard.month:%Y年%m月}"
+    start = publishable_from(scorecard.month)
+    if timezone.localdate(now) < start:
+        return f"{month}尚未结束（或结束后未满发布等待期），{start:%Y年%m月%d日}起才能发布"
+    if timezone.localdate(scorecard.computed_at) < start:
+        return (
+            f"该版本计算于{timezone.localdate(scorecard.computed_at):%Y年%m月%d日}，"
+            f"当时{month}数据尚不完整；请重新计算后再发布"
+        )
+    if (actor.pk if actor is not None else None) == scorecard.computed_by_id:
+        return "不能发布自己计算的考核结果，须由另一名督查室人员审核发布"
+    return None
+
+
 def compute_month(
     *,
     actor: Any,
@@ -55,7 +82,9 @@ def compute_month(
     now: dt.datetime | None = None,
     refresh: bool = True,
 ) -> Scorecard:
-    """Compute a month as a draft scorecard from the rollups.
+    """Compute a month as a draft scorecard from the rollups. A month still running may be
+    computed as a preview for the office; it is published only once ended (see
+    `publish_refusal`), from a draft computed after that.
 
     A draft of the month is recomputed in place. Once the month is published, computing it
     again is a correction: a new version, which needs a reason and replaces the published
@@ -141,7 +170,9 @@ def publish_scorecard(
     *, actor: Any, scorecard: Scorecard, now: dt.datetime | None = None
 ) -> Scorecard:
     """Publish a draft: it is frozen from now on. A correction supersedes the version
-    published before it. Then flags the units due for an interview."""
+    published before it. Then flags the units due for an interview. Refused (nothing
+    changed) for a month not yet publishable and for the user who computed the draft (see
+    `publish_refusal`)."""
     _require_office(actor, "发布考核")
     now = now or timezone.now()
     with transaction.atomic():
@@ -155,6 +186,9 @@ def publish_scorecard(
         newer = Scorecard.objects.filter(month=scorecard.month, version__gt=scorecard.version)
         if newer.exists():
             raise ValidationError("该月已有更新的版本，请发布最新版本")
+        refusal = publish_refusal(scorecard, actor=actor, now=now)
+        if refusal:
+            raise ValidationError(refusal)
         previous = (
             Scorecard.objects.select_for_update()
             .filter(month=scorecard.month, status=Scorecard.Status.PUBLISHED)
@@ -333,6 +367,8 @@ __all__ = [
     "flag_interviews",
     "latest_version",
     "publish",
+    "publish_refusal",
     "publish_scorecard",
+    "publishable_from",
     "record_interview",
 ]

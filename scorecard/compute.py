@@ -15,8 +15,11 @@ the unit's kind:
   - count, lower is better: 100 × min(1, (t + 1) ÷ (v + 1));
   - count, higher is better: 100 × min(1, v ÷ t) (t = 0 → 100).
 - **points** = normalised × weight ÷ Σ weights of the unit's indicators with enough data;
-  the unit's **total** = Σ points (0..100). A unit with no rate indicator with enough data
-  is not ranked (rank 0, 未排名) and is left out of its group's size.
+  the unit's **total** = Σ points (0..100). A unit is not ranked (rank 0, listed as 数据不足
+  after the ranked units and left out of its group's size) when it has no rate indicator
+  with enough data, or when its indicators with enough data carry less than
+  `SCORECARD_MIN_VALID_WEIGHT` % of the weight of the indicators that apply to it: a unit
+  with almost every indicator 数据不足 would otherwise top its group on what is left.
 - **rank**: within the unit's group (departments; townships and streets together), by total,
   highest first; equal totals share a rank (1, 2, 2, 4).
 
@@ -36,6 +39,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -185,10 +189,34 @@ class UnitResult:
     group_size: int = 0
 
     @property
+    def valid_share(self) -> Decimal:
+        """The share (0..100) of the unit's applicable weight carried by its indicators with
+        enough data."""
+        return valid_share(self.indicators)
+
+    @property
     def ranked(self) -> bool:
-        """Ranked only with at least one rate backed by enough records: a unit with no
-        activity would otherwise top its group on its zero overdue cases."""
-        return any(not i.insufficient_data and i.indicator.is_rate for i in self.indicators)
+        """Ranked only with at least one rate backed by enough records (a unit with no
+        activity would otherwise top its group on its zero overdue cases) and enough of its
+        weight backed by data (`SCORECARD_MIN_VALID_WEIGHT`)."""
+        has_rate = any(not i.insufficient_data and i.indicator.is_rate for i in self.indicators)
+        return has_rate and self.valid_share >= min_valid_weight()
+
+
+def min_valid_weight() -> Decimal:
+    """The least share (%) of a unit's weight its valid indicators must carry to be ranked."""
+    return Decimal(int(settings.ZUOFENG.get("SCORECARD_MIN_VALID_WEIGHT", 60)))
+
+
+def valid_share(cells: Any) -> Decimal:
+    """Σ weights of the cells with enough data ÷ Σ weights of all cells, as 0..100 (cells:
+    IndicatorResult or stored IndicatorScore, each with `.indicator` and `.insufficient_data`)."""
+    cells = list(cells)
+    applicable = sum((c.indicator.weight for c in cells), Decimal(0))
+    if not applicable:
+        return Decimal(0)
+    valid = sum((c.indicator.weight for c in cells if not c.insufficient_data), Decimal(0))
+    return (HUNDRED * valid / applicable).quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
 def _applies(indicator: Indicator, kind: str) -> bool:
@@ -240,7 +268,7 @@ def _score_unit(
 
 
 def rank_units(results: list[UnitResult]) -> None:
-    """Competition ranking within each group; units with no scored indicator get rank 0."""
+    """Competition ranking within each group; units not `ranked` (数据不足) get rank 0."""
     by_group: dict[str, list[UnitResult]] = defaultdict(list)
     for result in results:
         if result.ranked:

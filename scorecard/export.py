@@ -56,7 +56,7 @@ def scorecard_workbook(scorecard: Scorecard) -> bytes:
         append_row(sheet, header)
         for row in group.rows:
             values: list[object] = [
-                row.unit_score.rank,
+                row.unit_score.rank or INSUFFICIENT,
                 row.unit.name,
                 _number(row.unit_score.total),
             ]

@@ -71,7 +71,7 @@ def scorecard_groups(scorecard: Scorecard) -> list[Group]:
     to at least one of its units (a column is empty for a unit it does not apply to)."""
     unit_scores = unit_scores_with_indicators(scorecard.unit_scores.order_by("group", "rank"))
     by_group: dict[str, list[UnitScore]] = {}
-    # Rank 0 is 未排名 (no indicator with enough data): listed after the ranked units.
+    # Rank 0 is 数据不足 (too little weight backed by data): listed after the ranked units.
     for unit_score in sorted(unit_scores, key=lambda s: (s.rank == 0, s.rank)):
         by_group.setdefault(unit_score.group, []).append(unit_score)
     groups = []

@@ -1,6 +1,7 @@
-"""In a real browser, issue 6's journey: the office computes and publishes last month → the
-public rankings page shows it → the market department's head opens the unit page and drills
-down from the indicator that cost the most points to the overdue cases behind it.
+"""In a real browser, issue 6's journey: the office computes last month, a second office user
+publishes it (nobody publishes their own numbers, issue 11) → the public rankings page shows
+it → the market department's head opens the unit page and drills down from the indicator
+that cost the most points to the overdue cases behind it.
 
 The charts are drawn by ECharts from node_modules under the strict CSP: the test fails on any
 CSP violation reported by the browser."""
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from cases import actions as cases
 from catalog.tests.factories import make_matter
+from scorecard.tests.factories import second_office
 from scorecard.tests.fixtures import decide, submit
 from tests.test_browser_case_journey import log_in, new_page
 from zuofeng.periods import month_start
@@ -58,15 +60,25 @@ def test_office_publishes_public_sees_head_drills_down_to_overdue_cases(
     overdue = [accepted_then(market_matter, district.alice) for _ in range(3)]
     violations: list[str] = []
 
-    # The office computes last month, reviews the draft and publishes it.
-    office = browser_page
+    # The office computes last month (ended) and reviews the draft; it may not publish it.
+    computer = browser_page
+    watch_csp(computer, violations)
+    log_in(computer, "olivia")
+    computer.get_by_role("link", name="考核", exact=True).click()
+    computer.get_by_label("考核月份").fill(f"{month:%Y-%m}")
+    computer.get_by_role("button", name="计算该月考核").click()
+    computer.get_by_text("待审核（未公开）").wait_for()
+    assert computer.get_by_role("row").filter(has_text=district.market.name).count() == 1
+    assert "须由另一名督查室人员" in computer.locator("#publish-blocked").inner_text()
+    assert computer.get_by_role("button", name="审核通过并发布").count() == 0
+
+    # A second office user reviews the same draft and publishes it.
+    second_office(district)
+    office = new_page(computer, live_server.url)
     watch_csp(office, violations)
-    log_in(office, "olivia")
-    office.get_by_role("link", name="考核", exact=True).click()
-    office.get_by_label("考核月份").fill(f"{month:%Y-%m}")
-    office.get_by_role("button", name="计算该月考核").click()
+    log_in(office, "oscar")
+    office.goto(computer.url)
     office.get_by_text("待审核（未公开）").wait_for()
-    assert office.get_by_role("row").filter(has_text=district.market.name).count() == 1
     office.once("dialog", lambda dialog: dialog.accept())  # data-confirm before publishing
     office.get_by_role("button", name="审核通过并发布").click()
     office.locator(".notification.is-success").wait_for()

@@ -237,6 +237,13 @@ ZUOFENG = {
     # 约谈: a unit in the bottom N of its group for M consecutive published months.
     "INTERVIEW_BOTTOM_N": env_int("ZUOFENG_INTERVIEW_BOTTOM_N", 3, minimum=1),
     "INTERVIEW_MONTHS": env_int("ZUOFENG_INTERVIEW_MONTHS", 2, minimum=1),
+    # 考核发布: a month may be published this many days after it has ended (late data); a
+    # unit whose indicators with enough data carry less than this share (%) of its weight
+    # is listed as 数据不足, not ranked.
+    "SCORECARD_PUBLISH_AFTER_DAYS": env_int("ZUOFENG_SCORECARD_PUBLISH_AFTER_DAYS", 0, minimum=0),
+    "SCORECARD_MIN_VALID_WEIGHT": env_int(
+        "ZUOFENG_SCORECARD_MIN_VALID_WEIGHT", 60, minimum=0, maximum=100
+    ),
     # Public case lookups per client address (django-ratelimit syntax).
     "LOOKUP_RATE": env_str("ZUOFENG_LOOKUP_RATE", "30/m"),
     # 监督举报: the response limit (resolution limits are per category, in the admin), how

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
+
 from cases.models import Case
 from catalog.tests.factories import make_matter
-from conftest import District
+from conftest import PASSWORD, District
+from org import actions as org
+from org.roles import Role
 from scorecard import actions
 from scorecard.models import Scorecard
-from scorecard.tests.fixtures import NOVEMBER, NOW, accepted, at, decide
+from scorecard.tests.fixtures import CLOSED, NOVEMBER, NOW, accepted, at, decide
 
-__all__ = ["NOVEMBER", "NOW", "Month", "cases_of_november", "computed"]
+__all__ = ["CLOSED", "NOVEMBER", "NOW", "Month", "cases_of_november", "computed", "second_office"]
 
 
 @dataclass
@@ -36,8 +40,26 @@ def cases_of_november(d: District, *, overdue: int = 3, on_time: int = 6) -> Mon
     return month
 
 
+def second_office(d: District) -> User:
+    """Another supervision-office user (oscar): publishes what olivia computed, since nobody
+    publishes their own numbers."""
+    existing = User.objects.filter(username="oscar").first()
+    if existing is not None:
+        return existing
+    return org.add_person(
+        actor=None,
+        username="oscar",
+        full_name="奥斯卡",
+        roles=[Role.SUPERVISOR],
+        unit=d.office,
+        password=PASSWORD,
+    )
+
+
 def computed(d: District, *, publish: bool = False) -> Scorecard:
-    scorecard = actions.compute_month(actor=d.olivia, month=NOVEMBER, now=NOW)
-    if publish:
-        scorecard = actions.publish_scorecard(actor=d.olivia, scorecard=scorecard, now=NOW)
-    return scorecard
+    """November computed by olivia: on the 20th as a draft of the running month, or, to be
+    published, on 3 December (once ended) and published by oscar."""
+    if not publish:
+        return actions.compute_month(actor=d.olivia, month=NOVEMBER, now=NOW)
+    scorecard = actions.compute_month(actor=d.olivia, month=NOVEMBER, now=CLOSED)
+    return actions.publish_scorecard(actor=second_office(d), scorecard=scorecard, now=CLOSED)

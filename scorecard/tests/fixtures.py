@@ -51,6 +51,8 @@ def at(day: int, hour: int = 10, month: int = 11) -> dt.datetime:
 
 MONDAY = at(2)
 NOW = at(20)
+# 3 December: November has ended and may be published (December is still running).
+CLOSED = at(3, month=12)
 
 
 @dataclass
@@ -112,7 +114,7 @@ def close_order(d: District, order: Rectification, when: dt.datetime) -> Rectifi
             measures="已对窗口人员进行业务培训",
         )
         order = evaluations.record_callback(
-            actor=d.alice,
+            actor=d.olivia,  # the office calls back, never the rated unit
             rectification=order,
             answer=Rectification.CallbackAnswer.SATISFIED,
             note="电话回访，表示满意",

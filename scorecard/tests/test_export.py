@@ -18,7 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def scorecard(district: District) -> Scorecard:
+def scorecard(district: District, settings: Any) -> Scorecard:
+    # Cases only (36 % of the default weight): ranked with a lower bar, so the departments'
+    # sheet has ranks; the town (13 %) stays 数据不足.
+    settings.ZUOFENG = {**settings.ZUOFENG, "SCORECARD_MIN_VALID_WEIGHT": 30}
     cases_of_november(district)
     return computed(district, publish=True)
 
@@ -56,7 +59,7 @@ def test_group_sheets_hold_the_ranked_totals_and_indicator_values(
     for unit in (district.market, district.hr):
         unit_score = scorecard.unit_scores.get(unit=unit)
         row = by_unit[unit.name]
-        assert row[0] == unit_score.rank
+        assert row[0] == unit_score.rank > 0
         assert row[2] == pytest.approx(float(unit_score.total))
         overdue = unit_score.indicators.get(indicator__code="overdue")
         column = header.index("超期未办结件数（指标值）")
@@ -90,3 +93,12 @@ def test_formula_sheet_documents_every_indicator(district: District, scorecard: 
     assert on_time[6] == pytest.approx(0.95)
     assert "得分" in on_time[8] and "数据不足" in on_time[8]
     assert documented["overdue"][4] == "越低越好"
+
+
+def test_a_unit_with_too_little_weight_backed_by_data_is_listed_as_such_not_ranked(
+    district: District, scorecard: Scorecard
+) -> None:
+    rows = list(download(district, scorecard)["乡镇（街道）"].iter_rows(values_only=True))
+
+    town = next(row for row in rows[1:] if row[1] == district.town.name)
+    assert town[0] == "数据不足"

@@ -16,16 +16,32 @@ from complaints.identity import Identity
 from complaints.models import Complaint
 from conftest import District
 from scorecard.models import Commitment, IndicatorScore, Interview, Scorecard, Standard
-from scorecard.tests.factories import NOVEMBER, NOW, Month, cases_of_november, computed
+from scorecard.tests.factories import (
+    CLOSED,
+    NOVEMBER,
+    NOW,
+    Month,
+    cases_of_november,
+    computed,
+    second_office,
+)
 from scorecard.tests.fixtures import at, build_november
 from zuofeng.duty.sweep import sweep
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def cases_only_rank(settings: Any) -> None:
+    """These months hold cases only (36 % of the default weight): rank them anyway, since
+    these tests are about the pages; the 60 % rule has its own tests in test_publishing."""
+    settings.ZUOFENG = {**settings.ZUOFENG, "SCORECARD_MIN_VALID_WEIGHT": 30}
+
+
 @pytest.fixture
 def frozen() -> Any:
-    with time_machine.travel(NOW, tick=False) as traveller:
+    """3 December 2026: November has ended (and may be published), December is running."""
+    with time_machine.travel(CLOSED, tick=False) as traveller:
         yield traveller
 
 
@@ -63,7 +79,11 @@ def test_office_computes_a_month_and_reviews_the_draft(district: District, novem
     assert "2026年11月考核 · 第1版" in page and "待审核" in page
     assert district.market.name in page and district.hr.name in page
     assert "超期未办结件数" in page and "按期办结率" in page
-    assert 'data-confirm="发布后' in page  # publishing asks first
+    # Whoever computed it cannot publish it: the page says so and offers no button.
+    assert "须由另一名督查室人员审核发布" in page and 'data-confirm="发布后' not in page
+    other = district.client_for(second_office(district))
+    review = text_of(other.get(reverse("scorecard:review", args=[scorecard.pk])))
+    assert 'data-confirm="发布后' in review  # a second office user may; publishing asks first
 
 
 def test_computing_a_future_month_says_so_and_changes_nothing(
@@ -99,8 +119,10 @@ def test_weights_that_do_not_add_up_are_refused(district: District, november: Mo
 
 
 def test_publishing_twice_is_refused_with_a_message(district: District, november: Month) -> None:
-    scorecard = computed(district)
     office = district.client_for(district.olivia)
+    office.post(reverse("scorecard:compute"), {"month": "2026-11"})  # on 3 December
+    scorecard = Scorecard.objects.get()
+    office = district.client_for(second_office(district))
     url = reverse("scorecard:publish", args=[scorecard.pk])
 
     first = office.post(url, follow=True)

@@ -16,9 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from scorecard import actions, export
+from scorecard.compute import min_valid_weight
 from scorecard.forms import ComputeForm, CorrectionForm
 from scorecard.models import Interview, Scorecard
 from scorecard.tables import definitions, month_label, scorecard_groups
@@ -105,6 +107,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": scorecard_groups(scorecard),
             "versions": versions.order_by("-version"),
             "correction_form": CorrectionForm(),
+            "publish_refusal": actions.publish_refusal(
+                scorecard, actor=request.user, now=timezone.now()
+            ),
+            "min_valid_weight": min_valid_weight(),
             **link_prefixes(),
             "month_label": month_label(scorecard.month),
         },
