@@ -169,8 +169,12 @@ def test_units_short_of_data_are_listed_as_such_after_the_ranked_ones(
     assert departments.count('不参与排名">数据不足') == 2  # the rank cell of both rows
     assert "1/2" not in departments
 
-    head = district.client_for(district.ahead).get(reverse("scorecard:my_unit"))
-    assert "数据不足，不参与排名" in head.content.decode()
+    head = district.client_for(district.ahead)
+    assert "数据不足，不参与排名" in head.get(reverse("scorecard:my_unit")).content.decode()
+    home = head.get("/staff/").content.decode()  # the head's card on the workbench
+    assert "总分 <strong>83.34</strong>，数据不足，不参与排名" in home
+    trend = head.get(reverse("scorecard:my_unit")).context["trend"]
+    assert trend["ranks"][-1] is None
 
 
 def test_a_running_month_published_before_this_check_stays_off_the_public_page(

@@ -39,11 +39,12 @@ PARTS = {"numerator": "分子", "denominator": "分母"}
 
 
 def trend_payload(months: list[Any], by_month: dict[Any, UnitScore]) -> dict[str, Any]:
-    """The chart data of one unit's trend: month labels, totals and ranks (None = no score)."""
+    """The chart data of one unit's trend: month labels, totals and ranks (None = no score,
+    or 数据不足 and so no rank)."""
     return {
         "months": [month_label(m) for m in months],
         "totals": [float(by_month[m].total) if m in by_month else None for m in months],
-        "ranks": [by_month[m].rank if m in by_month else None for m in months],
+        "ranks": [(by_month[m].rank or None) if m in by_month else None for m in months],
     }
 
 
