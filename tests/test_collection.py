@@ -19,8 +19,8 @@ def _project_apps_with_tests() -> dict[str, Path]:
     found = {}
     for config in apps.get_app_configs():
         path = Path(config.path).resolve()
-        if ROOT not in path.parents:
-            continue  # Django's and third-party apps
+        if ROOT not in path.parents or "site-packages" in path.parts:
+            continue  # Django's and third-party apps (a virtualenv may sit inside the project)
         if any(path.glob("tests/test_*.py")) or any(path.glob("test_*.py")):
             found[config.label] = path
     return found
