@@ -126,6 +126,7 @@ def build_district(rng: np.random.Generator, count: int) -> dict[str, Any]:
         user = add_person(
             actor=None, username="office", full_name="督查员", roles=[Role.SUPERVISOR], unit=office
         )
+
     return {
         "units": np.array(units, np.int64),
         "matters": matters,
@@ -133,6 +134,7 @@ def build_district(rng: np.random.Generator, count: int) -> dict[str, Any]:
         "office": office.pk,
         "discipline": discipline.pk,
         "user": user,
+        "publisher": second_office_user(),
     }
 
 
@@ -147,6 +149,27 @@ def calendar_and_plan(seed: int, t0: int, units: int) -> tuple[np.random.Generat
         today - dt.timedelta(days=data.HISTORY_DAYS + 10), today + dt.timedelta(days=200)
     )
     return rng, cal, data.plan_units(rng, units)
+
+
+def second_office_user() -> Any:
+    """The office user who publishes what `office` computed (nobody publishes their own
+    numbers); created once, also in a history loaded by an older version of this script."""
+    from django.contrib.auth import get_user_model
+
+    from org.actions import add_person
+    from org.models import Unit
+    from org.roles import Role
+
+    found = get_user_model().objects.filter(username="office2").first()
+    if found is not None:
+        return found
+    return add_person(
+        actor=None,
+        username="office2",
+        full_name="复核员",
+        roles=[Role.SUPERVISOR],
+        unit=Unit.objects.get(code="DCS"),
+    )
 
 
 def load_district() -> dict[str, Any]:
@@ -168,6 +191,7 @@ def load_district() -> dict[str, Any]:
         "office": Unit.objects.get(code="DCS").pk,
         "discipline": Unit.objects.get(code="JJW").pk,
         "user": get_user_model().objects.get(username="office"),
+        "publisher": second_office_user(),
     }
 
 
@@ -285,6 +309,18 @@ RAW_SOURCES: list[tuple[str, str, str, str, str, dict[str, str]]] = [
         },
     ),
     (
+        # Buck-passing is charged per transfer to the unit that passed the case on.
+        "cases_transfer",
+        "",
+        "true",
+        "t.from_unit_id",
+        "t.at",
+        {
+            "transfer_buck_passing": "t.is_return OR EXISTS (SELECT 1 FROM cases_transfer p "
+            "WHERE p.case_id = t.case_id AND p.id < t.id)",
+        },
+    ),
+    (
         "duty_escalation",
         "",
         "true",
@@ -304,6 +340,7 @@ RAW_COLUMNS = {
     "evaluations_rectification": "evaluation_id, unit_id, opened_at, closed_at, due_at",
     "complaints_complaint": "handling_unit_id, triaged_at, responded_at, respond_due_at, "
     "first_answered_at, resolve_due_at, callback",
+    "cases_transfer": "id, case_id, from_unit_id, at, is_return",
     "duty_escalation": "unit_id, created_at, level",
 }
 
@@ -413,7 +450,8 @@ def render_pages(
     started = time.perf_counter()
     for m in reversed(months):
         scorecard = compute_month(actor=district["user"], month=m, now=t0)
-        publish_scorecard(actor=district["user"], scorecard=scorecard, now=t0)
+        # Nobody publishes the numbers they computed: a second office user publishes.
+        publish_scorecard(actor=district["publisher"], scorecard=scorecard, now=t0)
     log(f"computed and published 12 months in {time.perf_counter() - started:.1f} s")
     scorecard = Scorecard.objects.get(month=month, status=Scorecard.Status.PUBLISHED)
     unit_id = int(district["units"][0])
