@@ -337,3 +337,17 @@ def test_a_rating_is_audited_with_the_staff_who_opened_the_device(
 
     event = AuditEvent.objects.get(action="evaluations.rate_case")
     assert event.actor == district.amy
+
+
+def test_the_case_page_offers_phone_rating_to_the_office_only(
+    district: District, hall_case: Case
+) -> None:
+    """No dead link: the rated unit's case page does not offer a page it may not use."""
+    url = reverse("evaluations:phone_rate", args=[hall_case.pk])
+    detail = reverse("cases:staff_detail", args=[hall_case.pk])
+
+    unit_page = district.client_for(district.alice).get(detail).content.decode()
+    office_page = district.client_for(district.olivia).get(detail).content.decode()
+
+    assert url not in unit_page and "电话评价由督查室回访录入" in unit_page
+    assert url in office_page
