@@ -68,6 +68,29 @@ def _event(
     )
 
 
+def _step(
+    case: Case,
+    action: str,
+    *,
+    actor: Any,
+    allowed: list[str],
+    doing: str,
+    permit: Callable[[Case], None] | None = None,
+) -> Any:
+    """One case step on the kernel's state-change path (lock, check, audit, mark); by default
+    only the holding unit's staff may take it."""
+    return transition(
+        case,
+        actor=actor,
+        action=f"cases.{action}",
+        fields=CASE_FIELDS,
+        allowed=allowed,
+        doing=doing,
+        select_related=("matter", "unit"),
+        permit=permit or _member(actor),
+    )
+
+
 def _member(actor: Any) -> Callable[[Case], None]:
     """The check a case step makes before anything else: only the holding unit's staff."""
     return lambda case: _require_member(actor, case.unit)
@@ -141,15 +164,8 @@ def submit_case(
 def accept_case(*, actor: Any, case: Case, at: dt.datetime | None = None) -> Case:
     """受理: the clock starts with the matter's promised limit (0: due the same working day)."""
     at = at or timezone.now()
-    with transition(
-        case,
-        actor=actor,
-        action="cases.accept_case",
-        fields=CASE_FIELDS,
-        allowed=[Case.Status.SUBMITTED],
-        doing="受理",
-        select_related=("matter", "unit"),
-        permit=_member(actor),
+    with _step(
+        case, "accept_case", actor=actor, allowed=[Case.Status.SUBMITTED], doing="受理"
     ) as change:
         case = change.obj
         case.status = Case.Status.ACCEPTED
@@ -178,15 +194,12 @@ def request_supplement(
     materials = [m.strip() for m in materials if m and m.strip()]
     if not materials:
         raise ValidationError({"materials": "请列出需要补正的全部材料"})
-    with transition(
+    with _step(
         case,
+        "request_supplement",
         actor=actor,
-        action="cases.request_supplement",
-        fields=CASE_FIELDS,
         allowed=[Case.Status.SUBMITTED, Case.Status.ACCEPTED],
         doing="要求补正",
-        select_related=("matter", "unit"),
-        permit=_member(actor),
     ) as change:
         case = change.obj
         is_repeat = case.supplement_count > 0
@@ -228,14 +241,12 @@ def supply_materials(
 ) -> Case:
     """The applicant (or staff at the counter for them) hands in the missing materials."""
     at = at or timezone.now()
-    with transition(
+    with _step(
         case,
+        "supply_materials",
         actor=actor,
-        action="cases.supply_materials",
-        fields=CASE_FIELDS,
         allowed=[Case.Status.SUPPLEMENT],
         doing="提交补正材料",
-        select_related=("matter", "unit"),
         permit=_applicant_or_member(actor),
     ) as change:
         case = change.obj
@@ -267,15 +278,12 @@ def refuse_acceptance(
     at = at or timezone.now()
     reason = required_text(reason, "不予受理理由")
     legal_basis = required_text(legal_basis, "法律依据")
-    with transition(
+    with _step(
         case,
+        "refuse_acceptance",
         actor=actor,
-        action="cases.refuse_acceptance",
-        fields=CASE_FIELDS,
         allowed=[Case.Status.SUBMITTED, Case.Status.SUPPLEMENT],
         doing="作出不予受理",
-        select_related=("matter", "unit"),
-        permit=_member(actor),
     ) as change:
         case = change.obj
         if case.accepted_at is not None:
@@ -310,15 +318,8 @@ def record_step(
     """A processing step (审查, 现场核查, 集体研究…) with its handler and time."""
     at = at or timezone.now()
     note = required_text(note, "办理情况")
-    with transition(
-        case,
-        actor=actor,
-        action="cases.record_step",
-        fields=CASE_FIELDS,
-        allowed=[Case.Status.ACCEPTED],
-        doing="登记办理步骤",
-        select_related=("matter", "unit"),
-        permit=_member(actor),
+    with _step(
+        case, "record_step", actor=actor, allowed=[Case.Status.ACCEPTED], doing="登记办理步骤"
     ) as change:
         case = change.obj
         event = _event(
@@ -349,15 +350,8 @@ def decide_case(
     if not approve:
         reason = required_text(reason, "不予许可理由")
         legal_basis = required_text(legal_basis, "法律依据")
-    with transition(
-        case,
-        actor=actor,
-        action="cases.decide_case",
-        fields=CASE_FIELDS,
-        allowed=[Case.Status.ACCEPTED],
-        doing="办结",
-        select_related=("matter", "unit"),
-        permit=_member(actor),
+    with _step(
+        case, "decide_case", actor=actor, allowed=[Case.Status.ACCEPTED], doing="办结"
     ) as change:
         case = change.obj
         case.status = Case.Status.APPROVED if approve else Case.Status.REFUSED
@@ -387,15 +381,12 @@ def decide_case(
 @transaction.atomic
 def close_case(*, actor: Any, case: Case, at: dt.datetime | None = None) -> Case:
     at = at or timezone.now()
-    with transition(
+    with _step(
         case,
+        "close_case",
         actor=actor,
-        action="cases.close_case",
-        fields=CASE_FIELDS,
         allowed=[Case.Status.APPROVED, Case.Status.REFUSED, Case.Status.NOT_ACCEPTED],
         doing="归档",
-        select_related=("matter", "unit"),
-        permit=_member(actor),
     ) as change:
         case = change.obj
         case.status = Case.Status.CLOSED
@@ -413,15 +404,12 @@ def transfer_case(
     case, flags the case as buck-passing (推诿)."""
     at = at or timezone.now()
     reason = required_text(reason, "转办理由")
-    with transition(
+    with _step(
         case,
+        "transfer_case",
         actor=actor,
-        action="cases.transfer_case",
-        fields=CASE_FIELDS,
         allowed=[Case.Status.SUBMITTED, Case.Status.ACCEPTED],
         doing="转办",
-        select_related=("matter", "unit"),
-        permit=_member(actor),
     ) as change:
         case = change.obj
         if to_unit.pk == case.unit_id:

@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
-from zuofeng.uploads import check_upload, store_all
+from zuofeng.uploads import store_all, store_upload
 
 
 def store_attachments(
@@ -29,18 +28,11 @@ def store_attachment(
     """Store one upload under a generated name (see `cases.models.attachment_path`)."""
     from cases.models import Attachment
 
-    extension, content_type = check_upload(upload)
-    attachment = Attachment(
+    return store_upload(
+        Attachment,
+        upload,
+        at=at,
         case=case,
         material_name=(material_name or "其他材料")[:200],
-        token=secrets.token_hex(16),
-        extension=extension,
-        original_name=upload.name[:200],
-        content_type=content_type,
-        size=upload.size,
-        uploaded_at=at,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    attachment.file.save(attachment.token + extension, upload, save=False)
-    attachment.save()
-    return attachment

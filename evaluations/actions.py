@@ -209,6 +209,17 @@ def _require_member(actor: Any, unit_id: int) -> None:
     require_member(actor, unit_id, "只有被评价单位的工作人员可以办理该整改单")
 
 
+def _step(rectification: Rectification, action: str, *, actor: Any, **checks: Any) -> Any:
+    """One work-order step on the kernel's state-change path (lock, check, audit, mark)."""
+    return transition(
+        rectification,
+        actor=actor,
+        action=f"evaluations.{action}",
+        fields=RECTIFICATION_FIELDS,
+        **checks,
+    )
+
+
 def _member(actor: Any) -> Callable[[Rectification], None]:
     return lambda rectification: _require_member(actor, rectification.unit_id)
 
@@ -224,11 +235,10 @@ def verify_rectification(
     """核实: what the unit found when it looked into the complaint behind the rating."""
     at = at or timezone.now()
     finding = required_text(finding, "核实情况")
-    with transition(
+    with _step(
         rectification,
+        "verify_rectification",
         actor=actor,
-        action="evaluations.verify_rectification",
-        fields=RECTIFICATION_FIELDS,
         allowed=[Rectification.Status.VERIFYING],
         doing="登记核实情况",
         permit=_member(actor),
@@ -256,11 +266,10 @@ def rectify(
         raise ValidationError({"outcome": "请选择整改方式"})
     label = "解释说明" if outcome == Rectification.Outcome.EXPLAINED else "整改措施"
     measures = required_text(measures, label)
-    with transition(
+    with _step(
         rectification,
+        "rectify",
         actor=actor,
-        action="evaluations.rectify",
-        fields=RECTIFICATION_FIELDS,
         allowed=[Rectification.Status.RECTIFYING],
         doing="登记整改结果",
         permit=_member(actor),
@@ -354,11 +363,10 @@ def _store_callback(
     permit: Callable[[Rectification], None] | None,
     reason: str = "",
 ) -> Rectification:
-    with transition(
+    with _step(
         rectification,
+        "record_callback",
         actor=actor,
-        action="evaluations.record_callback",
-        fields=RECTIFICATION_FIELDS,
         allowed=[Rectification.Status.CALLBACK],
         doing="登记回访",
         permit=permit,
@@ -388,11 +396,10 @@ def approve_rectification(
 ) -> Rectification:
     """The unit head approves closure; the clock stops and on-time is settled."""
     at = at or timezone.now()
-    with transition(
+    with _step(
         rectification,
+        "approve_rectification",
         actor=actor,
-        action="evaluations.approve_rectification",
-        fields=RECTIFICATION_FIELDS,
         allowed=[Rectification.Status.APPROVAL],
         doing="审核办结",
         permit=_head(actor),
@@ -413,11 +420,10 @@ def return_rectification(
     """The head sends poor work back: the order turns yellow (returned for quality)."""
     at = at or timezone.now()
     reason = required_text(reason, "退回理由")
-    with transition(
+    with _step(
         rectification,
+        "return_rectification",
         actor=actor,
-        action="evaluations.return_rectification",
-        fields=RECTIFICATION_FIELDS,
         allowed=[Rectification.Status.APPROVAL],
         doing="退回",
         permit=_head(actor),
@@ -540,11 +546,10 @@ def _withdraw_rectification(
     if not rectification.is_open:
         measures.mark_changed(rectification)
         return
-    with transition(
+    with _step(
         rectification,
+        "withdraw_rectification",
         actor=actor,
-        action="evaluations.withdraw_rectification",
-        fields=RECTIFICATION_FIELDS,
         allowed=open_states,
         doing="撤销",
         reason=reason,

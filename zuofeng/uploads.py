@@ -4,6 +4,8 @@ through a view that has checked who is asking (`private_download`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -89,6 +91,25 @@ def store_all(
             attachment.file.delete(save=False)
         raise
     return stored
+
+
+def store_upload(model: type[T], upload: Any, *, at: dt.datetime, **fields: Any) -> T:
+    """Check one upload and save it as a new attachment row of `model` (any model with the
+    token, extension, original_name, content_type, size, uploaded_at and file fields) under a
+    generated name; `fields` are the row's own (its case or complaint, ...)."""
+    extension, content_type = check_upload(upload)
+    attachment = model(
+        token=secrets.token_hex(16),
+        extension=extension,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_at=at,
+        **fields,
+    )
+    attachment.file.save(attachment.token + extension, upload, save=False)  # type: ignore[attr-defined]
+    attachment.save()  # type: ignore[attr-defined]
+    return attachment
 
 
 def private_download(stored: Any, filename: str, content_type: str) -> FileResponse:

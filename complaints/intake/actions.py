@@ -40,7 +40,7 @@ from org.models import Unit
 from org.roles import Role
 from org.scoping import has_role, sees_all_units
 from zuofeng.audit.chain import PendingEvent, record, record_many
-from zuofeng.uploads import check_upload, store_all
+from zuofeng.uploads import store_all, store_upload
 from zuofeng.validation import plain_text
 from zuofeng.workdays.calendar import local_date
 
@@ -391,16 +391,4 @@ def file_open311_request(*, client: Any, service_code: str, **fields: Any) -> tu
 
 
 def _store_attachment(complaint: Complaint, upload: Any, at: dt.datetime) -> ComplaintAttachment:
-    extension, content_type = check_upload(upload)
-    attachment = ComplaintAttachment(
-        complaint=complaint,
-        token=secrets.token_hex(16),
-        extension=extension,
-        original_name=upload.name[:200],
-        content_type=content_type,
-        size=upload.size,
-        uploaded_at=at,
-    )
-    attachment.file.save(attachment.token + extension, upload, save=False)
-    attachment.save()
-    return attachment
+    return store_upload(ComplaintAttachment, upload, at=at, complaint=complaint)
