@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "evaluations",
     "complaints",
     "scorecard",
+    "supervision",
     "demo",
 ]
 
