@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "complaints",
     "scorecard",
     "supervision",
+    "followup",
     "demo",
 ]
 
