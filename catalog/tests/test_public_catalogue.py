@@ -79,13 +79,14 @@ def test_searching_for_a_business_licence_finds_the_licence_matters_only(
 ) -> None:
     codes = listed_codes(search(q="营业执照"))
 
-    # The food permit lists a copy of the business licence among its materials.
-    assert sorted(codes) == ["MKT-0001", "MKT-0002", "MKT-0003"]
+    # The food permit lists a copy of the business licence among its materials: noise
+    # when matters named after the licence exist.
+    assert sorted(codes) == ["MKT-0001", "MKT-0002"]
     assert "HRS-0001" not in codes
 
 
 def test_a_phrase_with_a_generic_verb_finds_the_same_matters(catalogue: dict[str, Matter]) -> None:
-    assert sorted(listed_codes(search(q="办理营业执照"))) == ["MKT-0001", "MKT-0002", "MKT-0003"]
+    assert sorted(listed_codes(search(q="办理营业执照"))) == ["MKT-0001", "MKT-0002"]
     assert sorted(listed_codes(search(q="我要申请营业执照变更"))) == ["MKT-0002"]
 
 
