@@ -18,6 +18,7 @@ from complaints.handling.actions import (
     triage,
 )
 from complaints.intake.actions import (
+    RECEIPT_ALPHABET,
     STAFF_CHANNELS,
     assign_number,
     clean_fields,
@@ -38,6 +39,7 @@ from complaints.intake.actions import (
 )
 
 __all__ = [
+    "RECEIPT_ALPHABET",
     "STAFF_CHANNELS",
     "answer",
     "apply_callback",

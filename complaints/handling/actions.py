@@ -31,7 +31,7 @@ from zuofeng.audit.chain import record
 from zuofeng.duty import clock
 from zuofeng.transitions import Conflict, transition
 from zuofeng.validation import plain_text, required_text
-from zuofeng.workdays.calendar import add_workdays
+from zuofeng.workdays.calendar import add_workdays, local_date
 
 # --- the steps after filing ---------------------------------------------------------------
 
@@ -314,19 +314,30 @@ def reopen(*, complaint: Complaint, reason: str, at: dt.datetime | None = None) 
         complaint.callback_at = None
         complaint.answered_at = None
         assert complaint.category_id is not None
-        clock.restart_clock(
-            complaint, at=at, limit_workdays=resolve_workdays(complaint.category_id)
-        )
+        limit = resolve_workdays(complaint.category_id)
+        clock.restart_clock(complaint, at=at, limit_workdays=limit)
         _step(
             complaint,
             ComplaintEvent.Kind.REOPENED,
             actor=None,
             at=at,
             note=reason,
-            public_note="已按您的要求重新办理。",
+            public_note=reopen_note(complaint, limit),
         )
 
     return complaint
+
+
+def reopen_note(complaint: Complaint, limit_workdays: int) -> str:
+    """What the complainant is told when they ask for the complaint to be handled again:
+    what actually happens (a new clock, who handles it, by when), not that it is done."""
+    unit = complaint.handling_unit.name if complaint.handling_unit else "承办单位"
+    due = f"{local_date(complaint.due_at):%Y年%m月%d日}" if complaint.due_at else ""
+    by = f"，最迟 {due} 前答复您" if due else ""
+    return (
+        f"您的重办申请已收到，举报已退回{unit}重新办理。"
+        f"办理期限重新计算（{limit_workdays} 个工作日）{by}；答复后会再次请您评价。"
+    )
 
 
 @transaction.atomic
@@ -406,3 +417,22 @@ def reveal_identity(*, actor: Any, complaint: Complaint, reason: str) -> Identit
             reason=reason,
         )
     return identity
+
+
+def identity_of_reveal(*, actor: Any, complaint: Complaint, event_id: int) -> Identity | None:
+    """The identity opened by one reveal already audited (`reveal_identity`), for the page
+    shown after its post/redirect/get; None when that reveal is not this actor's, on this
+    complaint. Logs nothing: it is the same reveal, shown once by the caller."""
+    if not may_reveal(actor, complaint):
+        return None
+    ours = ComplaintEvent.objects.filter(
+        pk=event_id, complaint=complaint, actor=actor, kind=ComplaintEvent.Kind.REVEALED
+    ).exists()
+    if not ours:
+        return None
+    sealed = (
+        ComplainantIdentity.objects.filter(complaint=complaint)
+        .values_list("sealed", flat=True)
+        .first()
+    )
+    return unseal(sealed) if sealed else Identity()

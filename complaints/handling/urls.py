@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/complaints/<int:pk>/triage/", triage.triage, name="triage"),
     path("staff/complaints/<int:pk>/triage/preview/", triage.triage_preview, name="triage_preview"),
     path("staff/complaints/<int:pk>/reveal/", staff.reveal, name="reveal"),
+    path("staff/complaints/<int:pk>/reveal/shown/", staff.reveal_shown, name="reveal_shown"),
     path(
         "staff/complaints/<int:pk>/attachments/<int:index>/",
         staff.attachment,

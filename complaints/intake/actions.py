@@ -9,7 +9,6 @@ username would name them), and only `reveal_identity` opens it, with a reason, a
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -23,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from complaints.classifier import Prediction, classify
 from complaints.handling.routing import names_head
@@ -62,15 +62,48 @@ def _config(name: str) -> Any:
 # --- receipts ---------------------------------------------------------------------------
 
 
+# Receipt codes are read over the phone: 12 characters from an alphabet without the
+# characters people confuse (0/O, 1/I/L), grouped 4-4-4. 31^12 ≈ 2^59: with the follow-up
+# page's rate limit (COMPLAINT_FOLLOW_RATE per address) guessing one is out of reach, and
+# the stored hash is keyed with SECRET_KEY, so a copy of the database alone cannot be
+# searched offline either.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RECEIPT_LENGTH = 12
+RECEIPT_GROUP = 4
+# Codes issued before (26 base32 characters, stored as a plain SHA-256) keep working: the
+# lookup recognises their shape, so no data migration is needed and no code is reissued.
+_LEGACY_CODE = re.compile(r"^[a-z2-7]{26}$")
+_RECEIPT_SALT = "complaints.receipt"
+
+
 def new_receipt_code() -> str:
-    """128 random bits as 26 base32 characters, grouped for reading aloud on the phone."""
-    raw = base64.b32encode(secrets.token_bytes(16)).decode().rstrip("=").lower()
-    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+    """A fresh receipt code such as ``K7QM-4XTR-9HNC``."""
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return "-".join(raw[i : i + RECEIPT_GROUP] for i in range(0, len(raw), RECEIPT_GROUP))
+
+
+def _clean_code(code: str) -> str:
+    """Case, dashes and spaces are ignored on input."""
+    return re.sub(r"[^0-9A-Z]", "", (code or "").upper())
+
+
+def _keyed(cleaned: str, secret: str) -> str:
+    return salted_hmac(_RECEIPT_SALT, cleaned, secret=secret, algorithm="sha256").hexdigest()
 
 
 def receipt_hash(code: str) -> str:
-    cleaned = re.sub(r"[^0-9a-z]", "", (code or "").lower())
-    return hashlib.sha256(cleaned.encode()).hexdigest()
+    """The hash stored for a new code (keyed with the current SECRET_KEY)."""
+    return _keyed(_clean_code(code), settings.SECRET_KEY)
+
+
+def _candidate_hashes(code: str) -> list[str]:
+    """Every stored hash this typed code may match: keyed with the current secret and the
+    rotated-out ones (SECRET_KEY_FALLBACKS), or an old 26-character code's plain SHA-256."""
+    cleaned = _clean_code(code)
+    if _LEGACY_CODE.match(cleaned.lower()):
+        return [hashlib.sha256(cleaned.lower().encode()).hexdigest()]
+    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [_keyed(cleaned, secret) for secret in secrets_]
 
 
 def find_by_receipt(number: str, code: str) -> Complaint | None:
@@ -78,7 +111,9 @@ def find_by_receipt(number: str, code: str) -> Complaint | None:
     unknown number alike (no enumeration)."""
     complaint = Complaint.objects.filter(number=(number or "").strip().upper()).first()
     expected = complaint.receipt_hash if complaint else "0" * 64
-    matches = hmac.compare_digest(expected, receipt_hash(code))
+    matches = False
+    for candidate in _candidate_hashes(code):
+        matches |= hmac.compare_digest(expected, candidate)
     return complaint if complaint is not None and matches else None
 
 

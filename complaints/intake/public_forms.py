@@ -215,8 +215,13 @@ class FollowForm(forms.Form):
     code = TextField(
         label="查询码",
         max_length=64,
-        help_text="提交举报时显示的查询码，大小写和短横线可不输入",
-        widget=_input(autocomplete="off", autocapitalize="none", spellcheck="false"),
+        help_text="提交举报时显示的 12 位查询码，不区分大小写，短横线和空格可不输入",
+        widget=_input(
+            autocomplete="off",
+            autocapitalize="characters",
+            spellcheck="false",
+            placeholder="如 K7QM-4XTR-9HNC",
+        ),
     )
 
     def clean_number(self) -> str:

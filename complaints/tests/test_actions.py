@@ -4,6 +4,8 @@ and the sealed identity."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -45,20 +47,36 @@ class TestFiling:
         assert complaint.handling_unit is None
         assert actions.find_by_receipt(complaint.number, code) == complaint
 
-    def test_the_receipt_code_carries_128_bits_and_only_its_hash_is_stored(self, district):
+    def test_the_receipt_code_reads_over_the_phone_and_only_its_hash_is_stored(self, district):
         complaint, code = file(district)
-        assert len(code.replace("-", "")) == 26  # 26 base32 characters = 130 bits
+        # Issue 11: 12 characters in groups of four, none of 0/O/1/I/L (was 26 mixing l and 1).
+        assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", code)
         assert complaint.receipt_hash == actions.receipt_hash(code)
         assert len(complaint.receipt_hash) == 64
         stored = str(Complaint.objects.filter(pk=complaint.pk).values().get())
         assert code.replace("-", "") not in stored.replace("-", "")
-        # Case and dashes do not matter when a complainant types it back.
-        assert actions.find_by_receipt(complaint.number.lower(), code.upper().replace("-", ""))
+        # Case, dashes and spaces do not matter when a complainant types it back.
+        typed = " ".join(code.lower().replace("-", ""))
+        assert actions.find_by_receipt(complaint.number.lower(), typed) == complaint
+
+    def test_codes_differ_and_use_the_whole_alphabet(self, district):
+        codes = {actions.new_receipt_code() for _ in range(300)}
+        assert len(codes) == 300
+        assert set("".join(codes).replace("-", "")) == set(actions.RECEIPT_ALPHABET)
+
+    def test_a_receipt_code_issued_before_the_short_codes_still_works(self, district):
+        complaint, _ = file(district)
+        old = "mfrg-gzdf-mztw-q2lk-nnwg-23tp-oe"  # the former 26-character base32 form
+        legacy = hashlib.sha256(old.replace("-", "").encode()).hexdigest()
+        Complaint.objects.filter(pk=complaint.pk).update(receipt_hash=legacy)
+        assert actions.find_by_receipt(complaint.number, old) == complaint
+        assert actions.find_by_receipt(complaint.number, old.upper().replace("-", " ")) == complaint
+        assert actions.find_by_receipt(complaint.number, old[:-1] + "x") is None
 
     def test_a_wrong_code_and_an_unknown_number_get_the_same_none(self, district):
         complaint, code = file(district)
-        # One character changed (a fixed "x" would leave a code starting with "x" intact).
-        wrong = ("y" if code[0] == "x" else "x") + code[1:]
+        # One character changed (a fixed "X" would leave a code starting with "X" intact).
+        wrong = ("Y" if code[0] == "X" else "X") + code[1:]
         assert actions.find_by_receipt(complaint.number, wrong) is None
         assert actions.find_by_receipt("JB20990101999999", code) is None
 

@@ -219,7 +219,7 @@ def test_the_office_enters_a_letter_with_an_identity_and_gets_the_receipt_once(
     assert response.status_code == 200
     complaint = Complaint.objects.get()
     assert complaint.channel == Complaint.Channel.LETTER
-    code = re.search(r"<code>([a-z0-9-]+)</code>", html(response)).group(1)
+    code = re.search(r"<code>([A-Z0-9-]+)</code>", html(response)).group(1)
     assert actions.find_by_receipt(complaint.number, code) == complaint
     assert response["Cache-Control"].startswith("no-store")
     assert code not in str(dict(olivia.session))
@@ -336,7 +336,10 @@ def test_the_reveal_needs_a_reason_and_a_confirmation_and_is_audited(district: D
         assert_no_identity(html(refused))
     assert not AuditEvent.objects.filter(action="complaints.reveal_identity").exists()
 
-    shown = olivia.post(url, {"reason": "核实举报事实需联系举报人", "confirm": "on"})
+    posted = olivia.post(url, {"reason": "核实举报事实需联系举报人", "confirm": "on"})
+    assert posted.status_code == 302  # post/redirect/get: a reload does not post again
+    assert_no_identity(html(posted))
+    shown = olivia.get(posted["Location"])
     assert shown.status_code == 200
     assert MARK_NAME in html(shown) and MARK_PHONE in html(shown) and MARK_ID in html(shown)
     assert "no-store" in shown["Cache-Control"]
@@ -345,6 +348,28 @@ def test_the_reveal_needs_a_reason_and_a_confirmation_and_is_audited(district: D
     # Shown once: not kept in the session, and the detail page still shows no identity.
     assert MARK_NAME not in str(dict(olivia.session))
     assert_no_identity(html(olivia.get(detail_url(complaint))))
+
+
+def test_a_reload_of_the_revealed_identity_neither_shows_it_nor_logs_it_again(
+    district: District,
+) -> None:
+    """Issue 11: the reveal page re-posted on reload and logged a second reveal."""
+    complaint = routed(district)
+    olivia = district.client_for(district.olivia)
+    url = detail_url(complaint) + "reveal/"
+    posted = olivia.post(url, {"reason": "核实举报事实", "confirm": "on"})
+    assert posted.status_code == 302
+    first = olivia.get(posted["Location"])
+    assert MARK_NAME in html(first) and "核实举报事实" in html(first)
+    again = olivia.get(posted["Location"], follow=True)
+    assert_no_identity(html(again))
+    assert "只显示一次" in html(again) and "查看理由" in html(again)
+    assert AuditEvent.objects.filter(action="complaints.reveal_identity").count() == 1
+    revealed = complaint.events.filter(kind=ComplaintEvent.Kind.REVEALED)
+    assert revealed.count() == 1
+    # Another office user cannot pick up someone else's reveal.
+    other = district.client_for(district.dora)
+    assert MARK_NAME not in html(other.get(posted["Location"], follow=True))
 
 
 def test_the_handling_unit_and_its_head_cannot_reveal(district: District) -> None:
@@ -368,7 +393,7 @@ def test_discipline_reveals_an_integrity_complaint(district: District) -> None:
     complaint = routed(district, BRIBE, category="integrity")
     dora = district.client_for(district.dora)
     shown = dora.post(
-        detail_url(complaint) + "reveal/", {"reason": "立案调查需要", "confirm": "on"}
+        detail_url(complaint) + "reveal/", {"reason": "立案调查需要", "confirm": "on"}, follow=True
     )
     assert shown.status_code == 200 and MARK_NAME in html(shown)
 
@@ -376,7 +401,7 @@ def test_discipline_reveals_an_integrity_complaint(district: District) -> None:
 def test_an_anonymous_complaint_reveals_that_it_is_anonymous(district: District) -> None:
     complaint = routed(district, identity=None)
     shown = district.client_for(district.olivia).post(
-        detail_url(complaint) + "reveal/", {"reason": "核实", "confirm": "on"}
+        detail_url(complaint) + "reveal/", {"reason": "核实", "confirm": "on"}, follow=True
     )
     assert "匿名举报" in html(shown)
 

@@ -10,11 +10,13 @@ which state. No page here shows the complainant's identity, except the one-time 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -321,12 +323,19 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 # --- the reveal ------------------------------------------------------------------------------
 
 
+# The reveal answered by post/redirect/get: the POST logs the reveal and leaves in the session
+# only which reveal may be shown (never the identity); the GET that follows shows it once and
+# forgets it, so a reload neither re-posts nor shows it again, and nothing is logged twice.
+REVEAL_KEY = "complaints.reveal"
+REVEAL_SHOW_SECONDS = 120
+
+
 @staff_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    """查看举报人身份: a reason and a confirmation, then the identity, on this answer only
-    (never stored in the session, a message or a URL; the page is not cached)."""
+    """查看举报人身份: a reason and a confirmation; the identity is then shown once by
+    `reveal_shown` (never stored in the session, a message or a URL; not cached)."""
     complaint = get_complaint_for_staff(request.user, pk)
     if not actions.may_reveal(request.user, complaint):
         raise PermissionDenied("只有督查室和纪检人员可以查看举报人身份")
@@ -335,20 +344,63 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
         form = RevealForm(request.POST)
         if form.is_valid():
             try:
-                identity = actions.reveal_identity(
+                actions.reveal_identity(
                     actor=request.user, complaint=complaint, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as exc:
                 add_action_errors(form, exc)
             else:
-                context.update(identity=identity, reason=form.cleaned_data["reason"])
-                response = render(request, "complaints/staff/revealed.html", context)
-                response["Cache-Control"] = "no-store, private"
-                return response
+                event = (
+                    complaint.events.filter(kind=ComplaintEvent.Kind.REVEALED, actor=request.user)
+                    .order_by("-pk")
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+                request.session[REVEAL_KEY] = {
+                    "complaint": complaint.pk,
+                    "event": event,
+                    "until": time.time() + REVEAL_SHOW_SECONDS,
+                }
+                return redirect("complaints:reveal_shown", pk=complaint.pk)
         context["form"] = form
         return render(request, "complaints/staff/reveal.html", context, status=400)
     context["form"] = RevealForm()
     return render(request, "complaints/staff/reveal.html", context)
+
+
+@staff_required
+@never_cache
+@require_GET
+def reveal_shown(request: HttpRequest, pk: int) -> HttpResponse:
+    """The identity of the reveal just posted, once: a second GET (a reload, the back
+    button) finds nothing to show and asks for a new reason instead."""
+    complaint = get_complaint_for_staff(request.user, pk)
+    if not actions.may_reveal(request.user, complaint):
+        raise PermissionDenied("只有督查室和纪检人员可以查看举报人身份")
+    held = request.session.pop(REVEAL_KEY, None)
+    identity = None
+    if (
+        isinstance(held, dict)
+        and held.get("complaint") == complaint.pk
+        and held.get("until", 0) >= time.time()
+    ):
+        identity = actions.identity_of_reveal(
+            actor=request.user, complaint=complaint, event_id=held.get("event") or 0
+        )
+    if identity is None:
+        messages.info(
+            request,
+            "举报人身份只显示一次。如需再次查看，请重新填写理由，本次查看将另行记入审计日志。",
+        )
+        return redirect("complaints:reveal", pk=complaint.pk)
+    reason = complaint.events.filter(pk=held["event"]).values_list("note", flat=True).first()
+    response = render(
+        request,
+        "complaints/staff/revealed.html",
+        {"complaint": complaint, "identity": identity, "reason": reason},
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 # --- attachments ------------------------------------------------------------------------------

@@ -179,8 +179,12 @@ def _complainant_step(request: HttpRequest, complaint: Complaint, action_url: st
         elif step == "reopen":
             reopen_form = ReopenForm(request.POST)
             if reopen_form.is_valid():
-                actions.reopen(complaint=complaint, reason=reopen_form.cleaned_data["reason"])
-                messages.success(request, "已申请重新办理，承办单位将重新处理并答复您。")
+                done = actions.reopen(
+                    complaint=complaint, reason=reopen_form.cleaned_data["reason"]
+                )
+                # The same words as the timeline: a new clock, who handles it, by when.
+                said = done.events.filter(kind=ComplaintEvent.Kind.REOPENED).last()
+                messages.success(request, said.public_note if said else "已申请重新办理。")
                 return redirect(action_url)
         else:
             return redirect(action_url)
