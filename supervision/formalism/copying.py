@@ -1,0 +1,254 @@
+"""Copied reports: how much of a report is found in one earlier report or in the directive.
+
+Candidates come from LSH (`band_keys`); the decision is exact. Each shingle of the report is
+looked up in the source's shingle set; the characters covered by found shingles are the copied
+text, and the share is copied characters / the report's characters once boilerplate is taken
+out. Characters rather than shingles are counted because a copied sentence set among new ones
+loses its K − 1 boundary shingles: counted by shingles, a report that is exactly half copied
+would score about 45 %.
+
+Boilerplate (the base-file rule of MOSS) is text that does not count as copying:
+- the shingles of `boilerplate_texts` (the directive's required headings, a template);
+- text found in the reports of at least BOILERPLATE_MIN_UNITS other units among the candidates
+  (what most units write; like MOSS's `-m`, a passage shared by that many is not a copy);
+- for report-to-report copying only, the directive's own text: quoting the task is judged by
+  the directive check (copy_directive), not as one unit copying another.
+No report is flagged for boilerplate alone: boilerplate characters leave the numerator and the
+denominator, and at least MIN_COPIED_CHARS copied characters are needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .documents import (
+    COPY_DIRECTIVE,
+    COPY_OTHER_UNIT,
+    COPY_OWN_EARLIER,
+    Finding,
+    ReportDoc,
+)
+from .shingles import K, Shingled, contains, positions
+
+COPY_THRESHOLD = 0.5  # flag when at least this share of the non-boilerplate text is copied
+MIN_COPIED_CHARS = 20  # and at least this many characters (a heading-sized overlap is not)
+BOILERPLATE_MIN_UNITS = 4  # text in this many other units' reports is boilerplate
+PASSAGES_KEPT = 5
+PASSAGES_IN_REASON = 2
+PASSAGE_MAX_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """The exact comparison of a report with one source."""
+
+    share: float
+    copied_chars: int
+    counted_chars: int  # the report's characters that are not boilerplate
+    flags: np.ndarray  # per report shingle: found in the source and not boilerplate
+
+
+def cover(flags: np.ndarray, n_chars: int) -> np.ndarray:
+    """The characters covered by the shingles whose flag is set."""
+    m = len(flags)
+    if not n_chars or not m:
+        return np.zeros(n_chars, dtype=bool)
+    depth = np.zeros(m + K, dtype=np.int32)
+    depth[:m] += flags
+    depth[K : K + m] -= flags
+    return np.cumsum(depth)[:n_chars] > 0
+
+
+def shingle_set(texts: Sequence[str]) -> np.ndarray:
+    """The sorted distinct shingles of some texts together."""
+    parts = [Shingled.of(t).distinct for t in texts if t]
+    return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
+
+
+def overlap(
+    report: Shingled, source: np.ndarray, boilerplate: np.ndarray, found: np.ndarray | None = None
+) -> Overlap:
+    """How much of `report` is in `source` (sorted distinct shingles), `boilerplate` being a
+    per-shingle mask of the report's boilerplate shingles."""
+    n = len(report.cleaned)
+    if found is None:
+        found = contains(source, report.hashes)
+    boiler_chars = cover(boilerplate, n)
+    flags = found & ~boilerplate
+    copied = cover(flags, n) & ~boiler_chars
+    counted = n - int(boiler_chars.sum())
+    copied_chars = int(copied.sum())
+    share = copied_chars / counted if counted else 0.0
+    return Overlap(share, copied_chars, counted, flags)
+
+
+def is_copy(result: Overlap) -> bool:
+    return result.share >= COPY_THRESHOLD and result.copied_chars >= MIN_COPIED_CHARS
+
+
+def passages(
+    report_text: str, report: Shingled, flags: np.ndarray, source_text: str, source: Shingled
+) -> list[tuple[str, str]]:
+    """The longest runs of the report found in the source, side by side as written (with
+    punctuation), longest first. A run starts at a copied shingle and extends character by
+    character while both texts agree; reordered paragraphs are found too."""
+    first: dict[int, int] = {}
+    hashes = source.hashes.tolist()
+    for at in range(len(hashes) - 1, -1, -1):
+        first[hashes[at]] = at
+    r, s = report.cleaned, source.cleaned
+    report_hashes = report.hashes.tolist()
+    flagged = flags.tolist()
+    runs: list[tuple[int, int, int]] = []
+    i, m = 0, len(flagged)
+    while i < m:
+        if not flagged[i] or report_hashes[i] not in first:
+            i += 1
+            continue
+        j = first[report_hashes[i]]
+        length = min(K, len(r) - i, len(s) - j)
+        while i + length < len(r) and j + length < len(s) and r[i + length] == s[j + length]:
+            length += 1
+        runs.append((length, i, j))
+        i += max(1, length - K + 1)
+    runs.sort(key=lambda run: (-run[0], run[1]))
+    if not runs:
+        return []
+    report_form, report_index = positions(report_text)
+    source_form, source_index = positions(source_text)
+    out = []
+    for length, i, j in runs[:PASSAGES_KEPT]:
+        mine = _excerpt(report_form, report_index, i, length)
+        theirs = _excerpt(source_form, source_index, j, length)
+        out.append((mine, theirs))
+    return out
+
+
+def _excerpt(form: str, index: list[int], start: int, length: int) -> str:
+    if not index:
+        return ""
+    end = min(start + length, len(index)) - 1
+    text = form[index[start] : index[end] + 1]
+    if len(text) > PASSAGE_MAX_CHARS:
+        text = text[: PASSAGE_MAX_CHARS - 1] + "…"
+    return text
+
+
+def _relation(report: ReportDoc, candidate: ReportDoc) -> str | None:
+    """The kind of copy `candidate` could be a source of, or None when it cannot be one: the
+    report itself, a later report, or the same unit's report of the same period."""
+    if candidate.key == report.key or candidate.period > report.period:
+        return None
+    if candidate.unit_id == report.unit_id:
+        return COPY_OWN_EARLIER if candidate.period < report.period else None
+    return COPY_OTHER_UNIT
+
+
+def copy_findings(
+    report: ReportDoc,
+    candidates: Sequence[ReportDoc],
+    directive_text: str,
+    boilerplate_texts: Sequence[str],
+    prepared: Mapping[int, Shingled] | None = None,
+) -> list[Finding]:
+    """At most one finding per kind of copy: the source with the largest share, when that
+    share reaches COPY_THRESHOLD. `prepared` may hold the candidates' shingles by key."""
+    prepared = prepared or {}
+    mine = prepared.get(report.key) or Shingled.of(report.text)
+    if not len(mine.hashes):
+        return []
+    explicit = contains(shingle_set(boilerplate_texts), mine.hashes)
+    directive = Shingled.of(directive_text) if directive_text else None
+    findings: list[Finding] = []
+
+    # Text in many other units' reports is boilerplate; the per-candidate lookups are kept
+    # for the comparison below.
+    found_by: dict[int, np.ndarray] = {}
+    per_unit: dict[int, np.ndarray] = {}
+    shingled: dict[int, Shingled] = {}
+    for candidate in candidates:
+        if candidate.key == report.key:
+            continue
+        theirs = prepared.get(candidate.key) or Shingled.of(candidate.text)
+        shingled[candidate.key] = theirs
+        found = contains(theirs.distinct, mine.hashes)
+        found_by[candidate.key] = found
+        if candidate.unit_id != report.unit_id:
+            seen = per_unit.get(candidate.unit_id)
+            per_unit[candidate.unit_id] = found if seen is None else seen | found
+    boilerplate = explicit.copy()
+    if len(per_unit) >= BOILERPLATE_MIN_UNITS:
+        units = np.sum(list(per_unit.values()), axis=0)
+        boilerplate |= units >= BOILERPLATE_MIN_UNITS
+
+    if directive is not None and len(directive.hashes):
+        result = overlap(mine, directive.distinct, explicit)
+        if is_copy(result):
+            shown = passages(report.text, mine, result.flags, directive_text, directive)
+            findings.append(
+                Finding(
+                    COPY_DIRECTIVE,
+                    round(result.share, 4),
+                    None,
+                    shown,
+                    _copy_reason(COPY_DIRECTIVE, result, report, None, shown),
+                )
+            )
+        boilerplate |= contains(directive.distinct, mine.hashes)
+
+    best: dict[str, tuple[Overlap, ReportDoc]] = {}
+    for candidate in candidates:
+        kind = _relation(report, candidate)
+        if kind is None:
+            continue
+        result = overlap(mine, np.empty(0), boilerplate, found_by[candidate.key])
+        if not is_copy(result):
+            continue
+        held = best.get(kind)
+        if held is None or result.share > held[0].share:
+            best[kind] = (result, candidate)
+    for kind in (COPY_OWN_EARLIER, COPY_OTHER_UNIT):
+        if kind not in best:
+            continue
+        result, source = best[kind]
+        shown = passages(report.text, mine, result.flags, source.text, shingled[source.key])
+        findings.append(
+            Finding(
+                kind,
+                round(result.share, 4),
+                source.key,
+                shown,
+                _copy_reason(kind, result, report, source, shown),
+            )
+        )
+    return findings
+
+
+def _copy_reason(
+    kind: str,
+    result: Overlap,
+    report: ReportDoc,
+    source: ReportDoc | None,
+    shown: list[tuple[str, str]],
+) -> str:
+    if kind == COPY_DIRECTIVE or source is None:
+        whence = "与本项决策部署（督办文件）原文相同，疑似“以文件落实文件”"
+    elif kind == COPY_OWN_EARLIER:
+        whence = f"与本单位 {source.period} 的报告（编号 {source.key}）相同，疑似跨期照抄"
+    else:
+        when = "同期（" + source.period + "）" if source.period == report.period else source.period
+        whence = (
+            f"与另一单位（单位编号 {source.unit_id}）{when}的报告（编号 {source.key}）相同，"
+            "疑似照抄其他单位报告"
+        )
+    text = (
+        f"本报告除通用格式文字外共 {result.counted_chars} 字，其中 "
+        f"{round(result.share * 100)}%（{result.copied_chars} 字）{whence}。"
+    )
+    if shown:
+        quoted = "；".join(f"“{mine}”" for mine, _ in shown[:PASSAGES_IN_REASON])
+        text += f"相同段落如：{quoted}。"
+    return text
