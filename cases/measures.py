@@ -8,6 +8,14 @@ Attribution: a case counts for the unit that holds it now (`Case.unit`) and for 
 it was received (`submitted_at`, local time). The same two rules drive the drill-down list,
 so a number and the list behind it always agree.
 
+Lateness is charged to the month the deadline passed, not the month the case was received:
+the deadline measures (`case_due*`) attribute a case to the local day of its `due_at`, so a
+case received in October and due in November counts as late in November, and a month that
+has ended (the only kind that can be published) already holds every case due in it. Cases
+are one model with two attributions: `CaseSource` (by receipt) carries, in every mark it
+makes, the case's deadline attribution too (`Attributed.also`), so a transfer or a new
+deadline re-marks the deadline day it leaves as well as the one it arrives at.
+
 Buck-passing is also measured per transfer (`cases.transfer`): a flagged transfer counts
 against the unit that passed the case on (`from_unit`) on the day it did so, not against the
 unit that holds the case at the end of the chain.
@@ -18,11 +26,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from cases.models import Case, Transfer
+from zuofeng.measures import Source
 from zuofeng.periods import month_range, month_start
 from zuofeng.workdays.calendar import LOCAL_TZ
 
@@ -178,18 +189,83 @@ def transfer_flagged() -> Q:
     return Q(is_return=True) | Q(Exists(earlier))
 
 
+CASES_BY_DEADLINE = "cases.case.due"  # the deadline attribution's key (DirtyDay.source)
+
+
+class Attributed(tuple):  # type: ignore[type-arg]
+    """A (unit_id, day) attribution that also carries the record's other attributions:
+    `also` is ((source key, (unit_id, day)), ...). The rollups' dirty sink marks those too."""
+
+    also: tuple[tuple[str, tuple[int, dt.date]], ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyedSource(Source):
+    """A second attribution of a model that already has a source: `label` is only its key
+    (in the registry and in DirtyDay.source); the rows are `model_label`'s."""
+
+    model_label: str = ""
+
+    @property
+    def model(self) -> Any:
+        return apps.get_model(self.model_label)
+
+
+@dataclass(frozen=True)
+class CaseSource(Source):
+    """Cases by the day received; each attribution carries the attributions of `also`."""
+
+    also: tuple[Source, ...] = ()
+
+    def attribution(self, obj: Any) -> tuple[int, dt.date] | None:
+        pair = super().attribution(obj)
+        if pair is None:
+            return None
+        marked = Attributed(pair)
+        marked.also = tuple(
+            (other.label, found)
+            for other in self.also
+            if (found := other.attribution(obj)) is not None
+        )
+        return marked
+
+
+def settled_q(now: dt.datetime) -> Q:
+    """A case whose timeliness is known: decided, or still running past its deadline."""
+    found = flag_q("decided", now) | flag_q("overdue", now)  # type: ignore[operator]
+    return found
+
+
+def late_q(now: dt.datetime) -> Q:
+    """Decided after its deadline, or still running past it (超期)."""
+    return flag_q("late", now) | flag_q("overdue", now)  # type: ignore[operator]
+
+
 def register_measures() -> None:
     """The case measures the scorecard and the report may use (called from `ready()`)."""
     from zuofeng.measures import Measure, Source, register_measure
 
-    cases = Source(
+    # Only an accepted case can be overdue, and acceptance starts the clock that the
+    # decision stops.
+    running = Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True)
+    by_deadline = KeyedSource(
+        CASES_BY_DEADLINE,
+        "unit",
+        "due_at",
+        "办件（按办理期限所在日）",
+        # Only a case whose clock started has a deadline of its own (the acceptance clock
+        # of an application waiting to be accepted is not the promised limit).
+        base=Q(clock_started_at__isnull=False),
+        deadlines=(("due_at", running),),
+        model_label="cases.case",
+    )
+    cases = CaseSource(
         "cases.case",
         "unit",
         "submitted_at",
         "办件",
-        # Only an accepted case can be overdue, and acceptance starts the clock that the
-        # decision stops.
-        deadlines=(("due_at", Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True)),),
+        deadlines=(("due_at", running),),
+        also=(by_deadline,),
     )
 
     def flag(name: str) -> Callable[[dt.datetime], Q]:
@@ -269,6 +345,38 @@ def register_measures() -> None:
             flag("overdue"),
             time_dependent=True,
             definition="已受理、已过承诺期限仍未办结的办件",
+        ),
+        # Lateness in the month the deadline passed (charge the act when it happens).
+        Measure(
+            "case_due",
+            "到期办件数",
+            by_deadline,
+            settled_q,
+            time_dependent=True,
+            definition="办理期限在当月、已办结或已过期限仍未办结的办件（按办理期限所在日计）",
+        ),
+        Measure(
+            "case_due_on_time",
+            "到期办件中按期办结件数",
+            by_deadline,
+            flag("on_time"),
+            definition="办理期限在当月、在期限内办结的办件（按办理期限所在日计）",
+        ),
+        Measure(
+            "case_due_late",
+            "到期办件中超期件数",
+            by_deadline,
+            late_q,
+            time_dependent=True,
+            definition="办理期限在当月、超过期限才办结或至今仍未办结的办件（按办理期限所在日计）",
+        ),
+        Measure(
+            "case_due_overdue",
+            "到期办件中超期未办结件数",
+            by_deadline,
+            flag("overdue"),
+            time_dependent=True,
+            definition="办理期限在当月、已过期限仍未办结的办件（按办理期限所在日计）",
         ),
     ):
         register_measure(measure)

@@ -5,6 +5,12 @@ Later changes to the defaults are applied by their own data migration through `r
 default standard is edited in place while no published month used it, otherwise a revised
 copy takes effect from the month after the last one scored (a published standard is frozen).
 
+The second version (`REVISED_STANDARD`, migration 0005, issue 11) is volume-fair: every
+indicator is a rate with a minimum sample below which it is 数据不足 (so a unit with a
+handful of records is not ranked on them), and lateness is counted in the month the deadline
+passed (`case_due*`, see `cases.measures`) instead of the month the case was received. It is a
+new standard, never an edit of one that scored a month (`upgrade`).
+
 `install(apps)` takes the migration's app registry, so the historical models are used.
 """
 
@@ -179,7 +185,115 @@ DEFAULT_INDICATORS: list[tuple[str, str, str, str, str, str, str, int, str, int]
 ]
 
 
+REVISED_STANDARD = {
+    "name": "作风建设考核办法（2026年修订）",
+    "note": "按月考核各部门、乡镇（街道）；部门与乡镇（街道）分别排名。"
+    "全部指标按比率计算，样本不足的指标记为“数据不足”；"
+    "超期按办理期限所在月份计入（期限在哪个月届满，就计入哪个月）。",
+}
+
+# Lateness by the month the deadline passed (cases.measures: case_due*).
+DUE_TEXT = "办理期限在当月、已办结或已过期限仍未办结的办件数（按期限所在月计）"
+
+# The counts (overdue cases, escalations) are gone: a count punishes volume, and a unit with
+# no work at all got full marks on it. Escalations follow lateness, already in the rates.
+REVISED_INDICATORS: list[tuple[Any, ...]] = [
+    (
+        "on_time",
+        "按期办结率",
+        "case_due_on_time",
+        "办理期限在当月、在期限内办结的办件数",
+        "case_due",
+        DUE_TEXT,
+        "higher",
+        20,
+        "0.95",
+        10,
+    ),
+    *(
+        # The first version's rates, with a minimum sample a rate can be judged on: ten
+        # cases or ratings, five work orders or complaints (three were too few: one late
+        # answer out of three cost a third of the indicator).
+        (*row[:9], max(row[9], 10 if row[4].startswith(("case_", "rating_")) else 5))
+        for row in DEFAULT_INDICATORS
+        if row[0] not in {"on_time", "overdue", "escalations"}
+    ),
+    (
+        "overdue",
+        "超期未办结率",
+        "case_due_overdue",
+        "办理期限在当月、已过期限仍未办结的办件数",
+        "case_due",
+        DUE_TEXT,
+        "lower",
+        8,
+        "0",
+        10,
+    ),
+]
+
+
+def _create(apps: Any, fields: dict[str, Any], rows: list[tuple[Any, ...]]) -> Any:
+    Standard = apps.get_model("scorecard", "Standard")
+    Indicator = apps.get_model("scorecard", "Indicator")
+    standard = Standard.objects.create(**fields)
+    for order, row in enumerate(rows, start=1):
+        code, name, num, num_text, den, den_text, direction, weight, target, sample = row
+        Indicator.objects.create(
+            standard=standard,
+            code=code,
+            name=name,
+            numerator_measure=num,
+            numerator_text=num_text,
+            denominator_measure=den,
+            denominator_text=den_text,
+            direction=direction,
+            weight=Decimal(weight),
+            target=Decimal(target),
+            min_sample=sample,
+            unit_kinds=ALL,
+            sort_order=order,
+        )
+    return standard
+
+
+def install_current(apps: Any) -> None:
+    """A database with no standard gets the current default (the revised one)."""
+    Standard = apps.get_model("scorecard", "Standard")
+    if not Standard.objects.exists():
+        _create(
+            apps,
+            {**REVISED_STANDARD, "effective_from": DEFAULT_STANDARD["effective_from"]},
+            REVISED_INDICATORS,
+        )
+
+
+def upgrade(apps: Any) -> None:
+    """Migration 0005: the revised default as a new standard. The first version is never
+    edited: if it scored any month (published or draft), the revision takes effect from the
+    month after the last one it scored; if it never scored anything, the revision replaces
+    it. A standard the office set up itself (any other) is left alone, and so is a database
+    where the office already has a standard starting after the first version's last month."""
+    Standard = apps.get_model("scorecard", "Standard")
+    first = Standard.objects.filter(
+        effective_from=DEFAULT_STANDARD["effective_from"], name=DEFAULT_STANDARD["name"]
+    ).first()
+    if first is None or Standard.objects.filter(name=REVISED_STANDARD["name"]).exists():
+        install_current(apps)
+        return
+    last = first.scorecards.order_by("-month").first()
+    if last is None:
+        starts = first.effective_from
+        first.delete()
+    else:
+        starts = next_month(last.month)
+        if Standard.objects.filter(effective_from__gte=starts).exists():
+            return
+    _create(apps, {**REVISED_STANDARD, "effective_from": starts}, REVISED_INDICATORS)
+
+
 def install(apps: Any) -> None:
+    """The first version (migration 0003's history; later versions through `upgrade`)."""
     Standard = apps.get_model("scorecard", "Standard")
     Indicator = apps.get_model("scorecard", "Indicator")
     if Standard.objects.filter(effective_from=DEFAULT_STANDARD["effective_from"]).exists():
@@ -206,11 +320,11 @@ def install(apps: Any) -> None:
 
 def after_migrate(*, using: str = "default", **kwargs: Any) -> None:
     """After every `migrate` or `flush`: a database with no standard at all (emptied by a
-    test's flush, say) gets the default one back; one with any standard is left alone."""
+    test's flush, say) gets the current default back; one with any standard is left alone."""
     from django.apps import apps
 
     if not apps.get_model("scorecard", "Standard").objects.using(using).exists():
-        install(apps)
+        install_current(apps)
 
 
 def revise(apps: Any, code: str, why: str, **changes: Any) -> None:

@@ -49,11 +49,19 @@ BATCH = 2000  # marks per bulk upsert
 
 
 def mark_dirty(source: str, pairs: Iterable[tuple[int, dt.date]]) -> None:
-    """Mark (unit_id, day) pairs of one source (a model label) for recomputation."""
+    """Mark (unit_id, day) pairs of one source (a model label) for recomputation. A pair may
+    carry the record's other attributions (`also`: a case's deadline day besides the day it
+    was received, see `cases.measures.CaseSource`): those are marked too."""
     now = timezone.now()
+    keys: set[tuple[str, int, dt.date]] = set()
+    for pair in pairs:
+        unit_id, day = pair
+        keys.add((source, unit_id, day))
+        for other, (other_unit, other_day) in getattr(pair, "also", ()):
+            keys.add((other, other_unit, other_day))
     rows = [
-        DirtyDay(source=source, unit_id=unit_id, day=day, marked_at=now)
-        for unit_id, day in set(pairs)
+        DirtyDay(source=label, unit_id=unit_id, day=day, marked_at=now)
+        for label, unit_id, day in keys
     ]
     if rows:
         DirtyDay.objects.bulk_create(

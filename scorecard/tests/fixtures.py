@@ -30,6 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import actions as cases
 from cases.models import Case
@@ -136,7 +137,9 @@ def build_november(d: District, settings: Any) -> Month:
 
     c = {name: accepted(d, regular) for name in ("c1", "c2", "c3", "c4")}
     cases.request_supplement(actor=d.alice, case=c["c3"], materials=["营业执照"], at=MONDAY)
-    cases.supply_materials(actor=d.alice, case=c["c3"], note="已提交", at=MONDAY)
+    # A file named after the material answers the notice (every listed item handed in).
+    license = SimpleUploadedFile("license.pdf", b"%PDF-1.4 fixture", content_type="application/pdf")
+    cases.supply_materials(actor=d.alice, case=c["c3"], files=[("营业执照", license)], at=MONDAY)
     c["c5"] = accepted(d, immediate)
     c["c6"] = accepted(d, immediate)
     c["c1"] = decide(d, c["c1"], at(5))

@@ -20,7 +20,7 @@ from scorecard.tests.fixtures import CLOSED, NOVEMBER, NOW, at, build_november, 
 from zuofeng.audit.models import AuditEvent
 from zuofeng.duty.sweep import sweep
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_standard")]
 OCTOBER = dt.date(2026, 10, 1)
 
 

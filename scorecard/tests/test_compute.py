@@ -21,7 +21,7 @@ from scorecard.tests.factories import computed
 from scorecard.tests.fixtures import NOVEMBER, NOW, build_november
 from zuofeng.duty.sweep import sweep
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_standard")]
 
 D = Decimal
 # Market regulator, November: (numerator, denominator, value, normalised or None = 数据不足).

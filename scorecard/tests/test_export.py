@@ -14,7 +14,7 @@ from conftest import District
 from scorecard.models import Scorecard
 from scorecard.tests.factories import cases_of_november, computed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_standard")]
 
 
 @pytest.fixture

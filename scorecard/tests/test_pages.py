@@ -28,7 +28,7 @@ from scorecard.tests.factories import (
 from scorecard.tests.fixtures import at, build_november
 from zuofeng.duty.sweep import sweep
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_standard")]
 
 
 @pytest.fixture(autouse=True)

@@ -30,7 +30,7 @@ from scorecard.tests.factories import (
 )
 from zuofeng.audit.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_standard")]
 
 DECEMBER = dt.date(2026, 12, 1)
 
