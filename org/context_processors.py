@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from org.scoping import is_staff_member, roles_of, sees_all_units, unit_of
 from zuofeng.access import menu
+from zuofeng.duty.inbox import unread_count
 
 
 def staff_context(request: HttpRequest) -> dict[str, Any]:
@@ -20,4 +22,6 @@ def staff_context(request: HttpRequest) -> dict[str, Any]:
         "sees_all_units": sees_all_units(user),
         # Which areas' links the menu shows (zuofeng.access: one policy for pages and menus).
         "may": menu(user),
+        # The nav bar's unread count: one query, made only when a template shows it.
+        "inbox_unread": SimpleLazyObject(lambda: unread_count(user)),
     }

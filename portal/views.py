@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from catalog.models import Matter
 from org.models import Unit
-from org.scoping import is_staff_member, sees_all_units, unit_of
+from org.scoping import is_staff_member, sees_all_units
+from portal.workbench import workbench_context
 from zuofeng.workdays.calendar import local_date, uncovered_years
 
 
@@ -33,22 +34,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         # Login lands everyone here; applicants belong on their own cases.
         return redirect("cases:my_cases")
-    unit = unit_of(request.user)
-    matters = (
-        Matter.objects.filter(unit=unit, archived=False).order_by("code")
-        if unit
-        else Matter.objects.none()
-    )
-    calendar_years = (
+    context = workbench_context(request.user)
+    context["calendar_years"] = (
         uncovered_years(local_date(timezone.now())) if sees_all_units(request.user) else []
     )
-    return render(
-        request,
-        "portal/staff_home.html",
-        {
-            "unit": unit,
-            "matters": matters[:200],
-            "matter_count": matters.count(),
-            "calendar_years": calendar_years,
-        },
-    )
+    return render(request, "portal/staff_home.html", context)

@@ -43,10 +43,21 @@ def _counter(user: Any) -> bool:
     return unit_of(user) is not None and has_role(user, Role.WINDOW, Role.UNIT_STAFF)
 
 
+def _casework(user: Any) -> bool:
+    # Cases, rectifications, the matter list and the unit scorecard are a serving unit's work
+    # (and the office's, across units); discipline inspection handles integrity complaints only.
+    if sees_all_units(user):
+        return True
+    unit = unit_of(user)
+    return unit is not None and unit.kind != Unit.Kind.DISCIPLINE
+
+
 POLICY: dict[str, Callable[[Any], bool]] = {
     # Unit staff of any kind, the office and admins: the workbench, queues, scorecard pages.
     "staff": is_staff_member,
     "counter": _counter,
+    # A serving unit's casework pages (queue, rectifications, matters, the unit's scorecard).
+    "casework": _casework,
     # A unit head's pages (escalations to the head, approvals); the office sees them too.
     "head": lambda user: heads_a_unit(user) or sees_all_units(user),
     # The supervision office (and admins): triage, hot spots, rankings, imports, publishing.
@@ -80,6 +91,7 @@ staff_required = require("staff")
 counter_required = require("counter")
 head_required = require("head")
 office_required = require("office")
+casework_required = require("casework")
 discipline_required = require("discipline")
 
 

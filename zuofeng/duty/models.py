@@ -3,8 +3,16 @@ records every duty shares (escalations and notifications)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+# Before any notification: "never marked all read".
+_NEVER = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class WarningLevel(models.TextChoices):
@@ -98,6 +106,42 @@ class Escalation(models.Model):
         return f"{self.duty_label} → {self.get_level_display()}"
 
 
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> NotificationQuerySet:
+        """The notifications one user's inbox holds: those to them personally, to the staff of
+        their unit, to the head of a unit they head, and (the office) to the office."""
+        # Imported here: org imports nothing from duty, but duty's models load before org's.
+        from org.scoping import sees_all_units, unit_of
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        mine = Q(audience=Notification.Audience.USER, user_id=user.pk)
+        unit = unit_of(user)
+        if unit is not None:
+            mine |= Q(audience=Notification.Audience.UNIT_STAFF, unit_id=unit.pk)
+        # A subquery, not a list: the nav bar's count stays one query.
+        from org.models import Unit
+
+        headed = Unit.objects.filter(head_id=user.pk).values("pk")
+        mine |= Q(audience=Notification.Audience.UNIT_HEAD, unit_id__in=headed)
+        if sees_all_units(user):
+            mine |= Q(audience=Notification.Audience.OFFICE)
+        return self.filter(mine)
+
+    def with_read(self, user: Any) -> NotificationQuerySet:
+        """Annotate `is_read` for `user`: read one by one, or before their 全部已读 mark."""
+        marked = InboxMark.objects.filter(user_id=user.pk).values("read_until")[:1]
+        read_one = NotificationRead.objects.filter(user_id=user.pk, notification=OuterRef("pk"))
+        return self.annotate(
+            # Coalesce: with no mark, `created_at <= NULL` would be NULL and hide the row from
+            # both read and unread filters.
+            is_read=Exists(read_one) | Q(created_at__lte=Coalesce(Subquery(marked), Value(_NEVER))),
+        )
+
+    def unread_for(self, user: Any) -> NotificationQuerySet:
+        return self.visible_to(user).with_read(user).filter(is_read=False)
+
+
 class Notification(models.Model):
     """A message to the people of one unit holding one role (or to one user)."""
 
@@ -118,6 +162,8 @@ class Notification(models.Model):
     link = models.CharField("链接", max_length=300, blank=True)
     created_at = models.DateTimeField("时间")
 
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "通知"
@@ -129,3 +175,41 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationRead(models.Model):
+    """One user has opened or marked one notification (a notification to a unit is read by
+    each of its people separately)."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField("阅读时间")
+
+    class Meta:
+        verbose_name = "通知已读"
+        verbose_name_plural = "通知已读"
+        constraints = [
+            # Marking twice (two tabs, a double click) keeps one row; it also serves the
+            # unread count's EXISTS lookup by (user, notification).
+            models.UniqueConstraint(fields=["user", "notification"], name="notification_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 已读 {self.notification_id}"
+
+
+class InboxMark(models.Model):
+    """全部已读: everything created up to `read_until` counts as read for this user, so marking
+    an office inbox of thousands read writes one row, not thousands."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    read_until = models.DateTimeField("已读至")
+
+    class Meta:
+        verbose_name = "消息全部已读标记"
+        verbose_name_plural = "消息全部已读标记"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 已读至 {self.read_until:%Y-%m-%d %H:%M}"
