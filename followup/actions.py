@@ -283,6 +283,7 @@ def record_instruction(
     return followup
 
 
+@transaction.atomic
 def answer_notice(
     *, actor: Any, followup: FollowUp, reply: str, at: dt.datetime | None = None
 ) -> FollowUp:
@@ -310,6 +311,7 @@ def answer_notice(
     return followup
 
 
+@transaction.atomic
 def close_notice(
     *, actor: Any, followup: FollowUp, note: str = "", at: dt.datetime | None = None
 ) -> FollowUp:
@@ -338,6 +340,7 @@ def close_notice(
     return followup
 
 
+@transaction.atomic
 def return_notice(
     *, actor: Any, followup: FollowUp, reason: str, at: dt.datetime | None = None
 ) -> FollowUp:
