@@ -6,9 +6,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from catalog.models import Material, Matter
+from catalog.models import FormFile, Material, Matter
 from zuofeng.audit.chain import record, snapshot
+from zuofeng.uploads import store_upload
 
 MATTER_FIELDS = [
     "code",
@@ -23,6 +25,9 @@ MATTER_FIELDS = [
     "online",
     "window_authority",
     "contact_phone",
+    "place",
+    "hours",
+    "window",
     "archived",
 ]
 
@@ -106,3 +111,63 @@ def archive_matter(*, actor: Any, matter: Matter, reason: str) -> Matter:
         reason=reason,
     )
     return matter
+
+
+@transaction.atomic
+def add_form_file(
+    *, actor: Any, matter: Matter, upload: Any, kind: str, title: str = "", material_name: str = ""
+) -> FormFile:
+    """Attach a blank form or a sample to a matter (or one of its materials), for download
+    from the public page. The upload is checked by content before anything is written."""
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    if kind not in FormFile.Kind.values:
+        raise ValidationError("请选择“空白表格”或“示例样表”")
+    material_name = material_name.strip()
+    if material_name and material_name not in {m.name for m in matter.materials.all()}:
+        raise ValidationError(f"本事项没有名为“{material_name}”的申请材料")
+    title = (title.strip() or material_name or (upload.name or "").rsplit(".", 1)[0])[:200]
+    if not title:
+        raise ValidationError("请填写表格名称")
+    form_file = store_upload(
+        FormFile,
+        upload,
+        at=timezone.now(),
+        matter=matter,
+        kind=kind,
+        title=title,
+        material_name=material_name,
+    )
+    record(
+        actor=actor,
+        action="catalog.add_form_file",
+        obj=matter,
+        after={
+            "form_file": form_file.token,
+            "kind": kind,
+            "title": title,
+            "material": material_name,
+            "file": form_file.original_name,
+        },
+    )
+    return form_file
+
+
+@transaction.atomic
+def remove_form_file(*, actor: Any, form_file: FormFile) -> None:
+    """Withdraw a downloadable form; the stored file is removed once the row is gone."""
+    matter = Matter.objects.select_for_update().get(pk=form_file.matter_id)
+    record(
+        actor=actor,
+        action="catalog.remove_form_file",
+        obj=matter,
+        before={
+            "form_file": form_file.token,
+            "kind": form_file.kind,
+            "title": form_file.title,
+            "material": form_file.material_name,
+            "file": form_file.original_name,
+        },
+    )
+    stored = form_file.file
+    form_file.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))

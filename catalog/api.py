@@ -48,6 +48,9 @@ class MatterSerializer(serializers.ModelSerializer):
             "online",
             "window_authority",
             "contact_phone",
+            "place",
+            "hours",
+            "window",
             "materials",
         ]
 

@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 
 from catalog.actions import MATTER_FIELDS
-from catalog.models import Matter
+from catalog.models import FormFile, Matter
 from catalog.spreadsheet import parse_materials
+from zuofeng.uploads import FILE_ACCEPT, upload_help
 
 # What unit staff edit: every audited field but the identity (code, unit) and archiving,
 # which have actions of their own.
@@ -55,3 +56,25 @@ class MatterForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="事项清单文件（.xlsx）")
+
+
+class FormFileForm(forms.Form):
+    """One blank form or sample to add to a matter's page."""
+
+    upload = forms.FileField(
+        label="文件",
+        help_text=upload_help(),
+        widget=forms.ClearableFileInput(attrs={"class": "input", "accept": FILE_ACCEPT}),
+        error_messages={"required": "请选择要上传的文件"},
+    )
+    kind = forms.ChoiceField(label="类型", choices=FormFile.Kind.choices)
+    material_name = forms.ChoiceField(label="对应材料", required=False)
+    title = forms.CharField(
+        label="名称", required=False, max_length=200, help_text="留空则使用材料名称或文件名"
+    )
+
+    def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = [m.name for m in matter.materials.all()]
+        choices = [("", "整个事项通用")] + [(name, name) for name in dict.fromkeys(names)]
+        self.fields["material_name"].choices = choices  # type: ignore[attr-defined]

@@ -66,6 +66,16 @@ class Matter(models.Model):
         "窗口授权", max_length=16, choices=WindowAuthority.choices, default=WindowAuthority.DECIDE
     )
     contact_phone = models.CharField("咨询电话", max_length=30, blank=True)
+    place = models.CharField(
+        "办理地点", max_length=200, blank=True, help_text="如：区政务服务中心二楼 B 区"
+    )
+    hours = models.CharField(
+        "办理时间",
+        max_length=200,
+        blank=True,
+        help_text="如：工作日 上午 9:00—12:00，下午 13:30—17:00（法定节假日除外）",
+    )
+    window = models.CharField("受理窗口", max_length=100, blank=True, help_text="如：15—18 号窗口")
     # Archived, never deleted: a retired matter still explains old cases.
     archived = models.BooleanField("已停用", default=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -117,3 +127,53 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def quantity_text(self) -> str:
+        """ "原件 1 份 · 复印件 2 份", a zero left out; "—" when neither is asked for."""
+        parts = []
+        if self.originals:
+            parts.append(f"原件 {self.originals} 份")
+        if self.copies:
+            parts.append(f"复印件 {self.copies} 份")
+        return " · ".join(parts) or "—"
+
+
+def form_file_path(instance: FormFile, filename: str) -> str:
+    return f"catalog/forms/{instance.token}{instance.extension}"
+
+
+class FormFile(models.Model):
+    """A blank form or a filled-in sample (空白表格、示例样表) residents download from a
+    matter's page: public documents, so anyone may download them."""
+
+    class Kind(models.TextChoices):
+        BLANK = "blank", "空白表格"
+        SAMPLE = "sample", "示例样表"
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="form_files")
+    # By name, not by key: a matter's materials are rewritten whole on every save.
+    material_name = models.CharField(
+        "对应材料", max_length=200, blank=True, help_text="留空表示整个事项通用"
+    )
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.BLANK)
+    title = models.CharField("名称", max_length=200)
+    file = models.FileField("文件", upload_to=form_file_path, max_length=200)
+    token = models.CharField(max_length=32, unique=True)
+    extension = models.CharField(max_length=8)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        ordering = ["matter", "material_name", "kind", "id"]
+        verbose_name = "表格下载"
+        verbose_name_plural = "表格下载"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.title}"
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.title}（{self.get_kind_display()}）{self.extension}"

@@ -42,7 +42,13 @@ COLUMNS: list[tuple[str, str]] = [
     ("online", "网上可办"),
     ("window_authority", "窗口授权"),
     ("contact_phone", "咨询电话"),
+    ("place", "办理地点"),
+    ("hours", "办理时间"),
+    ("window", "受理窗口"),
 ]
+# Columns added after the first template: a sheet made from an older export has none of
+# them, and importing it must leave what the matters already hold alone.
+LATER_COLUMNS = {"place": 200, "hours": 200, "window": 100}
 REQUIRED = {"code", "name", "unit", "legal_basis", "statutory_limit_days", "promised_limit_days"}
 HEADER_TO_KEY = {header: key for key, header in COLUMNS}
 KIND_BY_LABEL = {label: value for value, label in Matter.Kind.choices}
@@ -124,10 +130,13 @@ def export_matters(queryset: Any) -> bytes:
                 "是" if matter.online else "否",
                 matter.get_window_authority_display(),
                 matter.contact_phone,
+                matter.place,
+                matter.hours,
+                matter.window,
             ],
         )
-    widths = [16, 30, 20, 12, 40, 40, 30, 12, 10, 10, 8, 20, 14]
-    for column, width in zip("ABCDEFGHIJKLM", widths, strict=True):
+    widths = [16, 30, 20, 12, 40, 40, 30, 12, 10, 10, 8, 20, 14, 30, 30, 14]
+    for column, width in zip("ABCDEFGHIJKLMNOP", widths, strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
@@ -143,6 +152,9 @@ def export_matters(queryset: Any) -> bytes:
         "promised_limit_days": "非负整数，不超过法定时限；0 表示即办件",
         "online": "是 / 否",
         "window_authority": "、".join(WINDOW_BY_LABEL),
+        "place": "如：区政务服务中心二楼 B 区；留空则显示单位地址",
+        "hours": "如：工作日 上午 9:00—12:00，下午 13:30—17:00",
+        "window": "如：15—18 号窗口",
     }
     for key, header in COLUMNS:
         append_row(notes, [header, "是" if key in REQUIRED else "否", explanations.get(key, "")])
@@ -310,6 +322,11 @@ def import_matters(*, actor: Any, data: bytes, filename: str = "") -> ImportRepo
         name = _text(cell("name"))
         if len(name) > 200:
             problems.append("事项名称不能超过 200 个字符")
+        later = {key: _text(cell(key)) for key in LATER_COLUMNS if key in positions}
+        for key, limit in LATER_COLUMNS.items():
+            if len(later.get(key, "")) > limit:
+                label = dict(COLUMNS)[key]
+                problems.append(f"“{label}”不能超过 {limit} 个字符")
         materials = parse_materials(_text(cell("materials")), problems)
         if problems:
             report.errors.extend(RowError(number, message) for message in problems)
@@ -327,6 +344,7 @@ def import_matters(*, actor: Any, data: bytes, filename: str = "") -> ImportRepo
             "online": online_text in YES and online_text != "",
             "window_authority": WINDOW_BY_LABEL[window_text],
             "contact_phone": _text(cell("contact_phone"))[:30],
+            **later,
         }
         parsed.append((fields, materials))
 

@@ -3,19 +3,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog import actions
-from catalog.forms import MatterForm
-from catalog.models import Matter
+from catalog.forms import FormFileForm, MatterForm
+from catalog.models import FormFile, Matter
 from catalog.search import search_matters
 from catalog.spreadsheet import ImportRefused, export_matters, import_matters
 from org.models import Unit
 from org.scoping import sees_all_units
 from zuofeng.access import staff_required
+from zuofeng.uploads import private_download
 
 
 def get_matter_for_staff(user: object, pk: int) -> Matter:
@@ -63,9 +64,31 @@ def matter_list(request: HttpRequest) -> HttpResponse:
 
 def matter_detail(request: HttpRequest, code: str) -> HttpResponse:
     matter = get_object_or_404(
-        Matter.objects.public().select_related("unit").prefetch_related("materials"), code=code
+        Matter.objects.public().select_related("unit").prefetch_related("materials", "form_files"),
+        code=code,
     )
-    return render(request, "catalog/matter_detail.html", {"matter": matter, "now": timezone.now()})
+    files = list(matter.form_files.all())
+    materials = list(matter.materials.all())
+    for material in materials:
+        material.form_files = [f for f in files if f.material_name == material.name]
+    return render(
+        request,
+        "catalog/matter_detail.html",
+        {
+            "matter": matter,
+            "materials": materials,
+            "matter_files": [f for f in files if not f.material_name],
+            "now": timezone.now(),
+        },
+    )
+
+
+def form_file_download(request: HttpRequest, code: str, token: str) -> FileResponse:
+    """A blank form or sample of a public matter: public documents, for anyone."""
+    form_file = get_object_or_404(
+        FormFile.objects.filter(matter__in=Matter.objects.public()), matter__code=code, token=token
+    )
+    return private_download(form_file.file, form_file.download_name, form_file.content_type)
 
 
 @staff_required
@@ -107,7 +130,67 @@ def staff_matter_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已保存“{matter.name}”")
             return redirect("catalog:staff_list")
-    return render(request, "catalog/matter_form.html", {"form": form, "matter": matter})
+    return render(
+        request,
+        "catalog/matter_form.html",
+        {
+            "form": form,
+            "matter": matter,
+            "file_form": FormFileForm(matter=matter),
+            "form_files": matter.form_files.all(),
+        },
+    )
+
+
+def _editable_matter(request: HttpRequest, pk: int) -> Matter:
+    matter = get_matter_for_staff(request.user, pk)
+    if not request.user.has_perm("catalog.change_matter"):
+        raise PermissionDenied("您的角色不能修改事项")
+    return matter
+
+
+@staff_required
+@require_POST
+def staff_form_file_add(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = _editable_matter(request, pk)
+    file_form = FormFileForm(request.POST, request.FILES, matter=matter)
+    if file_form.is_valid():
+        data = file_form.cleaned_data
+        try:
+            actions.add_form_file(
+                actor=request.user,
+                matter=matter,
+                upload=data["upload"],
+                kind=data["kind"],
+                title=data["title"],
+                material_name=data["material_name"],
+            )
+        except ValidationError as exc:
+            file_form.add_error(None, exc)
+        else:
+            messages.success(request, "表格已上传，办事指南页面可下载")
+            return redirect("catalog:edit", pk=matter.pk)
+    return render(
+        request,
+        "catalog/matter_form.html",
+        {
+            "form": MatterForm(instance=matter),
+            "matter": matter,
+            "file_form": file_form,
+            "form_files": matter.form_files.all(),
+        },
+        status=400,
+    )
+
+
+@staff_required
+@require_POST
+def staff_form_file_remove(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    matter = _editable_matter(request, pk)
+    form_file = get_object_or_404(matter.form_files, token=token)
+    actions.remove_form_file(actor=request.user, form_file=form_file)
+    messages.success(request, f"已删除“{form_file.title}”")
+    return redirect("catalog:edit", pk=matter.pk)
 
 
 @staff_required
