@@ -115,6 +115,90 @@ def costliest(unit_score: UnitScore) -> list[tuple[IndicatorScore, Decimal, Deci
     return ranked
 
 
+def _percent(value: Decimal) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value != value.to_integral() else str(int(value))
+
+
+def working(cell: IndicatorScore, full: Decimal, lost: Decimal) -> str:
+    """The indicator's formula with the unit's own numbers, in plain Chinese: how the value,
+    the score and the points lost came about (the unit page and the workbench card)."""
+    indicator = cell.indicator
+    target = Decimal(indicator.target)
+    if cell.insufficient_data:
+        return (
+            f"{indicator.denominator_text}只有 {cell.denominator or 0} 件，少于 "
+            f"{indicator.min_sample} 件：数据不足，不计分，权重按比例分给其他指标，不扣分"
+        )
+    value = cell.value if cell.value is not None else Decimal(0)
+    higher = indicator.direction == Indicator.Direction.HIGHER_BETTER
+    if indicator.is_rate:
+        shown, goal = _percent(value), _percent(target)
+        steps = [f"{indicator.name} = {cell.numerator} ÷ {cell.denominator} = {shown}"]
+        if higher and value >= target:
+            steps.append(f"达到目标 {goal}，得分 100")
+        elif higher:
+            steps.append(f"得分 = 100 × {shown} ÷ {goal} = {cell.normalised}")
+        elif value <= target:
+            steps.append(f"不超过目标 {goal}，得分 100")
+        else:
+            steps.append(f"得分 = 100 × (1 − {shown}) ÷ (1 − {goal}) = {cell.normalised}")
+    else:
+        shown, goal = _number(value), _number(target)
+        steps = [f"{indicator.name} = {shown} 件"]
+        if higher:
+            steps.append(f"得分 = 100 × {shown} ÷ {goal} = {cell.normalised}（不超过 100）")
+        else:
+            steps.append(f"得分 = 100 × ({goal} + 1) ÷ ({shown} + 1) = {cell.normalised}")
+    steps.append(f"{full} 分 × {cell.normalised}% = {cell.points} 分，失 {lost} 分")
+    return "；".join(steps)
+
+
+def loss_part(indicator: Indicator) -> str:
+    """The drill-down part that lists exactly the records behind an indicator's lost points:
+    for a rate where higher is better, the denominator's records not in the numerator (the
+    cases not decided on time, the ratings not satisfied); otherwise the numerator (the
+    overdue cases, the buck-passing transfers)."""
+    from zuofeng.measures import get_measure
+
+    if indicator.is_rate and indicator.direction == Indicator.Direction.HIGHER_BETTER:
+        numerator = get_measure(indicator.numerator_measure).source
+        denominator = get_measure(indicator.denominator_measure).source
+        return "missed" if numerator.model is denominator.model else "denominator"
+    return "numerator"
+
+
+@dataclass
+class Loss:
+    """One indicator of a unit's month: the points it could earn, earned and lost, why (the
+    formula with the unit's numbers) and which drill-down part lists the records behind it."""
+
+    cell: IndicatorScore
+    full: Decimal
+    lost: Decimal
+    value: str
+    working: str
+    part: str
+
+
+def losses(unit_score: UnitScore) -> list[Loss]:
+    """`costliest` explained: the biggest loss first."""
+    return [
+        Loss(
+            cell,
+            full,
+            lost,
+            display_value(cell.indicator, cell.value),
+            working(cell, full, lost),
+            loss_part(cell.indicator),
+        )
+        for cell, full, lost in costliest(unit_score)
+    ]
+
+
 def published_scorecards() -> QuerySet[Scorecard]:
     return Scorecard.objects.filter(status=Scorecard.Status.PUBLISHED).order_by("-month")
 

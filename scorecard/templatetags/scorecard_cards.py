@@ -1,5 +1,7 @@
 """The 考核 card on the staff home: for the office, the month waiting to be published and
-the interviews to hold; for a unit, its latest published score, rank and open commitments."""
+the interviews to hold; for a unit, its latest published score, rank, where it lost the most
+points (with the formula in its own numbers and the records behind it) and open
+commitments."""
 
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ from django import template
 
 from org.scoping import sees_all_units, unit_of
 from scorecard.models import Commitment, Interview, Scorecard, UnitScore
+from scorecard.tables import losses, unit_scores_with_indicators
+
+LOSSES_SHOWN = 3  # the card's biggest losses; the unit page lists every indicator
 
 register = template.Library()
 
@@ -28,13 +33,19 @@ def scorecard_card(context: dict[str, Any]) -> dict[str, Any]:
     unit = unit_of(user)
     if unit is None:
         return {"show": False}
+    latest = unit_scores_with_indicators(
+        UnitScore.objects.filter(unit=unit, scorecard__status=Scorecard.Status.PUBLISHED).order_by(
+            "-scorecard__month"
+        )
+    ).first()
     return {
         "show": True,
         "office": False,
-        "latest": UnitScore.objects.filter(unit=unit, scorecard__status=Scorecard.Status.PUBLISHED)
-        .select_related("scorecard")
-        .order_by("-scorecard__month")
-        .first(),
+        "latest": latest,
+        # Why points were lost, the biggest loss first (the head's first question).
+        "losses": [loss for loss in losses(latest) if loss.lost][:LOSSES_SHOWN]
+        if latest is not None
+        else [],
         "open_commitments": Commitment.objects.filter(unit=unit, status=Commitment.Status.OPEN)
         .order_by("due_at")
         .only("text", "due_at", "warning_level")[:5],

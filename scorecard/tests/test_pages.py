@@ -236,13 +236,11 @@ def test_head_sees_own_unit_score_rank_and_costliest_indicator_first(
     market = scorecard.unit_scores.get(unit=district.market)
     assert str(market.total) in page
     assert f'<strong id="unit-rank">{market.rank}</strong>' in page
-    costliest = response.context["costliest"]
-    assert costliest[0][0].indicator.code == "overdue"  # three overdue cases cost the most
-    assert [lost for _, _, lost, _ in costliest] == sorted(
-        (lost for _, _, lost, _ in costliest), reverse=True
-    )
+    losses = response.context["losses"]
+    assert losses[0].cell.indicator.code == "overdue"  # three overdue cases cost the most
+    assert [loss.lost for loss in losses] == sorted((loss.lost for loss in losses), reverse=True)
     overdue = score_of(scorecard, district.market, "overdue")
-    assert reverse("scorecard:drill_down", args=[overdue.pk]) in page
+    assert reverse("scorecard:drill_down", args=[overdue.pk]) + "?part=numerator" in page
     assert 'id="unit-trend-data" type="application/json"' in page
 
 

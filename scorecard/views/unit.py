@@ -19,11 +19,12 @@ from org.scoping import sees_all_units
 from scorecard.compute import formula_text
 from scorecard.models import Commitment, IndicatorScore, Interview, Scorecard, UnitScore
 from scorecard.tables import (
-    costliest,
     display_value,
     full_marks,
     group_label,
     last_twelve,
+    loss_part,
+    losses,
     month_label,
     trend,
     unit_scores_with_indicators,
@@ -35,7 +36,7 @@ from zuofeng.measures import get_measure
 from zuofeng.periods import next_month, parse_month
 
 RECORDS_PAGE_SIZE = 25
-PARTS = {"numerator": "分子", "denominator": "分母"}
+PARTS = {"numerator": "分子", "denominator": "分母", "missed": "未达标"}
 
 
 def trend_payload(months: list[Any], by_month: dict[Any, UnitScore]) -> dict[str, Any]:
@@ -73,10 +74,7 @@ def unit_page(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
         context.update(
             month_label=month_label(unit_score.scorecard.month),
             group_label=group_label(unit_score.group),
-            costliest=[
-                (cell, full, lost, display_value(cell.indicator, cell.value))
-                for cell, full, lost in costliest(unit_score)
-            ],
+            losses=losses(unit_score),
             trend=trend_payload(twelve, trend([unit.pk], twelve).get(unit.pk, {})),
         )
     return render(request, "scorecard/unit.html", context)
@@ -96,13 +94,26 @@ def drill_down(request: HttpRequest, pk: int) -> HttpResponse:
     score = get_indicator_score_for_user(request.user, pk)
     indicator = score.indicator
     part = request.GET.get("part") or "numerator"
-    if part not in PARTS or (part == "denominator" and not indicator.is_rate):
+    if part not in PARTS or (part != "numerator" and not indicator.is_rate):
         raise Http404
-    code = indicator.numerator_measure if part == "numerator" else indicator.denominator_measure
-    queryset = records.prepare(measure_records(code, score))
+    if part == "numerator":
+        queryset, stored = measure_records(indicator.numerator_measure, score), score.numerator
+        part_text = indicator.numerator_text
+    else:
+        queryset = measure_records(indicator.denominator_measure, score)
+        stored = score.denominator
+        part_text = indicator.denominator_text
+    if part == "missed":
+        # The records behind the lost points: in the denominator, not in the numerator.
+        if loss_part(indicator) != "missed":
+            raise Http404
+        numerator = measure_records(indicator.numerator_measure, score)
+        queryset = queryset.exclude(pk__in=numerator.values("pk"))
+        stored = (score.denominator or 0) - score.numerator
+        part_text = f"{indicator.denominator_text}中，不属于“{indicator.numerator_text}”的"
+    queryset = records.prepare(queryset)
     kind = records.kind_of(queryset)
     page = Paginator(queryset, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
-    stored = score.numerator if part == "numerator" else score.denominator
     unit_score = score.unit_score
     return render(
         request,
@@ -118,9 +129,8 @@ def drill_down(request: HttpRequest, pk: int) -> HttpResponse:
             "full": full_marks(score, list(unit_score.indicators.select_related("indicator"))),
             "part": part,
             "part_label": PARTS[part],
-            "part_text": indicator.numerator_text
-            if part == "numerator"
-            else indicator.denominator_text,
+            "part_text": part_text,
+            "missed_tab": indicator.is_rate and loss_part(indicator) == "missed",
             "stored": stored,
             "kind": kind,
             "page": page,
