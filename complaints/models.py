@@ -227,6 +227,41 @@ class ComplaintCluster(models.Model):
         return f"同类举报 {self.size} 件"
 
 
+class TriageSettings(models.Model):
+    """The office's own triage settings (one row): the confidence above which it confirms
+    the classifier's suggestions in bulk. Changed only through
+    `handling.actions.set_bulk_threshold`, which audits every change."""
+
+    SINGLETON = 1
+    DEFAULT_THRESHOLD = 0.9
+
+    bulk_threshold = models.FloatField("批量确认的置信度下限", default=DEFAULT_THRESHOLD)
+    updated_at = models.DateTimeField("修改时间", null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "甄别分办设置"
+        verbose_name_plural = "甄别分办设置"
+        constraints = [
+            # Never a second row: the setting is the district's one value.
+            models.CheckConstraint(condition=Q(pk=1), name="triage_settings_singleton"),
+            models.CheckConstraint(
+                condition=Q(bulk_threshold__gte=0.5) & Q(bulk_threshold__lte=0.99),
+                name="triage_settings_threshold_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"批量确认置信度 ≥ {self.bulk_threshold:.0%}"
+
+    @classmethod
+    def current(cls) -> TriageSettings:
+        """The stored settings, or the defaults while the office has not changed them."""
+        return cls.objects.filter(pk=cls.SINGLETON).first() or cls(pk=cls.SINGLETON)
+
+
 class ComplainantIdentity(models.Model):
     """Who complained, encrypted at rest (see `complaints.identity`).
 

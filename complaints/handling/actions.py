@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from complaints.models import (
     Complaint,
     ComplaintCategory,
     ComplaintEvent,
+    TriageSettings,
 )
 from org.models import Unit
 from org.roles import Role
@@ -159,6 +161,107 @@ def triage(
         )
 
     return complaint
+
+
+# --- triage at hotline scale -------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    """What a bulk triage did: the complaints routed, and those left for one-by-one triage
+    with the reason (already triaged by someone else, no unit to route to ...)."""
+
+    done: list[Complaint] = field(default_factory=list)
+    skipped: list[tuple[Complaint, str]] = field(default_factory=list)
+
+
+def _triage_each(
+    actor: Any, complaints: list[Complaint], decide: Callable[[Complaint], dict[str, Any]]
+) -> BulkResult:
+    """`triage` for each complaint, each audited on its own; one that cannot be routed is
+    skipped (its savepoint rolled back) without undoing the others. One outer transaction
+    keeps a day's import to one commit."""
+    result = BulkResult()
+    with transaction.atomic():
+        for complaint in complaints:
+            try:
+                result.done.append(triage(actor=actor, complaint=complaint, **decide(complaint)))
+            except (Conflict, ValidationError) as exc:
+                message = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                result.skipped.append((complaint, message))
+    return result
+
+
+def confirm_suggestions(
+    *, actor: Any, complaints: list[Complaint], threshold: float, note: str = ""
+) -> BulkResult:
+    """批量确认: triage confirms the classifier's suggestion (category, and the unit the
+    channel named) of every complaint whose confidence reaches `threshold`, each through
+    `triage` as if confirmed one by one."""
+    _require_office(actor)
+    below = [c for c in complaints if c.confidence < threshold]
+    result = _triage_each(
+        actor,
+        [c for c in complaints if c.confidence >= threshold],
+        lambda c: {
+            "category": c.suggested_category_id,
+            "note": note or f"批量确认系统建议（置信度 ≥ {threshold:.0%}）",
+        },
+    )
+    result.skipped.extend((c, "置信度低于批量确认的下限") for c in below)
+    return result
+
+
+def triage_group(
+    *,
+    actor: Any,
+    complaints: list[Complaint],
+    category: str,
+    unit: Unit | None = None,
+    subject_is_head: bool | None = None,
+    note: str = "",
+) -> BulkResult:
+    """同类举报一并分办: one decision (category, unit) for every complaint of a near-duplicate
+    group still waiting for triage, each routed and audited on its own."""
+    _require_office(actor)
+    return _triage_each(
+        actor,
+        complaints,
+        lambda c: {
+            "category": category,
+            "unit": unit,
+            "subject_is_head": subject_is_head,
+            "note": note or f"同类举报一并分办（{len(complaints)} 件）",
+        },
+    )
+
+
+def set_bulk_threshold(*, actor: Any, threshold: float, reason: str = "") -> TriageSettings:
+    """The office sets the confidence above which it confirms suggestions in bulk (between
+    50 % and 99 %); every change is audited with the old and the new value."""
+    _require_office(actor)
+    threshold = round(float(threshold), 2)
+    if not 0.5 <= threshold <= 0.99:
+        raise ValidationError({"置信度下限": "批量确认的置信度下限应在 50% 到 99% 之间"})
+    reason = plain_text(reason, "修改理由", 500, required=False)
+    with transaction.atomic():
+        # Locked: two office users saving at once must each audit the value they replaced.
+        current = TriageSettings.objects.select_for_update().filter(pk=TriageSettings.SINGLETON)
+        row = current.first() or TriageSettings(pk=TriageSettings.SINGLETON)
+        before = row.bulk_threshold
+        row.bulk_threshold = threshold
+        row.updated_at = timezone.now()
+        row.updated_by = actor
+        row.save()
+        record(
+            actor=actor,
+            action="complaints.set_bulk_threshold",
+            obj=row,
+            before={"bulk_threshold": before},
+            after={"bulk_threshold": threshold},
+            reason=reason,
+        )
+    return row
 
 
 @transaction.atomic

@@ -139,3 +139,68 @@ class QueueFilterForm(forms.Form):
             self.fields["unit"].queryset = Unit.objects.order_by("sort_order", "code")
         else:
             del self.fields["unit"]
+
+
+# --- triage at hotline scale -------------------------------------------------------------------
+
+BAND_HIGH, BAND_MIDDLE, BAND_LOW = "high", "middle", "low"
+UNIT_NONE = "none"  # the channel named no unit: triage must choose one
+
+
+class TriageFilterForm(forms.Form):
+    """The triage queue's GET filters; malformed values are ignored."""
+
+    channel = forms.ChoiceField(
+        label="渠道", required=False, choices=[("", "全部渠道"), *Complaint.Channel.choices]
+    )
+    category = forms.ModelChoiceField(
+        label="建议类别",
+        required=False,
+        queryset=ComplaintCategory.objects.none(),
+        empty_label="全部类别",
+    )
+    band = forms.ChoiceField(
+        label="置信度",
+        required=False,
+        choices=[
+            ("", "全部置信度"),
+            (BAND_HIGH, "高（达到批量确认下限）"),
+            (BAND_MIDDLE, "中（50% 至下限）"),
+            (BAND_LOW, "低（50% 以下）"),
+        ],
+    )
+    unit = forms.ChoiceField(label="被举报单位", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories()
+        self.fields["unit"].choices = [
+            ("", "全部单位"),
+            (UNIT_NONE, "未指明单位"),
+            *Unit.objects.active().order_by("sort_order", "code").values_list("code", "name"),
+        ]
+
+
+class ThresholdForm(forms.Form):
+    percent = forms.IntegerField(
+        label="批量确认的置信度下限（%）",
+        min_value=50,
+        max_value=99,
+        error_messages={
+            "min_value": "置信度下限不能低于 50%%",
+            "max_value": "置信度下限不能高于 99%%",
+            "required": "请填写置信度下限",
+            "invalid": "请填写 50 到 99 之间的整数",
+        },
+        widget=forms.NumberInput(attrs={"class": "input", "min": 50, "max": 99}),
+    )
+    reason = TextField(label="修改理由", required=False, max_length=500, widget=textarea(2))
+
+
+class BulkConfirmForm(forms.Form):
+    """The confirmation step's hidden list: exactly the complaints the office was shown."""
+
+    ids = forms.RegexField(regex=r"^\d+(,\d+)*$", max_length=200_000, widget=forms.HiddenInput)
+
+    def id_list(self) -> list[int]:
+        return [int(part) for part in self.cleaned_data["ids"].split(",")]

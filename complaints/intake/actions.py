@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from complaints.classifier import Prediction, classify
+from complaints.classifier.words import whole_words
 from complaints.handling.routing import names_head
 from complaints.identity import Identity, seal
 from complaints.intake.similarity import ClusterIndex, signatures, window_start
@@ -366,7 +367,8 @@ def complaint_values(
         "token": secrets.token_hex(16),
         "suggested_category_id": prediction.category,
         "confidence": round(float(prediction.confidence), 4),
-        "category_words": list(prediction.words)[:8],
+        # Whole words for triage staff, not the classifier's character spans.
+        "category_words": whole_words(fields["text"], prediction.words),
         "signature": signature,
         **fields,
         **extra,

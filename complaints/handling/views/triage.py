@@ -1,5 +1,8 @@
-"""督查室 pages: the triage queue (oldest first) and triaging one complaint with a preview of
-where it will go. Only the supervision office triages (the actions refuse anyone else).
+"""督查室 pages: the triage queue (oldest first, filtered by channel, suggested category,
+confidence band and unit, driven from the keyboard: j/k to move, Enter to confirm the
+suggestion, e to correct it) and triaging one complaint with a preview of where it will go.
+Bulk confirmation, near-duplicate groups and the threshold setting: `triage_bulk`. Only the
+supervision office triages (the actions refuse anyone else).
 """
 
 from __future__ import annotations
@@ -9,32 +12,164 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from complaints.classifier.words import whole_words
 from complaints.handling import actions
-from complaints.handling.routing import names_head, route
-from complaints.handling.staff_forms import TriageForm
-from complaints.handling.views.staff import PAGE_SIZE, get_complaint_for_staff
-from complaints.models import Complaint, ComplaintCategory
+from complaints.handling.routing import INTEGRITY, names_head, route
+from complaints.handling.staff_forms import (
+    BAND_HIGH,
+    BAND_LOW,
+    BAND_MIDDLE,
+    UNIT_NONE,
+    TriageFilterForm,
+    TriageForm,
+)
+from complaints.handling.views.staff import get_complaint_for_staff
+from complaints.models import Complaint, ComplaintCategory, TriageSettings
 from org.models import Unit
 from zuofeng.access import office_required
 from zuofeng.forms import add_action_errors
 from zuofeng.transitions import Conflict
 
+TRIAGE_PAGE_SIZE = 50
+GROUPS_SHOWN = 10
+
+
+def waiting_for_triage(user: Any) -> QuerySet[Complaint]:
+    return Complaint.objects.visible_to(user).filter(status=Complaint.Status.TRIAGE)
+
+
+def filter_waiting(
+    waiting: QuerySet[Complaint], form: TriageFilterForm, threshold: float
+) -> QuerySet[Complaint]:
+    """The queue narrowed by the office's filters (channel, suggested category, confidence
+    band, the unit complained about); malformed filters are ignored."""
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    if data.get("channel"):
+        waiting = waiting.filter(channel=data["channel"])
+    if data.get("category"):
+        waiting = waiting.filter(suggested_category=data["category"])
+    band = data.get("band")
+    if band == BAND_HIGH:
+        waiting = waiting.filter(confidence__gte=threshold)
+    elif band == BAND_MIDDLE:
+        waiting = waiting.filter(confidence__gte=0.5, confidence__lt=threshold)
+    elif band == BAND_LOW:
+        waiting = waiting.filter(confidence__lt=0.5)
+    unit = data.get("unit")
+    if unit == UNIT_NONE:
+        waiting = waiting.filter(unit__isnull=True)
+    elif unit:
+        waiting = waiting.filter(unit__code=unit)
+    return waiting
+
+
+def bulk_eligible(waiting: QuerySet[Complaint], threshold: float) -> QuerySet[Complaint]:
+    """Suggestions the office confirms in bulk: confident enough, and routable without a
+    choice (the channel named the unit, or integrity, which goes to discipline inspection)."""
+    return waiting.filter(confidence__gte=threshold).filter(
+        Q(unit__isnull=False) | Q(suggested_category_id=INTEGRITY)
+    )
+
+
+def explained(complaint: Complaint) -> list[str]:
+    """Whole words behind the suggestion (complaints filed before whole words were stored
+    carry the classifier's spans: widened here)."""
+    return whole_words(complaint.text, complaint.category_words)
+
+
+def filter_querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def queue_url(querystring: str) -> str:
+    url = reverse("complaints:triage_queue")
+    return f"{url}?{querystring}" if querystring else url
+
+
+def back_to_queue(request: HttpRequest) -> str:
+    """Where to return after a step posted from the queue: the filtered queue it came from."""
+    back = request.POST.get("back", "")
+    if back.startswith(reverse("complaints:triage_queue")) and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return reverse("complaints:triage_queue")
+
 
 @office_required
 @require_GET
 def triage_queue(request: HttpRequest) -> HttpResponse:
-    waiting = (
-        Complaint.objects.visible_to(request.user)
-        .filter(status=Complaint.Status.TRIAGE)
-        .select_related("unit", "suggested_category")
-        .order_by("received_at", "pk")
+    threshold = TriageSettings.current().bulk_threshold
+    form = TriageFilterForm(request.GET)
+    waiting = filter_waiting(waiting_for_triage(request.user), form, threshold)
+    rows = waiting.select_related("unit", "suggested_category").order_by("received_at", "pk")
+    page = Paginator(rows, TRIAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    clusters = [c.cluster_id for c in page.object_list if c.cluster_id]
+    sizes = dict(
+        waiting.filter(cluster_id__in=clusters)
+        .values("cluster_id")
+        .annotate(n=Count("pk"))
+        .values_list("cluster_id", "n")
     )
-    page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "complaints/staff/triage_queue.html", {"page": page})
+    for complaint in page.object_list:
+        complaint.words = explained(complaint)
+        complaint.group_size = sizes.get(complaint.cluster_id, 0)
+    groups = (
+        waiting.exclude(cluster_id=None)
+        .values("cluster_id")
+        .annotate(n=Count("pk"), first=Min("pk"))
+        .filter(n__gte=2)
+        .order_by("-n", "first")[:GROUPS_SHOWN]
+    )
+    firsts = Complaint.objects.select_related("unit", "suggested_category").in_bulk(
+        [g["first"] for g in groups]
+    )
+    querystring = filter_querystring(request)
+    return render(
+        request,
+        "complaints/staff/triage_queue.html",
+        {
+            "page": page,
+            "form": form,
+            "threshold": threshold,
+            "eligible": bulk_eligible(waiting, threshold).count(),
+            "groups": [(g["cluster_id"], g["n"], firsts[g["first"]]) for g in groups],
+            "querystring": querystring,
+            "back": queue_url(querystring),
+            "filtered": any(request.GET.get(k) for k in form.fields),
+        },
+    )
+
+
+@office_required
+@require_POST
+def confirm_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
+    """确认建议 from the queue (a button, or Enter on the selected row): triage with the
+    suggested category and the unit the channel named, then back to the same queue."""
+    complaint = get_complaint_for_staff(request.user, pk)
+    try:
+        done = actions.triage(
+            actor=request.user, complaint=complaint, category=complaint.suggested_category_id
+        )
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, f"举报 {complaint.number}：{'；'.join(exc.messages)}，请更正后分办")
+        return redirect("complaints:triage", pk=complaint.pk)
+    else:
+        assert done.handling_unit is not None
+        messages.success(request, f"举报 {done.number} 已分办至{done.handling_unit.name}")
+    return redirect(back_to_queue(request))
 
 
 def routing_preview(
@@ -86,6 +221,7 @@ def _triage_context(complaint: Complaint, form: TriageForm) -> dict[str, Any]:
         "form": form,
         "preview": _preview_for(complaint, form),
         "confidence_percent": round(complaint.confidence * 100),
+        "words": explained(complaint),
         "next_id": _oldest_waiting(besides=complaint),
     }
 
