@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# Demo settings for `make run`; production sets its own environment (see README).
-RUN_ENV := DEBUG=true
+# Demo settings for `make run`; production sets its own environment (see README). DEBUG stays
+# off even in the demo: a user must see the styled 404/500 pages, never Django's debug page
+# with settings and tracebacks. Static files are collected and served by WhiteNoise, as in
+# production; the demo's keys are the public demo defaults (`check --deploy` flags them).
+RUN_ENV := DEBUG=false
 
 .PHONY: run test setup lint format demo sweep clean bench
 
@@ -24,6 +27,7 @@ setup: $(VENV)/.installed node_modules/.installed
 
 run: setup
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(BIN)/python manage.py build_demo --if-empty
 	$(RUN_ENV) $(BIN)/python manage.py demo_accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (the clock sweep runs every 60 s and the task worker in the background)"

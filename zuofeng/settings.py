@@ -35,7 +35,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    # django-tasks-db under a Chinese admin name (portal/apps.py).
+    "portal.apps.TaskResultsConfig",
     "zuofeng.audit",
     "zuofeng.workdays",
     "zuofeng.duty",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "scorecard",
     "supervision",
     "followup",
+    "sms",
     "demo",
 ]
 
@@ -100,6 +102,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# scrypt first: as strong as PBKDF2's 1,000,000 iterations against guessing, yet verified in a
+# fraction of the time (bench/password_hash_bench.py), so logging in no longer takes seconds on
+# a small machine. PBKDF2 stays to verify older hashes; Django re-hashes them with scrypt at
+# the user's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -148,8 +160,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "600/minute")},
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Zuofeng API",
-    "DESCRIPTION": "作风 — public service catalogue and work-style supervision",
+    "TITLE": "作风平台开放接口",
+    "DESCRIPTION": (
+        "政务服务与作风监督平台的开放接口：办事指南（事项）、办件查询、好差评与监督举报。"
+        "公开数据无需登录即可读取；写入和单位数据需要登录，并按角色限定可见范围。"
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Self-hosted Swagger UI (npm swagger-ui-dist): the docs page works offline.
@@ -204,6 +219,19 @@ CACHES = {
 # Background jobs (the hotline import): django-tasks with its database backend, run by
 # `manage.py db_worker` (started by `make run`; in production, next to `sweep --loop`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# SMS (sms/notify.py send_text): the backend, per-phone rate, and the HTTP gateway's address
+# and key. The demo writes messages to var/sms/outbox.jsonl and sends nothing; production sets
+# SMS_BACKEND=sms.backends.http.HttpGatewayBackend with SMS_GATEWAY_URL / SMS_GATEWAY_KEY
+# (or SMS_GATEWAY_KEY_FILE). Tests always use the in-memory backend.
+SMS_BACKEND = env_str("SMS_BACKEND", "sms.backends.file.FileBackend")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms" / "outbox.jsonl"))
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = env_secret("SMS_GATEWAY_KEY", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10, minimum=1, maximum=120)
+SMS_SIGNATURE = env_str("SMS_SIGNATURE", "")
+# Texts one phone may receive per period (django-ratelimit syntax, e.g. "10/h").
+SMS_RATE = env_str("SMS_RATE", "10/h")
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -11,6 +14,12 @@ from catalog.api import MatterViewSet
 from complaints.api import ComplaintViewSet
 from evaluations.api import RatingViewSet
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links (admin, API docs, files)."""
+    return redirect(static("portal/favicon.ico"), permanent=True)
+
+
 router = DefaultRouter()
 router.register("matters", MatterViewSet, basename="matter")
 router.register("cases", CaseViewSet, basename="case")
@@ -19,6 +28,7 @@ router.register("complaints", ComplaintViewSet, basename="complaint")
 
 urlpatterns = [
     path("", include("portal.urls")),
+    path("favicon.ico", favicon),
     path("", include("catalog.urls")),
     path("", include("cases.urls")),
     path("", include("evaluations.urls")),

@@ -1,0 +1,102 @@
+"""Issue 11, smaller items: favicon, a fast password hasher, Chinese on the API docs and the
+admin's task results, and no debug pages in the demo."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.models import User
+from django.test import Client, override_settings
+
+from conftest import PASSWORD, District
+
+ROOT = Path(__file__).resolve().parents[2]
+HASHERS = [
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
+
+@pytest.mark.django_db
+def test_favicon_is_served(client: Client) -> None:
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/portal/favicon.ico"
+    icon = finders.find("portal/favicon.ico")
+    assert icon and Path(icon).read_bytes()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon"' in client.get("/").content.decode()
+
+
+def test_production_settings_hash_with_scrypt_and_still_verify_pbkdf2() -> None:
+    from zuofeng import settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("ScryptPasswordHasher")
+    assert any(h.endswith(".PBKDF2PasswordHasher") for h in production.PASSWORD_HASHERS)
+
+
+@override_settings(PASSWORD_HASHERS=HASHERS)
+def test_an_old_pbkdf2_password_is_upgraded_to_scrypt_at_login(district: District) -> None:
+    user = district.alice
+    # An old hash (few iterations keep the test fast; the upgrade is by algorithm).
+    user.password = PBKDF2PasswordHasher().encode(PASSWORD, "oldsalt1234", iterations=1000)
+    user.save(update_fields=["password"])
+    assert user.password.startswith("pbkdf2_sha256$")
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    assert User.objects.get(pk=user.pk).password.startswith("scrypt$")
+
+
+@pytest.mark.django_db
+def test_the_api_docs_page_has_a_chinese_title(client: Client) -> None:
+    html = client.get("/api/docs/").content.decode()
+    assert "<title>作风平台开放接口 · 接口文档</title>" in html
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert "作风平台开放接口" in schema
+
+
+def test_the_admin_task_results_section_is_in_chinese(district: District) -> None:
+    client = district.client_for(district.root)
+    index = client.get("/admin/").content.decode()
+    assert "后台任务" in index and "后台任务记录" in index
+    assert "Tasks Database Backend" not in index and "Task Results" not in index
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    DBTaskResult.objects.create(
+        task_path="sms.tasks.deliver_sms",
+        args_kwargs={"args": [1], "kwargs": {}},
+        backend_name="default",
+        run_after=get_date_max(),
+        enqueued_at=timezone.now(),
+    )
+    listing = client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    assert "排队时间" in listing and "enqueued at" not in listing.lower()
+
+
+@pytest.mark.django_db
+def test_a_missing_page_is_the_styled_404_not_a_debug_page(client: Client) -> None:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "页面不存在" in html and "Using the URLconf" not in html
+
+
+def test_make_run_keeps_debug_off_and_collects_static() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    run_env = re.search(r"^RUN_ENV := (.*)$", makefile, re.MULTILINE)
+    assert run_env is not None and "DEBUG=false" in run_env.group(1)
+    assert "collectstatic" in makefile
+
+
+def test_the_500_page_is_styled_without_a_request(settings: Any) -> None:
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "服务暂时不可用" in html and "bulma" in html

@@ -1,0 +1,45 @@
+"""Hands a queued message to the configured backend and records the outcome."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+
+from sms.backends import backend_path, get_backend
+from sms.backends.base import SmsDeliveryError
+from sms.models import SmsMessage
+
+logger = logging.getLogger("sms")
+
+
+def deliver(message_id: int) -> str:
+    """Send one queued message once; returns its final status."""
+    message = SmsMessage.objects.filter(pk=message_id).first()
+    if message is None or message.status != SmsMessage.Status.QUEUED:
+        return message.status if message else ""
+    path = backend_path()
+    # Claimed with a conditional UPDATE (backend set while still queued): a task delivered
+    # twice, even to two workers at once, sends the text once.
+    claimed = SmsMessage.objects.filter(
+        pk=message_id, status=SmsMessage.Status.QUEUED, backend=""
+    ).update(backend=path[:100])
+    if not claimed:
+        return SmsMessage.Status.QUEUED
+    try:
+        provider_id = get_backend().send(message.phone, message.text, message_id=message.pk)
+    except SmsDeliveryError as error:
+        SmsMessage.objects.filter(pk=message_id).update(
+            status=SmsMessage.Status.FAILED, error=str(error)[:300]
+        )
+        return SmsMessage.Status.FAILED
+    except Exception as error:  # a backend bug must still leave the row explained
+        logger.exception("SMS backend %s failed", path)
+        SmsMessage.objects.filter(pk=message_id).update(
+            status=SmsMessage.Status.FAILED, error=f"发送异常：{type(error).__name__}"
+        )
+        return SmsMessage.Status.FAILED
+    SmsMessage.objects.filter(pk=message_id).update(
+        status=SmsMessage.Status.SENT, provider_id=provider_id[:100], sent_at=timezone.now()
+    )
+    return SmsMessage.Status.SENT
