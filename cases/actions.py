@@ -3,6 +3,16 @@ management commands and the demo alike; each writes its audit event in its trans
 
 submitted → accepted | supplement (一次性告知) | not accepted
 accepted → processing steps → approved | refused → closed
+
+Two deadlines run on the shared duty clock, one after the other (`Case.clock_phase`):
+
+- acceptance: from receipt, `CASE_ACCEPTANCE_WORKDAYS` working days (default 5, the
+  Administrative Licensing Law Art. 32, counted in working days per Art. 82) to accept, refuse
+  or give the one-time notice. Giving the notice or refusing discharges it; the applicant's
+  complete supplement starts it again. If it runs out, the sweep deems the case accepted from
+  receipt (`deem_acceptance`);
+- processing: from acceptance (or receipt, when deemed), the matter's promised limit, paused
+  while the applicant supplies materials asked for after acceptance.
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,8 +31,9 @@ from cases.attachments import store_attachments
 from cases.models import Case, CaseEvent, SupplementRequest, Transfer
 from catalog.models import Matter
 from org.models import Unit
-from org.scoping import require_member
+from org.scoping import require_member, unit_of
 from zuofeng.duty import clock
+from zuofeng.duty.models import WarningLevel
 from zuofeng.measures import mark_changed
 from zuofeng.transitions import Conflict, record_created, transition
 from zuofeng.validation import required_text
@@ -39,11 +51,43 @@ CASE_FIELDS = [
     "transfer_count",
     "buck_passing",
     "forwarded_to_back_office",
+    "clock_phase",
+    "deemed_accepted",
 ]
+
+
+def acceptance_limit() -> int:
+    """Working days to accept, refuse or give the one-time notice (Art. 32: 5)."""
+    return int(getattr(settings, "CASE_ACCEPTANCE_WORKDAYS", 5))
+
+
+def _start_acceptance_clock(case: Case, at: dt.datetime) -> None:
+    clock.restart_clock(case, at=at, limit_workdays=acceptance_limit())
+    case.clock_phase = Case.ClockPhase.ACCEPTANCE
+
+
+def _end_acceptance_clock(case: Case) -> None:
+    """The acceptance duty is discharged (notice given, refused): no clock runs until the
+    applicant answers. Cleared rather than stopped: a stopped clock means a decided case in
+    the on-time measures. Escalations already recorded stay."""
+    if case.clock_phase != Case.ClockPhase.ACCEPTANCE:
+        return
+    case.clock_started_at = case.clock_paused_at = case.clock_stopped_at = None
+    case.due_at = None
+    case.limit_workdays = None
+    case.paused_workdays = 0
+    case.warning_level = WarningLevel.NONE
+    case.clock_phase = Case.ClockPhase.NONE
 
 
 def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
+
+
+def is_member(actor: Any, case: Case) -> bool:
+    """Whether the actor works in the unit holding the case."""
+    unit = unit_of(actor)
+    return unit is not None and unit.pk == case.unit_id
 
 
 def _require_member(actor: Any, unit: Unit) -> None:
@@ -137,6 +181,7 @@ def submit_case(
         applicant_user=applicant_user,
         submitted_at=at,
     )
+    _start_acceptance_clock(case, at)
     # A hall window that may only receive this matter forwards it to the back office:
     # the 明进暗不进 measure counts these.
     case.forwarded_to_back_office = (
@@ -171,7 +216,10 @@ def accept_case(*, actor: Any, case: Case, at: dt.datetime | None = None) -> Cas
         case.status = Case.Status.ACCEPTED
         case.accepted_at = at
         case.handler = actor
-        clock.start_clock(case, at=at, limit_workdays=case.matter.promised_limit_days)
+        # The acceptance clock ends here; the promised one starts (restart: a case received
+        # before acceptance had a clock has none to end).
+        clock.restart_clock(case, at=at, limit_workdays=case.matter.promised_limit_days)
+        case.clock_phase = Case.ClockPhase.PROCESSING
         case.save()
         due = timezone.localtime(case.due_at)
         _event(
@@ -186,12 +234,23 @@ def accept_case(*, actor: Any, case: Case, at: dt.datetime | None = None) -> Cas
 
 @transaction.atomic
 def request_supplement(
-    *, actor: Any, case: Case, materials: list[str], note: str = "", at: dt.datetime | None = None
+    *,
+    actor: Any,
+    case: Case,
+    materials: list[str],
+    note: str = "",
+    internal_note: str = "",
+    at: dt.datetime | None = None,
 ) -> SupplementRequest:
-    """一次性告知: one notice listing every missing material. A second notice for the same case
-    is allowed (the applicant must not be stuck) but recorded as a failure of the rule."""
+    """一次性告知: one notice listing every missing material. `note` is for the applicant (the
+    notice box and the printed 一次性告知书), `internal_note` stays with the staff. A second
+    notice for the same case is allowed (the applicant must not be stuck) but recorded as a
+    failure of the rule.
+
+    Before acceptance the notice discharges the acceptance duty (the acceptance clock ends;
+    the complete supplement starts it again); after acceptance the promised clock pauses."""
     at = at or timezone.now()
-    materials = [m.strip() for m in materials if m and m.strip()]
+    materials = list(dict.fromkeys(m.strip() for m in materials if m and m.strip()))
     if not materials:
         raise ValidationError({"materials": "请列出需要补正的全部材料"})
     with _step(
@@ -206,7 +265,9 @@ def request_supplement(
         case.supplement_count += 1
         case.one_time_rule_broken = case.one_time_rule_broken or is_repeat
         case.status_before_supplement = case.status
-        if case.clock_running:
+        if case.awaiting_acceptance:
+            _end_acceptance_clock(case)
+        elif case.clock_running:
             clock.pause_clock(case, at=at)  # the applicant's time does not count against the unit
         case.status = Case.Status.SUPPLEMENT
         case.save()
@@ -214,6 +275,7 @@ def request_supplement(
             case=case,
             materials=materials,
             note=note.strip()[:2000],
+            internal_note=internal_note.strip()[:2000],
             requested_at=at,
             requested_by=actor,
             is_repeat=is_repeat,
@@ -223,7 +285,7 @@ def request_supplement(
             CaseEvent.Kind.SUPPLEMENT_REQUESTED,
             actor=actor,
             at=at,
-            note=note,
+            note=internal_note.strip(),
             public_note="请补正材料：" + "、".join(materials)[:280],
         )
         change.reason = ("再次告知（违反一次性告知）：" if is_repeat else "") + "、".join(materials)
@@ -236,11 +298,21 @@ def supply_materials(
     actor: Any,
     case: Case,
     files: list[tuple[str, Any]] | None = None,
+    materials: list[str] | None = None,
     note: str = "",
     at: dt.datetime | None = None,
 ) -> Case:
-    """The applicant (or staff at the counter for them) hands in the missing materials."""
+    """The applicant (or staff at the counter for them) hands in missing materials.
+
+    Each listed material is tracked: `materials` names those handed in (staff tick them), and
+    a file named after a listed material counts for it. The notice is answered, and the case
+    moves on, only once every listed material is in; until then the case waits in 补正.
+
+    A note alone from the applicant ("已当面提交") is recorded but checks nothing off: staff
+    confirm what reached the counter. A unit member who names no material and uploads no
+    file registers every listed material as handed in at the counter."""
     at = at or timezone.now()
+    files = files or []
     with _step(
         case,
         "supply_materials",
@@ -250,23 +322,55 @@ def supply_materials(
         permit=_applicant_or_member(actor),
     ) as change:
         case = change.obj
-        if not files and not note.strip():
+        notice = (
+            SupplementRequest.objects.select_for_update()
+            .filter(case=case, supplied_at__isnull=True)
+            .order_by("-requested_at", "-id")
+            .first()
+        )
+        listed = list(notice.materials) if notice else []
+        ticked = [m.strip() for m in materials or [] if m and m.strip()]
+        unknown = [m for m in ticked if m not in listed]
+        if unknown:
+            raise ValidationError({"materials": f"告知书中没有这项材料：{'、'.join(unknown)}"})
+        if not files and not ticked and not note.strip():
             raise ValidationError("请上传补正材料或说明已当面提交")
-        store_attachments(case=case, files=files or [], actor=actor, at=at)
-        case.status = case.status_before_supplement or Case.Status.SUBMITTED
-        case.status_before_supplement = ""
-        if case.clock_paused_at is not None:
-            clock.resume_clock(case, at=at)
-        case.save()
-        SupplementRequest.objects.filter(case=case, supplied_at__isnull=True).update(supplied_at=at)
+        store_attachments(case=case, files=files, actor=actor, at=at)
+        handed_in = set(ticked) | {name for name, _ in files if name in listed}
+        if materials is None and not files and is_member(actor, case):
+            handed_in = set(listed)
+        if notice is None:
+            complete = True  # no itemised notice (recorded before items were tracked)
+        else:
+            before = set(notice.supplied_materials or [])
+            notice.supplied_materials = [m for m in listed if m in before | handed_in]
+            complete = not notice.outstanding_materials
+            if complete:
+                notice.supplied_at = at
+            notice.save(update_fields=["supplied_materials", "supplied_at"])
+        if complete:
+            case.status = case.status_before_supplement or Case.Status.SUBMITTED
+            case.status_before_supplement = ""
+            if case.clock_paused_at is not None:
+                clock.resume_clock(case, at=at)
+            elif case.status == Case.Status.SUBMITTED:
+                # Complete materials received: a new acceptance period from today.
+                _start_acceptance_clock(case, at)
+            case.save()
+            public_note = "补正材料已全部提交"
+        else:
+            assert notice is not None
+            outstanding = "、".join(notice.outstanding_materials)
+            public_note = f"已补正部分材料，尚缺：{outstanding}"[:300]
         _event(
             case,
             CaseEvent.Kind.SUPPLIED,
             actor=actor,
             at=at,
             note=note,
-            public_note="补正材料已提交",
+            public_note=public_note,
         )
+        change.reason = "、".join(m for m in listed if m in handed_in)[:500]
     return case
 
 
@@ -296,6 +400,7 @@ def refuse_acceptance(
             )
         case.status = Case.Status.NOT_ACCEPTED
         case.status_before_supplement = ""
+        _end_acceptance_clock(case)
         case.decision_reason, case.decision_legal_basis = reason, legal_basis
         case.decided_at = at
         case.save()
@@ -437,6 +542,9 @@ def transfer_case(
         case.buck_passing = case.buck_passing or is_return or case.transfer_count >= 2
         case.unit = to_unit
         case.handler = None
+        if case.status == Case.Status.SUBMITTED:
+            # The receiving unit gets its own acceptance period from the day it receives.
+            _start_acceptance_clock(case, at)
         case.save()
         # The step is the sending unit's (its staff did it), not the receiving unit's.
         CaseEvent.objects.create(
@@ -450,3 +558,76 @@ def transfer_case(
         )
         change.reason = reason
     return transfer
+
+
+@transaction.atomic
+def deem_acceptance(*, case: Case, at: dt.datetime | None = None) -> Case:
+    """The acceptance limit ran out with no acceptance, refusal or one-time notice: by law
+    (Art. 32) the case counts as accepted from receipt, and the promised clock runs from
+    receipt. Taken by the sweep (no actor), audited like every step."""
+    at = at or timezone.now()
+    with transition(
+        case,
+        actor=None,
+        action="cases.deem_acceptance",
+        fields=CASE_FIELDS,
+        allowed=[Case.Status.SUBMITTED],
+        doing="视为受理",
+        select_related=("matter", "unit"),
+    ) as change:
+        case = change.obj
+        if not (case.awaiting_acceptance and case.clock_running and case.due_at < at):
+            raise Conflict(f"办件 {case.number} 的受理期限尚未届满")
+        received = case.clock_started_at
+        limit = acceptance_limit()
+        case.status = Case.Status.ACCEPTED
+        case.accepted_at = received
+        case.deemed_accepted = True
+        clock.restart_clock(case, at=received, limit_workdays=case.matter.promised_limit_days)
+        case.clock_phase = Case.ClockPhase.PROCESSING
+        case.warning_level = clock.warning_for(case, at)
+        case.save()
+        due = timezone.localtime(case.due_at)
+        _event(
+            case,
+            CaseEvent.Kind.ACCEPTED,
+            actor=None,
+            at=at,
+            note=f"{limit} 个工作日内未受理、未不予受理、未一次性告知补正，依法视为受理",
+            public_note=(
+                f"收到申请后 {limit} 个工作日内未作出是否受理的决定，依法自收到申请之日起视为受理，"
+                f"承诺 {due:%Y年%m月%d日} 前办结"
+            ),
+        )
+        change.reason = (
+            f"受理期限（{limit} 个工作日）届满，依法视为受理（《行政许可法》第三十二条）"
+        )
+    return case
+
+
+@transaction.atomic
+def start_acceptance_clock(*, case: Case, at: dt.datetime) -> Case:
+    """Give a case waiting for acceptance with no clock (received before the acceptance clock
+    existed) its acceptance clock, counted from receipt or from its last complete supplement."""
+    with transition(
+        case,
+        actor=None,
+        action="cases.start_acceptance_clock",
+        fields=CASE_FIELDS,
+        allowed=[Case.Status.SUBMITTED],
+        doing="开始受理计时",
+    ) as change:
+        case = change.obj
+        if case.clock_started_at is not None:
+            raise Conflict(f"办件 {case.number} 已在计时")
+        last_supply = (
+            case.supplement_requests.filter(supplied_at__isnull=False)
+            .order_by("-supplied_at")
+            .values_list("supplied_at", flat=True)
+            .first()
+        )
+        _start_acceptance_clock(case, last_supply or case.submitted_at)
+        case.warning_level = clock.warning_for(case, at)
+        case.save()
+        change.reason = "受理期限自收到申请材料之日起计算"
+    return case

@@ -94,6 +94,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "one_time_rule_broken",
             "transfer_count",
             "buck_passing",
+            "clock_phase",
+            "deemed_accepted",
         ]
         read_only_fields = fields
 
@@ -137,7 +139,15 @@ class SupplementRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SupplementRequest
-        fields = ["materials", "note", "requested_at", "supplied_at", "is_repeat"]
+        fields = [
+            "materials",
+            "supplied_materials",
+            "note",
+            "internal_note",
+            "requested_at",
+            "supplied_at",
+            "is_repeat",
+        ]
 
 
 class TransferSerializer(serializers.ModelSerializer):
@@ -195,11 +205,30 @@ class SupplementInput(serializers.Serializer):
         max_length=100,
         help_text="一次性告知：需补正的全部材料",
     )
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        default="",
+        help_text="告知申请人的说明（申请人可见，印在一次性告知书上）",
+    )
+    internal_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        default="",
+        help_text="内部备注（仅工作人员可见）",
+    )
 
 
 class SupplyInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    materials = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        default=list,
+        help_text="本次交齐的告知材料（名称与告知书一致）；文件名与告知材料同名的也计入",
+    )
     files = serializers.ListField(
         child=serializers.FileField(),
         required=False,
@@ -426,7 +455,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             request, None, lambda case, data: actions.accept_case(actor=request.user, case=case)
         )
 
-    @_step_schema("一次性告知补正材料（暂停计时）", request=SupplementInput)
+    @_step_schema("一次性告知补正材料（受理后暂停计时）", request=SupplementInput)
     @action(detail=True, methods=["post"])
     def request_supplement(self, request: Request, pk: str | None = None) -> Response:
         return self._run(
@@ -435,13 +464,17 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             lambda case, data: actions.request_supplement(actor=request.user, case=case, **data),
         )
 
-    @_step_schema("登记补正材料（恢复计时）", request=SupplyInput)
+    @_step_schema("登记补正材料（告知材料全部交齐后继续办理）", request=SupplyInput)
     @action(detail=True, methods=["post"])
     def supply(self, request: Request, pk: str | None = None) -> Response:
         def step(case: Case, data: dict[str, Any]) -> Any:
             files = [(_stem(upload.name), upload) for upload in data["files"]]
             return actions.supply_materials(
-                actor=request.user, case=case, files=files, note=data["note"]
+                actor=request.user,
+                case=case,
+                files=files,
+                materials=data["materials"],
+                note=data["note"],
             )
 
         return self._run(request, SupplyInput, step)

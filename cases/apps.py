@@ -10,7 +10,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from cases.measures import register_measures
         from cases.models import Case
-        from zuofeng.duty.registry import DutyKind, register_duty
+        from cases.sweep import sweep_acceptance
+        from zuofeng.duty.registry import DutyKind, register_duty, register_sweep_step
 
         register_duty(
             DutyKind(
@@ -18,3 +19,4 @@ class CasesConfig(AppConfig):
             )
         )
         register_measures()
+        register_sweep_step("cases.acceptance", sweep_acceptance)

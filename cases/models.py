@@ -44,6 +44,14 @@ class Case(Duty):
         PHONE = "phone", "电话预约"
         SELF_SERVICE = "self_service", "自助终端"
 
+    class ClockPhase(models.TextChoices):
+        # Which deadline the duty clock counts: the decision whether to accept (Administrative
+        # Licensing Law Art. 32: accept, refuse or give the one-time notice within 5 working
+        # days), or the promised time to decide an accepted case.
+        NONE = "", "未计时"
+        ACCEPTANCE = "acceptance", "受理期限"
+        PROCESSING = "processing", "承诺办结期限"
+
     class ApplicantKind(models.TextChoices):
         RESIDENT = "resident", "个人"
         ENTERPRISE = "enterprise", "企业"
@@ -66,6 +74,12 @@ class Case(Duty):
     )
     # The status to return to when the applicant has supplied the missing materials.
     status_before_supplement = models.CharField(max_length=16, blank=True)
+    clock_phase = models.CharField(
+        "计时阶段", max_length=16, choices=ClockPhase.choices, default=ClockPhase.NONE, blank=True
+    )
+    # Accepted by law, not by staff: nobody accepted, refused or gave the one-time notice
+    # within the acceptance limit (Art. 32), so the case counts as accepted from receipt.
+    deemed_accepted = models.BooleanField("逾期视为受理", default=False)
 
     applicant_kind = models.CharField(
         "申请人类型", max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.RESIDENT
@@ -141,6 +155,16 @@ class Case(Duty):
         return self.status in self.OPEN_STATUSES
 
     @property
+    def awaiting_acceptance(self) -> bool:
+        """The clock counts the acceptance limit, not the promised one."""
+        return self.clock_phase == self.ClockPhase.ACCEPTANCE
+
+    @property
+    def promised_due_at(self) -> Any:
+        """The promised deadline the applicant is told; None until the case is accepted."""
+        return self.due_at if self.clock_phase == self.ClockPhase.PROCESSING else None
+
+    @property
     def masked_name(self) -> str:
         return mask_name(self.applicant_name)
 
@@ -194,7 +218,12 @@ class SupplementRequest(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supplement_requests")
     materials = models.JSONField("需补正材料")
-    note = models.TextField("说明", blank=True)
+    # What the applicant reads with the notice (the notice box, the printed 一次性告知书).
+    note = models.TextField("告知申请人的说明", blank=True)
+    # What stays with the staff: never shown to the applicant or printed.
+    internal_note = models.TextField("内部备注", blank=True)
+    # The listed materials handed in so far: the notice is answered only when all are.
+    supplied_materials = models.JSONField("已补正材料", default=list, blank=True)
     requested_at = models.DateTimeField("告知时间")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -219,6 +248,12 @@ class SupplementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} 补正：{'、'.join(self.materials)}"
+
+    @property
+    def outstanding_materials(self) -> list[str]:
+        """The listed materials not yet handed in, in the notice's order."""
+        supplied = set(self.supplied_materials or [])
+        return [material for material in self.materials if material not in supplied]
 
 
 class Transfer(models.Model):

@@ -43,7 +43,19 @@ class SupplementForm(forms.Form):
         help_text="一次性告知：请把所有缺少或不符合要求的材料一次列全，每行一项。",
         error_messages={"required": "请列出需要补正的全部材料"},
     )
-    note = forms.CharField(label="说明", required=False, max_length=2000, widget=textarea(2))
+    note = forms.CharField(
+        label="告知申请人的说明（申请人可见，印在一次性告知书上）",
+        required=False,
+        max_length=2000,
+        widget=textarea(2, placeholder="如：租赁合同需加盖出租方公章"),
+        help_text="申请人在“我的办件”和打印的一次性告知书上看到这段话，请勿写内部意见。",
+    )
+    internal_note = forms.CharField(
+        label="内部备注（仅工作人员可见，不告知申请人）",
+        required=False,
+        max_length=2000,
+        widget=textarea(2),
+    )
 
     def clean_materials(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["materials"].splitlines()]
@@ -54,18 +66,37 @@ class SupplementForm(forms.Form):
 
 
 class SupplyForm(forms.Form):
+    materials = forms.MultipleChoiceField(
+        label="本次交齐的材料（逐项勾选）",
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="全部告知材料交齐后，办件才继续办理。",
+    )
     note = forms.CharField(
-        label="说明",
+        label="说明（内部）",
         required=False,
         max_length=2000,
-        widget=textarea(2, placeholder="如：申请人已在窗口当面提交"),
+        widget=textarea(2, placeholder="如：申请人已在窗口当面提交原件，已核验"),
     )
-    files = MultipleFileField(label="补正材料（可多选）", required=False)
+    files = MultipleFileField(label="补正材料扫描件（可多选）", required=False)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        notice = case.supplement_requests.filter(supplied_at__isnull=True).first()
+        outstanding = notice.outstanding_materials if notice else []
+        self.fields["materials"].choices = [(m, m) for m in outstanding]
+        if not outstanding:
+            del self.fields["materials"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not data.get("files") and not (data.get("note") or "").strip():
-            raise ValidationError("请上传补正材料或说明已当面提交")
+        data.setdefault("materials", [])
+        if not data.get("files") and not data.get("materials"):
+            if "materials" in self.fields:
+                raise ValidationError("请勾选申请人已交齐的材料，或上传补正材料")
+            if not (data.get("note") or "").strip():
+                raise ValidationError("请上传补正材料或说明已当面提交")
         return data
 
 

@@ -237,8 +237,14 @@ def test_a_supplement_round_trip_through_the_api(district: District, matter: Mat
         format="multipart",
     )
     assert response.status_code == 200, response.content
-    assert response.json()["status"] == "accepted"
+    # One of the two listed materials: the notice stays open for the other.
+    assert response.json()["status"] == "supplement"
     assert response.json()["attachments"][0]["material_name"] == "营业执照副本"
+    assert response.json()["supplement_requests"][0]["supplied_materials"] == ["营业执照副本"]
+
+    response = post(client, case, "supply", {"materials": ["租赁合同"]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "accepted"
 
     assert post(client, case, "supply", {"note": "再交"}, format="json").status_code == 409
 

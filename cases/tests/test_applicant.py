@@ -575,14 +575,46 @@ def test_supplying_the_listed_materials_moves_the_case_back_to_processing(
     assert len(stored_files(media_root)) == 2
 
 
-def test_a_note_alone_answers_the_notice_when_the_papers_went_to_the_counter(
-    ruth_client: Client, notified: Case
+def test_a_note_alone_is_recorded_but_the_counter_confirms_the_papers(
+    district: District, ruth_client: Client, notified: Case
 ) -> None:
     ruth_client.post(f"/my/cases/{notified.number}/", {"note": "已于窗口当面提交原件"})
 
     notified.refresh_from_db()
+    assert notified.status == Case.Status.SUPPLEMENT
+    assert notified.events.filter(note="已于窗口当面提交原件").exists()
+
+    actions.supply_materials(
+        actor=district.alice, case=notified, materials=["营业执照副本", "房屋租赁合同"]
+    )
+    notified.refresh_from_db()
     assert notified.status == Case.Status.ACCEPTED
     assert not notified.attachments.exists()
+
+
+def test_supplying_one_of_two_listed_materials_keeps_the_notice_open(
+    ruth_client: Client, notified: Case
+) -> None:
+    response = ruth_client.post(
+        f"/my/cases/{notified.number}/", {"material_0": pdf("营业执照.pdf"), "note": ""}
+    )
+
+    notified.refresh_from_db()
+    notice = notified.supplement_requests.get()
+    assert response.status_code == 302
+    assert notified.status == Case.Status.SUPPLEMENT
+    assert notified.clock_paused_at is not None
+    assert notice.supplied_at is None
+    assert notice.outstanding_materials == ["房屋租赁合同"]
+    # The page asks only for what is still missing.
+    html = text(ruth_client.get(f"/my/cases/{notified.number}/"))
+    assert html.count('type="file"') == 1
+    assert "尚缺：房屋租赁合同" in html
+
+    ruth_client.post(f"/my/cases/{notified.number}/", {"material_0": pdf("合同.pdf")})
+    notified.refresh_from_db()
+    assert notified.status == Case.Status.ACCEPTED
+    assert notified.supplement_requests.get().supplied_at is not None
 
 
 def test_answering_the_notice_with_nothing_is_refused(ruth_client: Client, notified: Case) -> None:

@@ -56,13 +56,14 @@ def accept_on(d: District, moment: dt.datetime, limit: int = 5) -> Case:
 def test_due_date_is_the_promised_limit_in_working_days_from_acceptance(
     district: District,
 ) -> None:
-    # Submitted weeks earlier: only acceptance starts the clock.
+    # Submitted weeks earlier: receipt starts the acceptance clock, acceptance the promised one.
     case = submitted(district, 5, when=at(2026, 10, 20))
-    assert case.due_at is None and case.clock_started_at is None
+    assert case.clock_phase == Case.ClockPhase.ACCEPTANCE
     case = actions.accept_case(actor=district.amy, case=case, at=at(2026, 11, 2, 10))
     assert case.accepted_at == case.clock_started_at == at(2026, 11, 2, 10)
     assert case.due_at == last_moment(2026, 11, 9)
     assert case.limit_workdays == 5
+    assert case.clock_phase == Case.ClockPhase.PROCESSING
 
 
 def test_accepted_on_the_eve_of_national_day_with_five_days_is_due_on_october_13(
@@ -131,7 +132,7 @@ def test_the_clock_does_not_run_while_the_applicant_supplies_materials(
     assert case.clock_paused_at == at(2026, 11, 3)
     assert not case.clock_running
     with time_machine.travel(at(2026, 11, 10), tick=False):  # five working days later
-        case = actions.supply_materials(actor=district.ruth, case=case, note="已当面提交")
+        case = actions.supply_materials(actor=district.amy, case=case, note="已当面提交")
     assert case.status == Case.Status.ACCEPTED
     assert case.clock_running
     assert case.paused_workdays == 5
@@ -150,7 +151,7 @@ def test_a_pause_across_national_day_pushes_the_deadline_by_working_days_only(
     )
     # Paused from 29 Sep to 9 Oct: 30 Sep, 8 Oct, 9 Oct are working days, the holiday is not.
     case = actions.supply_materials(
-        actor=district.ruth, case=case, note="已当面提交", at=at(2026, 10, 9)
+        actor=district.amy, case=case, note="已当面提交", at=at(2026, 10, 9)
     )
     assert case.paused_workdays == 3
     assert case.due_at == last_moment(2026, 10, 14)
@@ -164,7 +165,7 @@ def test_materials_supplied_the_same_day_leave_the_deadline_where_it_was(
         actor=district.alice, case=case, materials=["健康证明"], at=at(2026, 11, 3, 9)
     )
     case = actions.supply_materials(
-        actor=district.ruth, case=case, note="已当面提交", at=at(2026, 11, 3, 16)
+        actor=district.amy, case=case, note="已当面提交", at=at(2026, 11, 3, 16)
     )
     assert case.paused_workdays == 0
     assert case.due_at == last_moment(2026, 11, 9)
@@ -177,7 +178,7 @@ def test_two_pauses_add_up(district: District) -> None:
             actor=district.alice, case=case, materials=["健康证明"], at=asked
         )
         case = actions.supply_materials(
-            actor=district.ruth, case=case, note="已当面提交", at=supplied
+            actor=district.amy, case=case, note="已当面提交", at=supplied
         )
     assert case.paused_workdays == 1 + 2
     assert case.due_at == last_moment(2026, 11, 12)
@@ -192,11 +193,14 @@ def test_a_notice_before_acceptance_does_not_start_or_shift_the_clock(
         actor=district.amy, case=case, materials=["营业执照"], at=at(2026, 11, 2, 10)
     )
     case.refresh_from_db()
+    # The notice discharged the acceptance duty: no clock while the applicant gathers papers.
     assert case.clock_started_at is None and case.due_at is None
     case = actions.supply_materials(
-        actor=district.ruth, case=case, note="已当面提交", at=at(2026, 11, 5)
+        actor=district.amy, case=case, note="已当面提交", at=at(2026, 11, 5)
     )
-    assert case.clock_started_at is None
+    # Complete papers: a new acceptance period from their receipt.
+    assert case.clock_phase == Case.ClockPhase.ACCEPTANCE
+    assert case.clock_started_at == at(2026, 11, 5)
     case = actions.accept_case(actor=district.amy, case=case, at=at(2026, 11, 5))
     assert case.paused_workdays == 0
     assert case.due_at == last_moment(2026, 11, 12)

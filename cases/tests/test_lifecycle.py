@@ -310,7 +310,7 @@ def test_second_notice_for_the_same_case_is_recorded_as_breaking_the_one_time_ru
 ) -> None:
     case = submit(district, matter)
     actions.request_supplement(actor=district.amy, case=case, materials=["营业执照副本"], at=MONDAY)
-    actions.supply_materials(actor=district.ruth, case=case, note="已当面提交", at=MONDAY)
+    actions.supply_materials(actor=district.amy, case=case, note="已当面提交", at=MONDAY)
     second = actions.request_supplement(
         actor=district.alice, case=case, materials=["健康证明"], at=at(2026, 11, 3)
     )

@@ -388,8 +388,20 @@ def test_a_supplement_request_lists_every_material_and_pauses_the_clock(
     assert case.status == Case.Status.SUPPLEMENT and case.clock_paused_at is not None
     assert case.supplement_requests.get().materials == ["营业执照副本", "租赁合同"]
 
+    # A note alone ticks nothing off: the clerk names what came in.
     response = client.post(act_url(case, "supply"), {"note": "申请人已当面提交"})
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "请勾选申请人已交齐的材料" in page_of(response)
+
+    response = client.post(
+        act_url(case, "supply"), {"materials": ["营业执照副本"], "note": ""}, follow=True
+    )
+    assert "尚缺：租赁合同" in page_of(response)
+    case.refresh_from_db()
+    assert case.status == Case.Status.SUPPLEMENT and case.clock_paused_at is not None
+
+    response = client.post(act_url(case, "supply"), {"materials": ["租赁合同"]}, follow=True)
+    assert "办理时限恢复计时" in page_of(response)
     case.refresh_from_db()
     assert case.status == Case.Status.ACCEPTED and case.clock_paused_at is None
 
@@ -702,9 +714,10 @@ def test_the_receipt_is_printable_with_number_code_and_lookup_address(
 def test_the_office_does_not_print_receipts(district: District, matter: Matter) -> None:
     case = submit(district, matter)
 
+    # Like any page a role may not use: 404, not 403.
     assert (
         district.client_for(district.olivia).get(f"/staff/cases/{case.pk}/receipt/").status_code
-        == 403
+        == 404
     )
 
 

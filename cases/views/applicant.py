@@ -127,7 +127,16 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
     for case in page.object_list:
         case.status_class = STATUS_CLASSES.get(case.status, "is-light")
+        _promised_only(case)
     return render(request, "cases/public/my_cases.html", {"page": page})
+
+
+def _promised_only(case: Case) -> None:
+    """The applicant's pages show `due_at` as the promised date. While the clock counts the
+    office's acceptance limit, that is not a promise to decide: show none (in memory only,
+    the case is never saved from these pages)."""
+    case.acceptance_due_at = case.due_at if case.awaiting_acceptance else None
+    case.due_at = case.promised_due_at
 
 
 @login_required
@@ -144,7 +153,7 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
         form = SupplyForm(
             request.POST if posted else None,
             request.FILES if posted else None,
-            materials=list(notice.materials),
+            materials=notice.outstanding_materials,
         )
     if request.method == "POST":
         if form is None:
@@ -164,8 +173,19 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
                 messages.error(request, str(exc))
                 return redirect("cases:my_case", number=case.number)
             else:
-                messages.success(request, "补正材料已提交，承办单位将继续办理。")
+                case.refresh_from_db()
+                if case.status == Case.Status.SUPPLEMENT:
+                    left = case.supplement_requests.filter(supplied_at__isnull=True).first()
+                    missing = "、".join(left.outstanding_materials) if left else ""
+                    messages.success(
+                        request,
+                        "已收到您提交的补正材料。"
+                        + (f"尚缺：{missing}，请补齐后承办单位继续办理。" if missing else ""),
+                    )
+                else:
+                    messages.success(request, "补正材料已提交，承办单位将继续办理。")
                 return redirect("cases:my_case", number=case.number)
+    _promised_only(case)
     return render(
         request,
         "cases/public/my_case.html",
@@ -177,6 +197,11 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
             "notice": notice,
             "form": form,
             "clock_paused": case.clock_paused_at is not None,
+            # For the notice box: what is still missing and what has been handed in.
+            "outstanding": notice.outstanding_materials if notice else [],
+            "supplied": list(notice.supplied_materials or []) if notice else [],
+            # The office's deadline to accept, refuse or give a one-time notice (Art. 32).
+            "acceptance_due_at": case.acceptance_due_at,
         },
     )
 

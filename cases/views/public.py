@@ -135,7 +135,7 @@ def normalise_query_code(code: str) -> str:
 # names, and its timeline (a LEFT JOIN, so a case without events still comes back). Written
 # by hand: the ORM would spend longer compiling it than the database spends running it.
 LOOKUP_SQL = (
-    "SELECT c.number, c.status, c.due_at, c.clock_paused_at, m.name, u.name,"
+    "SELECT c.number, c.status, c.due_at, c.clock_paused_at, m.name, u.name, c.clock_phase,"
     " e.kind, e.at, e.public_note"
     " FROM cases_case c"
     " JOIN catalog_matter m ON m.id = c.matter_id"
@@ -147,7 +147,8 @@ LOOKUP_SQL = (
 # On PostgreSQL the statement is prepared once per database connection: planning this join
 # costs the server several times what running it does (0.25 ms against 0.05 ms), and Django
 # prepares nothing itself (its psycopg cursors bind parameters on the client).
-_PREPARED_NAME = "zuofeng_case_lookup"
+# Versioned: a session kept by a pooler may still hold the previous statement under the old name.
+_PREPARED_NAME = "zuofeng_case_lookup_v2"
 _prepared_on: weakref.WeakSet[Any] = weakref.WeakSet()  # psycopg connections
 
 
@@ -193,11 +194,13 @@ def find_case_for_lookup(number: str, query_code: str) -> LookupResult | None:
     rows = _lookup_rows([normalise_number(number), normalise_query_code(query_code)])
     if not rows:
         return None
-    number, status, due_at, paused_at, matter_name, unit_name = rows[0][:6]
+    number, status, due_at, paused_at, matter_name, unit_name, phase = rows[0][:7]
     case = PublicCase(
         number=number,
         status=status,
-        due_at=_aware(due_at),
+        # The promised date only: while the office decides whether to accept, `due_at` is
+        # its acceptance deadline, not a promise to decide.
+        due_at=_aware(due_at) if phase == Case.ClockPhase.PROCESSING else None,
         clock_paused=paused_at is not None,
         matter_name=matter_name,
         unit_name=unit_name,
@@ -290,7 +293,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return _limited_page(request)
     if request.method != "POST":
-        return render(request, "cases/public/lookup.html", {"form": LookupForm()})
+        # The receipt's QR code opens this page with the case number filled in (never the
+        # query code: a secret does not belong in a URL).
+        number = normalise_number(request.GET.get("number", ""))[:20]
+        form = LookupForm(initial={"number": number} if number else None)
+        return render(request, "cases/public/lookup.html", {"form": form})
     form = LookupForm(request.POST)
     if not form.is_valid():
         return render(request, "cases/public/lookup.html", {"form": form})

@@ -57,6 +57,7 @@ from zuofeng.access import counter_required, head_required, may, staff_required
 from zuofeng.duty import clock
 from zuofeng.duty.models import Escalation, EscalationLevel
 from zuofeng.duty.ordering import with_urgency
+from zuofeng.duty.registry import registered_duties
 from zuofeng.forms import add_action_errors
 from zuofeng.masking import mask_name
 from zuofeng.periods import last_months, month_range, month_start, parse_month
@@ -80,6 +81,7 @@ QUEUE_COLUMNS = (
     "buck_passing",
     "forwarded_to_back_office",
     "one_time_rule_broken",
+    "clock_phase",
 )
 _CHANNEL_LABELS: dict[str, str] = dict(Case.Channel.choices)
 _STATUS_LABELS: dict[str, str] = dict(Case.Status.choices)
@@ -120,19 +122,42 @@ def _accept(user: Any, case: Case, data: dict[str, Any]) -> str:
 
 def _request_supplement(user: Any, case: Case, data: dict[str, Any]) -> str:
     notice = actions.request_supplement(
-        actor=user, case=case, materials=data["materials"], note=data["note"]
+        actor=user,
+        case=case,
+        materials=data["materials"],
+        note=data["note"],
+        internal_note=data["internal_note"],
     )
-    message = f"已一次性告知补正材料 {len(notice.materials)} 项，办理时限暂停计时"
+    message = f"已一次性告知补正材料 {len(notice.materials)} 项"
+    # Say what happened to the clock only when one ran.
+    if notice.case.clock_paused_at is not None:
+        message += "，办理时限暂停计时，材料交齐后恢复"
+    elif notice.case.status_before_supplement == Case.Status.SUBMITTED:
+        message += "，受理期限不再计算；申请人交齐全部材料后重新起算"
+    message += "。请打印一次性告知书交申请人"
     if notice.is_repeat:
         message += "。注意：这不是该办件第一次要求补正，已记为违反一次性告知"
     return message
 
 
 def _supply(user: Any, case: Case, data: dict[str, Any]) -> str:
-    actions.supply_materials(
-        actor=user, case=case, files=named_files(data["files"], "补正材料"), note=data["note"]
+    case = actions.supply_materials(
+        actor=user,
+        case=case,
+        files=named_files(data["files"], "补正材料"),
+        materials=data.get("materials", []),
+        note=data["note"],
     )
-    return "补正材料已登记，办理时限恢复计时"
+    if case.status == Case.Status.SUPPLEMENT:
+        notice = case.supplement_requests.filter(supplied_at__isnull=True).first()
+        missing = "、".join(notice.outstanding_materials) if notice else ""
+        return f"补正材料已登记，尚缺：{missing}。材料交齐前办件仍待补正"
+    if case.awaiting_acceptance and case.due_at:
+        due = timezone.localtime(case.due_at)
+        return f"补正材料已交齐，请在 {due:%Y年%m月%d日} 前作出是否受理的决定"
+    if case.clock_running:
+        return "补正材料已交齐，办理时限恢复计时"
+    return "补正材料已交齐"
 
 
 def _refuse_acceptance(user: Any, case: Case, data: dict[str, Any]) -> str:
@@ -205,7 +230,7 @@ def _make_form(
     action: str, case: Case, slot: str, data: Any = None, files: Any = None
 ) -> forms.Form:
     kwargs: dict[str, Any] = {"auto_id": f"id_{slot}_%s"}
-    if action == "transfer":
+    if action in ("transfer", "supply"):
         kwargs["case"] = case
     if action == "decide" and data is None:
         kwargs["initial"] = {"decision": slot}
@@ -244,7 +269,8 @@ class QueueRow:
     applicant: str  # masked
     channel: str
     status: str
-    due: str  # the deadline's date in the district, "" before acceptance
+    due: str  # the deadline's date in the district, "" when no clock runs
+    due_kind: str  # "受理" when the deadline is the one to accept, refuse or notify
     warning_level: str
     buck_passing: bool
     forwarded_to_back_office: bool
@@ -262,6 +288,7 @@ class QueueRow:
             channel=_CHANNEL_LABELS.get(row["channel"], row["channel"]),
             status=_STATUS_LABELS.get(row["status"], row["status"]),
             due=timezone.localtime(due).strftime("%Y-%m-%d") if due else "",
+            due_kind="受理" if due and row["clock_phase"] == Case.ClockPhase.ACCEPTANCE else "",
             warning_level=row["warning_level"],
             buck_passing=row["buck_passing"],
             forwarded_to_back_office=row["forwarded_to_back_office"],
@@ -371,13 +398,17 @@ def _detail_context(
     now = timezone.now()
     member = is_member(user, case)
     remaining = clock.remaining_workdays(case, now) if case.is_open and case.due_at else None
+    notices = list(case.supplement_requests.select_related("requested_by"))
     return {
         "case": case,
         "member": member,
+        "acceptance_limit": actions.acceptance_limit(),
+        # The printed 不予受理决定书: only for a refusal of acceptance.
+        "refused_acceptance": bool(case.decided_at and case.accepted_at is None),
         "forms": _action_forms(case, user, bound),
         "remaining": remaining,
         "events": case.events.select_related("actor"),
-        "notices": case.supplement_requests.select_related("requested_by"),
+        "notices": notices,
         "transfers": case.transfers.select_related("from_unit", "to_unit", "actor"),
         "attachments": case.attachments.all(),
     }
@@ -422,6 +453,41 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     )
 
 
+def _escalation_summary(escalations: QuerySet[Escalation], request: HttpRequest) -> list[dict]:
+    """The escalations of the period per unit and level, each count with the link to the
+    records behind it (the same filters as the list below)."""
+    rows = (
+        escalations.order_by()
+        .values("unit__code", "unit__name", "unit__short_name", "level")
+        .annotate(count=Count("pk"))
+        .order_by("unit__code", "level")
+    )
+    base = request.GET.copy()
+    for key in ("page", "record_unit", "record_level"):
+        base.pop(key, None)
+    summary: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = summary.setdefault(
+            row["unit__code"],
+            {"unit": row["unit__short_name"] or row["unit__name"], "levels": {}},
+        )
+        params = base.copy()
+        params["record_unit"] = row["unit__code"]
+        params["record_level"] = str(row["level"])
+        entry["levels"][row["level"]] = {
+            "count": row["count"],
+            "link": f"?{params.urlencode()}#records",
+        }
+    return [
+        {
+            "unit": entry["unit"],
+            "head": entry["levels"].get(EscalationLevel.HEAD),
+            "office": entry["levels"].get(EscalationLevel.OFFICE),
+        }
+        for entry in summary.values()
+    ]
+
+
 @head_required
 @require_GET
 def escalated(request: HttpRequest) -> HttpResponse:
@@ -444,11 +510,28 @@ def escalated(request: HttpRequest) -> HttpResponse:
         cases = cases.open()
     cases = with_urgency(cases.select_related("matter", "unit", "handler"))
     page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    case_type = Case._meta.label_lower
+    summary = _escalation_summary(escalations, request)
+    # Each count above links here with its unit and level: the list shows exactly those.
+    record_unit = request.GET.get("record_unit", "")[:32]
+    record_level = request.GET.get("record_level", "")
+    if record_unit:
+        escalations = escalations.filter(unit__code=record_unit)
+    if record_level in ("1", "2"):
+        escalations = escalations.filter(level=int(record_level))
+    kinds = {kind.object_type: kind for kind in registered_duties()}
     records = [
         {
             "escalation": escalation,
-            "case_pk": escalation.duty_id if escalation.duty_type == case_type else None,
+            "link": (
+                kinds[escalation.duty_type].link(escalation.duty_id)
+                if escalation.duty_type in kinds
+                else ""
+            ),
+            "kind": (
+                kinds[escalation.duty_type].model._meta.verbose_name
+                if escalation.duty_type in kinds
+                else ""
+            ),
         }
         for escalation in escalations.select_related("unit")[:200]
     ]
@@ -464,6 +547,8 @@ def escalated(request: HttpRequest) -> HttpResponse:
             "show_all": show_all,
             "page": page,
             "records": records,
+            "summary": summary,
+            "record_filter": bool(record_unit or record_level in ("1", "2")),
             "days": ESCALATION_DAYS,
             "querystring": params.urlencode(),
         },
@@ -511,25 +596,6 @@ def counter(request: HttpRequest) -> HttpResponse:
             )
             return redirect("cases:staff_detail", pk=case.pk)
     return render(request, "cases/staff/counter.html", {"form": form, "unit": unit}, status=400)
-
-
-def public_lookup_url(request: HttpRequest) -> str:
-    """Where the applicant checks progress with the number and query code."""
-    return request.build_absolute_uri(reverse("cases:lookup"))
-
-
-@staff_required
-@require_GET
-def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_staff(request.user, pk)
-    if not is_member(request.user, case):
-        # The receipt carries the secret query code: only the handling unit prints it.
-        raise PermissionDenied("只有承办单位的工作人员可以打印回执")
-    return render(
-        request,
-        "cases/staff/receipt.html",
-        {"case": case, "lookup_url": public_lookup_url(request), "printed_at": timezone.now()},
-    )
 
 
 # --- measures --------------------------------------------------------------------------------
