@@ -76,3 +76,31 @@ def test_another_unit_gets_404_and_the_office_sees_it(district, commitment):
 def test_the_unit_page_links_to_the_commitment(district, commitment):
     page = district.client_for(district.ahead).get("/staff/scorecard/unit/")
     assert f"/staff/scorecard/commitments/{commitment.pk}/" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_interview_held_in_december_shows_december_not_the_month_that_triggered_it(district):
+    """Issue 11, defect 11: held in December for February's ranking, the page said
+    约谈月份 2026年2月."""
+    interview = Interview.objects.create(
+        unit=district.market,
+        head=district.ahead,
+        flagged_month=dt.date(2026, 2, 1),
+        reason="连续两个月排名后三位",
+    )
+    actions.record_interview(
+        actor=district.olivia,
+        interview=interview,
+        minutes="一把手说明了情况",
+        commitments=[("月底前清理超期办件", 10)],
+        held_at=dt.datetime(2026, 12, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
+    commitment = Commitment.objects.get()
+    head = district.client_for(district.ahead)
+
+    for url in ("/staff/scorecard/unit/", f"/staff/scorecard/commitments/{commitment.pk}/"):
+        page = head.get(url).content.decode()
+        assert "约谈月份" not in page
+        assert "2026年12月2日" in page  # when the interview was held
+        assert "2026年2月" in page  # the month that triggered it, labelled as such
+        assert "触发月份" in page

@@ -5,10 +5,12 @@ the records behind it; another unit's score is a 404."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from complaints import actions as complaint_actions
@@ -370,8 +372,9 @@ def test_overview_passes_chart_data_without_inline_script(
     assert "vendor/echarts/echarts.min.js" in page and "scorecard/charts.js" in page
     for tag in re.findall(r"<script[^>]*>", page):
         assert "src=" in tag or 'type="application/json"' in tag, tag
-    red = page.split('id="red-list"')[1]
-    assert district.market.name in red  # bottom of the departments
+    assert "红榜" not in page  # an honour roll: the worst units are a warning list
+    warned = page.split("预警名单（各组排名末位）")[1].split('id="warning-list"')[1]
+    assert district.market.name in warned  # bottom of the departments
 
 
 def test_print_page_has_every_group_and_the_definitions(
@@ -384,6 +387,14 @@ def test_print_page_has_every_group_and_the_definitions(
 
     assert "data-print" in page and page.count('class="print-group"') == 3
     assert "指标说明" in page
+    # A4 landscape (issue 11, defect 10), and every column of the table is on the page.
+    assert "scorecard/print.css" in page
+    css = Path(finders.find("scorecard/print.css")).read_text()  # type: ignore[arg-type]
+    assert re.search(r"@page\s*{[^}]*size:\s*A4 landscape", css)
+    table = page.split('class="print-group"')[1]
+    names = scorecard.standard.indicators.values_list("name", flat=True)
+    headers = ["排名", "单位", "总分", *names]
+    assert re.findall(r"<th[^>]*>([^<]+)</th>", table) == headers
 
 
 def test_office_records_an_interview_with_commitments_on_the_clock(

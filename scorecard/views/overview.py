@@ -1,6 +1,6 @@
 """The supervision office's overview (考核总览): a units × indicators heat map of one month,
-the red list (the bottom units of each group, open interviews, overdue commitments) and the
-twelve-month trend of every unit's total.
+the warning list (预警名单: the bottom units of each group), open interviews, overdue
+commitments, and the twelve-month trend of every unit's total.
 
 Charts are drawn by Apache ECharts from a static script; the data travels in `json_script`
 blocks (the strict CSP allows no inline script).
@@ -26,7 +26,8 @@ from scorecard.tables import (
 from zuofeng.access import office_required
 from zuofeng.periods import parse_month
 
-RED_LIST_SIZE = 3
+# 预警名单, not 红榜: a 红榜 is an honour roll (issue 11, defect 10).
+WARNING_LIST_SIZE = 3
 
 
 def current_version(month: Any = None) -> Scorecard | None:
@@ -64,8 +65,8 @@ def heatmap_payload(groups: list[Group]) -> list[dict[str, Any]]:
     return payload
 
 
-def trends_payload(groups: list[Group], months: list[Any], red: set[int]) -> dict[str, Any]:
-    """Every scored unit's published totals over twelve months; the red list shown first."""
+def trends_payload(groups: list[Group], months: list[Any], warned: set[int]) -> dict[str, Any]:
+    """Every scored unit's published totals over twelve months; the warning list shown first."""
     units = [row.unit for group in groups for row in group.rows]
     totals = trend([unit.pk for unit in units], months)
     series = []
@@ -75,7 +76,7 @@ def trends_payload(groups: list[Group], months: list[Any], red: set[int]) -> dic
             {
                 "name": unit.short_name or unit.name,
                 "data": [float(by_month[m].total) if m in by_month else None for m in months],
-                "selected": unit.pk in red,
+                "selected": unit.pk in warned,
             }
         )
     return {"months": [month_label(m) for m in months], "series": series}
@@ -104,14 +105,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     if scorecard is not None:
         groups = scorecard_groups(scorecard)
         bottom = {
-            group.label: [row for row in group.rows if row.unit_score.rank][-RED_LIST_SIZE:][::-1]
+            group.label: [row for row in group.rows if row.unit_score.rank][-WARNING_LIST_SIZE:][
+                ::-1
+            ]
             for group in groups
         }
-        red = {row.unit.pk for rows in bottom.values() for row in rows}
+        warned = {row.unit.pk for rows in bottom.values() for row in rows}
         context.update(
             month_label=month_label(scorecard.month),
             bottom=bottom,
             heatmap=heatmap_payload(groups),
-            trends=trends_payload(groups, last_twelve(scorecard.month), red),
+            trends=trends_payload(groups, last_twelve(scorecard.month), warned),
         )
     return render(request, "scorecard/overview.html", context)
