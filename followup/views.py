@@ -34,6 +34,7 @@ from zuofeng.access import office_required, staff_required
 from zuofeng.forms import add_action_errors
 from zuofeng.transitions import Conflict
 from zuofeng.views import perform_step
+from zuofeng.workdays.calendar import workdays_between
 
 PAGE_SIZE = 25
 # The Chinese labels the actions name their errors by, mapped to the form fields.
@@ -87,6 +88,8 @@ def overdue(request: HttpRequest) -> HttpResponse:
         item["kind_name"] = kind_name(kind) if kind else item["o_type"]
         item["link"] = kind.link(item["o_id"]) if kind else ""
         item["unit"] = units.get(item["o_unit"])
+        # Counted now rather than read from the stored colour, which changes only at a sweep.
+        item["late_days"] = max(1, workdays_between(item["o_due"], now))
         history = done[(item["o_type"], item["o_id"])]
         item["urges"] = sum(1 for f in history if f.kind == FollowUp.Kind.URGE)
         item["instructions"] = sum(1 for f in history if f.kind == FollowUp.Kind.INSTRUCTION)
