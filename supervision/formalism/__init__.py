@@ -5,7 +5,7 @@ reports sharing a key, and calls `find_formalism`.
 
 Kinds of finding:
 - copy_own_earlier: a large share of the report is the same unit's earlier report (跨期照抄);
-- copy_other_unit: ... another unit's report of the same or an earlier period;
+- copy_other_unit: ... another unit's report of the same period;
 - copy_directive: ... the directive's own text (以文件落实文件);
 - empty_claim: "已完成" without evidence and with little concrete content.
 See copying.py and claims.py for the rules and their constants.

@@ -3,14 +3,17 @@
 Candidates come from LSH (`band_keys`); the decision is exact. Each shingle of the report is
 looked up in the source's shingle set; the characters covered by found shingles are the copied
 text, and the share is copied characters / the report's characters once boilerplate is taken
-out. Characters rather than shingles are counted because a copied sentence set among new ones
-loses its K − 1 boundary shingles: counted by shingles, a report that is exactly half copied
-would score about 45 %.
+out. Only runs of at least MIN_RUN_CHARS characters in common count, so that shared
+vocabulary is not copying. Characters rather than shingles are counted because a copied
+sentence set among new ones loses its K − 1 boundary shingles: counted by shingles, a report
+that is exactly half copied would score about 45 %.
 
 Boilerplate (the base-file rule of MOSS) is text that does not count as copying:
-- the shingles of `boilerplate_texts` (the directive's required headings, a template);
-- text found in the reports of at least BOILERPLATE_MIN_UNITS other units among the candidates
-  (what most units write; like MOSS's `-m`, a passage shared by that many is not a copy);
+- the shingles of `boilerplate_texts` (the directive's required headings, a template) and of
+  the set phrases of claims.SET_PHRASES (officialese everyone writes is not copied from anyone);
+- text found in the reports of most other units among the candidates (at least
+  BOILERPLATE_UNIT_SHARE of them and at least BOILERPLATE_MIN_UNITS; like MOSS's `-m`, a
+  passage shared by that many is not a copy);
 - for report-to-report copying only, the directive's own text: quoting the task is judged by
   the directive check (copy_directive), not as one unit copying another.
 No report is flagged for boilerplate alone: boilerplate characters leave the numerator and the
@@ -21,9 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from .claims import SET_PHRASES
 from .documents import (
     COPY_DIRECTIVE,
     COPY_OTHER_UNIT,
@@ -35,7 +40,13 @@ from .shingles import K, Shingled, contains, positions
 
 COPY_THRESHOLD = 0.5  # flag when at least this share of the non-boilerplate text is copied
 MIN_COPIED_CHARS = 20  # and at least this many characters (a heading-sized overlap is not)
-BOILERPLATE_MIN_UNITS = 4  # text in this many other units' reports is boilerplate
+# Only runs of at least this many characters in common count (JPlag's minimum match length):
+# two reports on one task share words ("雨污分流管网", a place name) without copying each other.
+MIN_RUN_CHARS = 10
+# Text in the reports of at least this many other units among the candidates, and of at least
+# this share of them, is boilerplate ("what most units write").
+BOILERPLATE_MIN_UNITS = 4
+BOILERPLATE_UNIT_SHARE = 0.5
 PASSAGES_KEPT = 5
 PASSAGES_IN_REASON = 2
 PASSAGE_MAX_CHARS = 160
@@ -62,6 +73,23 @@ def cover(flags: np.ndarray, n_chars: int) -> np.ndarray:
     return np.cumsum(depth)[:n_chars] > 0
 
 
+def long_runs(found: np.ndarray) -> np.ndarray:
+    """`found` with every run of consecutive found shingles shorter than MIN_RUN_CHARS
+    characters cleared."""
+    least = max(1, MIN_RUN_CHARS - K + 1)
+    if least == 1 or not found.any():
+        return found
+    edges = np.diff(np.concatenate(([0], found.view(np.int8), [0])))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    keep = np.zeros(len(found) + 1, dtype=np.int32)
+    long = ends - starts >= least
+    # Runs are separated by at least one unfound shingle: no start is another run's end.
+    keep[starts[long]] = 1
+    keep[ends[long]] = -1
+    return np.cumsum(keep[:-1]) > 0
+
+
 def shingle_set(texts: Sequence[str]) -> np.ndarray:
     """The sorted distinct shingles of some texts together."""
     parts = [Shingled.of(t).distinct for t in texts if t]
@@ -72,10 +100,11 @@ def overlap(
     report: Shingled, source: np.ndarray, boilerplate: np.ndarray, found: np.ndarray | None = None
 ) -> Overlap:
     """How much of `report` is in `source` (sorted distinct shingles), `boilerplate` being a
-    per-shingle mask of the report's boilerplate shingles."""
+    per-shingle mask of the report's boilerplate shingles; `found` (the report's shingles in
+    the source, short runs cleared) when already computed."""
     n = len(report.cleaned)
     if found is None:
-        found = contains(source, report.hashes)
+        found = long_runs(contains(source, report.hashes))
     boiler_chars = cover(boilerplate, n)
     flags = found & ~boilerplate
     copied = cover(flags, n) & ~boiler_chars
@@ -83,6 +112,11 @@ def overlap(
     copied_chars = int(copied.sum())
     share = copied_chars / counted if counted else 0.0
     return Overlap(share, copied_chars, counted, flags)
+
+
+@lru_cache(maxsize=1)
+def _set_phrase_shingles() -> np.ndarray:
+    return shingle_set([p for p in SET_PHRASES if len(p) >= K])
 
 
 def is_copy(result: Overlap) -> bool:
@@ -139,12 +173,14 @@ def _excerpt(form: str, index: list[int], start: int, length: int) -> str:
 
 def _relation(report: ReportDoc, candidate: ReportDoc) -> str | None:
     """The kind of copy `candidate` could be a source of, or None when it cannot be one: the
-    report itself, a later report, or the same unit's report of the same period."""
+    report itself, a later report, the same unit's report of the same period, another unit's
+    report of another period (the issue asks for the same period: a unit's own words of an
+    earlier month that another unit later echoes are usually a shared template)."""
     if candidate.key == report.key or candidate.period > report.period:
         return None
     if candidate.unit_id == report.unit_id:
         return COPY_OWN_EARLIER if candidate.period < report.period else None
-    return COPY_OTHER_UNIT
+    return COPY_OTHER_UNIT if candidate.period == report.period else None
 
 
 def copy_findings(
@@ -161,6 +197,7 @@ def copy_findings(
     if not len(mine.hashes):
         return []
     explicit = contains(shingle_set(boilerplate_texts), mine.hashes)
+    explicit |= contains(_set_phrase_shingles(), mine.hashes)
     directive = Shingled.of(directive_text) if directive_text else None
     findings: list[Finding] = []
 
@@ -174,18 +211,22 @@ def copy_findings(
             continue
         theirs = prepared.get(candidate.key) or Shingled.of(candidate.text)
         shingled[candidate.key] = theirs
-        found = contains(theirs.distinct, mine.hashes)
+        found = long_runs(contains(theirs.distinct, mine.hashes))
         found_by[candidate.key] = found
         if candidate.unit_id != report.unit_id:
             seen = per_unit.get(candidate.unit_id)
             per_unit[candidate.unit_id] = found if seen is None else seen | found
-    boilerplate = explicit.copy()
-    if len(per_unit) >= BOILERPLATE_MIN_UNITS:
-        units = np.sum(list(per_unit.values()), axis=0)
-        boilerplate |= units >= BOILERPLATE_MIN_UNITS
+    many = np.zeros(len(mine.hashes), dtype=bool)
+    least = max(BOILERPLATE_MIN_UNITS, BOILERPLATE_UNIT_SHARE * len(per_unit))
+    if len(per_unit) >= least:
+        many = np.sum(list(per_unit.values()), axis=0) >= least
+    boilerplate = explicit | many
 
     if directive is not None and len(directive.hashes):
-        result = overlap(mine, directive.distinct, explicit)
+        in_directive = long_runs(contains(directive.distinct, mine.hashes))
+        # What most units write counts as boilerplate unless it is the directive's own text
+        # (many units restating the directive is the finding, not an excuse).
+        result = overlap(mine, directive.distinct, explicit | (many & ~in_directive), in_directive)
         if is_copy(result):
             shown = passages(report.text, mine, result.flags, directive_text, directive)
             findings.append(
@@ -197,7 +238,7 @@ def copy_findings(
                     _copy_reason(COPY_DIRECTIVE, result, report, None, shown),
                 )
             )
-        boilerplate |= contains(directive.distinct, mine.hashes)
+        boilerplate |= in_directive
 
     best: dict[str, tuple[Overlap, ReportDoc]] = {}
     for candidate in candidates:
@@ -239,9 +280,9 @@ def _copy_reason(
     elif kind == COPY_OWN_EARLIER:
         whence = f"与本单位 {source.period} 的报告（编号 {source.key}）相同，疑似跨期照抄"
     else:
-        when = "同期（" + source.period + "）" if source.period == report.period else source.period
         whence = (
-            f"与另一单位（单位编号 {source.unit_id}）{when}的报告（编号 {source.key}）相同，"
+            f"与另一单位（单位编号 {source.unit_id}）同期（{source.period}）的报告"
+            f"（编号 {source.key}）相同，"
             "疑似照抄其他单位报告"
         )
     text = (
