@@ -77,7 +77,7 @@ def test_the_queue_lists_the_most_urgent_cases_first(district: District, matter:
     cases = {level: accepted(district, matter) for level in levels}
     for level, case in cases.items():
         Case.objects.filter(pk=case.pk).update(warning_level=level)
-    waiting = submit(district, matter)  # not accepted yet: no deadline, last
+    waiting = submit(district, matter)  # its acceptance deadline, as far as the none case
 
     html = page_of(district.client_for(district.alice).get("/staff/cases/"))
 
