@@ -165,3 +165,23 @@ def test_the_unit_sees_its_follow_ups_in_the_panel_without_buttons(
 
 def test_the_panel_shows_nothing_for_a_record_that_is_not_a_duty(district: District) -> None:
     assert render_panel(district.olivia, district.market).strip() == ""
+
+
+def test_the_scorecard_rollups_count_a_notice_once_its_deadline_passes(
+    district: District, overdue_case: Any
+) -> None:
+    from scorecard import rollups
+
+    codes = ["followup_notice_due", "followup_notice_overdue"]
+    december, january = at(2026, 12, 1).date(), at(2027, 1, 1).date()
+    issue(district, overdue_case, at(2026, 12, 7))  # due at the end of 9 December
+    rollups.refresh(at(2026, 12, 8))
+    assert rollups.totals(december, january, codes)[district.market.pk] == {
+        "followup_notice_due": 1
+    }
+    # Nothing about the notice changes: only its deadline passes, and the refresh finds it.
+    rollups.refresh(at(2026, 12, 10))
+    assert rollups.totals(december, january, codes)[district.market.pk] == {
+        "followup_notice_due": 1,
+        "followup_notice_overdue": 1,
+    }
