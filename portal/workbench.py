@@ -73,7 +73,13 @@ def office_context(user: Any) -> dict[str, Any]:
         .order_by("-month", "-version")
         .only("pk", "month", "version", "computed_at")[:SHORT_LIST]
     )
-    last_month_done = Scorecard.objects.filter(month=last_month).exists()
+    last_month_status = (
+        Scorecard.objects.filter(month=last_month)
+        .exclude(status=Scorecard.Status.SUPERSEDED)
+        .values_list("status", flat=True)
+        .order_by("-version")
+        .first()
+    )
     return {
         "triage": triage,
         "overdue_counts": overdue_counts,
@@ -83,7 +89,8 @@ def office_context(user: Any) -> dict[str, Any]:
         .order_by("due_at")[:SHORT_LIST],
         "drafts": drafts,
         "last_month": last_month,
-        "last_month_done": last_month_done,
+        "last_month_published": last_month_status == Scorecard.Status.PUBLISHED,
+        "last_month_done": last_month_status is not None,
     }
 
 

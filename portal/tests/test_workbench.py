@@ -102,5 +102,5 @@ def test_the_office_leads_with_triage_overdue_and_months_to_publish(
 
 def test_discipline_inspection_sees_its_complaints_not_a_matter_list(district: District) -> None:
     text = page_text(district.client_for(district.dora))
-    assert "廉政举报列表" in text
+    assert "纪检监察：廉政类举报在此办理" in text and "举报列表" in text
     assert "本单位事项" not in text and "本单位暂无公开事项" not in text
