@@ -1,0 +1,116 @@
+"""The pages: office, unit and public; another unit's task is 404; no reports in public."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from supervision import actions
+from supervision.models import Directive, Report, Task
+from supervision.tests.factories import directive, task
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def tree(district: Any) -> dict[str, Any]:
+    with time_machine.travel(NOW - dt.timedelta(days=20), tick=False):
+        d = directive(district.olivia, public=True)
+        parent = task(d, district.olivia, district.market, title="市场整治", weight=100)
+        leaf = task(
+            d,
+            district.olivia,
+            district.market,
+            parent=parent,
+            title="整治门店",
+            weight=100,
+            kind=Task.Kind.QUANTITATIVE,
+            target=100,
+            measure_unit="家",
+        )
+        actions.issue_directive(d, actor=district.olivia)
+    return {"directive": d, "parent": parent, "leaf": leaf}
+
+
+def test_office_pages_show_the_tree_with_its_formula(district: Any, tree: dict[str, Any]) -> None:
+    client = district.client_for(district.olivia)
+    assert client.get(reverse("supervision:directives")).status_code == 200
+    page = client.get(
+        reverse("supervision:directive", args=[tree["directive"].pk])
+    ).content.decode()
+    assert "整治门店" in page and "Σ 权重 × 核实进度 ÷ Σ 权重" in page
+    assert client.get(reverse("supervision:review")).status_code == 200
+
+
+def test_office_creates_a_directive_from_the_form(district: Any) -> None:
+    client = district.client_for(district.olivia)
+    response = client.post(
+        reverse("supervision:directive_create"),
+        {
+            "title": "优化营商环境",
+            "source": "区政府第13次常务会议",
+            "issued_on": "2026-12-01",
+            "leader": "李区长",
+            "summary": "压缩开办时间。",
+            "cadence": "monthly",
+            "report_fields": "开办时长",
+        },
+    )
+    assert response.status_code == 302
+    assert Directive.objects.get(title="优化营商环境").report_fields == ["开办时长"]
+
+
+def test_units_see_their_own_tasks_and_get_404_for_others(
+    district: Any, tree: dict[str, Any]
+) -> None:
+    alice, bob = district.client_for(district.alice), district.client_for(district.bob)
+    url = reverse("supervision:task", args=[tree["leaf"].pk])
+    assert alice.get(url).status_code == 200
+    assert bob.get(url).status_code == 404
+    assert bob.get(reverse("supervision:report_create", args=[tree["leaf"].pk])).status_code == 404
+    assert alice.get(reverse("supervision:directives")).status_code == 404
+    assert "整治门店" in alice.get(reverse("supervision:my_tasks")).content.decode()
+    assert "整治门店" not in bob.get(reverse("supervision:my_tasks")).content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_unit_reports_and_the_office_returns_then_accepts(
+    district: Any, tree: dict[str, Any]
+) -> None:
+    alice, olivia = district.client_for(district.alice), district.client_for(district.olivia)
+    form_url = reverse("supervision:report_create", args=[tree["leaf"].pk])
+    form = alice.get(form_url).content.decode()
+    assert "已核实累计 0 / 目标 100" in form
+    bad = alice.post(form_url, {"text": "", "amount": "5"})
+    assert bad.status_code == 400
+    alice.post(form_url, {"text": "整治门店30家。", "amount": "30", "field_本月完成户数": "30"})
+    report = Report.objects.get()
+    olivia.post(reverse("supervision:report_return", args=[report.pk]), {"reason": "请附整治清单"})
+    report.refresh_from_db()
+    assert report.status == Report.Status.RETURNED
+    alice.post(form_url, {"text": "整治门店30家，清单见附件。", "amount": "30"})
+    again = Report.objects.get(status=Report.Status.SUBMITTED)
+    olivia.post(reverse("supervision:report_accept", args=[again.pk]))
+    page = olivia.get(
+        reverse("supervision:directive", args=[tree["directive"].pk])
+    ).content.decode()
+    assert "30.0%" in page
+
+
+def test_public_page_shows_progress_but_no_reports(
+    district: Any, tree: dict[str, Any], client: Any
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        actions.submit_report(
+            tree["leaf"], actor=district.alice, text="内部情况：某商户拒不配合", amount=10
+        )
+    page = client.get(reverse("supervision:public", args=[tree["directive"].pk])).content.decode()
+    assert "整治门店" in page and "核实进度" in page
+    assert "拒不配合" not in page
+    Directive.objects.filter(pk=tree["directive"].pk).update(public=False)
+    assert client.get(reverse("supervision:public", args=[tree["directive"].pk])).status_code == 404
