@@ -121,7 +121,9 @@ OVERDUE_COLUMNS = (
 )
 
 
-def _overdue_of(kind: DutyKind, now: dt.datetime, unit_id: int | None) -> QuerySet[Any]:
+def _overdue_of(
+    kind: DutyKind, now: dt.datetime, unit_id: int | None, escalated_to: int
+) -> QuerySet[Any]:
     # A running clock past its deadline. A paused clock (补正: the applicant owes materials) is
     # not the unit's delay, the same rule as the cases' own "overdue" flag.
     queryset = kind.model._default_manager.filter(
@@ -132,6 +134,8 @@ def _overdue_of(kind: DutyKind, now: dt.datetime, unit_id: int | None) -> QueryS
     )
     if unit_id is not None:
         queryset = queryset.filter(**{f"{kind.unit_field}_id": unit_id})
+    if escalated_to:
+        queryset = queryset.filter(escalation_level__gte=escalated_to)
     return (
         queryset.order_by()
         .annotate(
@@ -148,14 +152,19 @@ def _overdue_of(kind: DutyKind, now: dt.datetime, unit_id: int | None) -> QueryS
 
 
 def overdue_duties(
-    now: dt.datetime, *, object_type: str = "", unit_id: int | None = None
+    now: dt.datetime,
+    *,
+    object_type: str = "",
+    unit_id: int | None = None,
+    escalated_to: int = 0,
 ) -> QuerySet[Any] | None:
-    """Overdue duties of every kind (or one), as one database query ordered by deadline;
-    None when no kind matches. Rows are tuples in `OVERDUE_COLUMNS` order."""
+    """Overdue duties of every kind (or one; of one unit; escalated at least to a level), as
+    one database query ordered by deadline; None when no kind matches. Rows are tuples in
+    `OVERDUE_COLUMNS` order."""
     kinds = [k for k in followed_kinds() if not object_type or k.object_type == object_type]
     if not kinds:
         return None
-    parts = [_overdue_of(kind, now, unit_id) for kind in kinds]
+    parts = [_overdue_of(kind, now, unit_id, escalated_to) for kind in kinds]
     combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return combined.order_by("o_due", "o_type", "o_id")
 

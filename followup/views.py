@@ -31,6 +31,7 @@ from followup.reads import get_followup_for_user, visible_followups
 from org.models import Unit
 from org.scoping import sees_all_units
 from zuofeng.access import office_required, staff_required
+from zuofeng.duty.models import EscalationLevel
 from zuofeng.forms import add_action_errors
 from zuofeng.transitions import Conflict
 from zuofeng.views import perform_step
@@ -68,7 +69,13 @@ def overdue(request: HttpRequest) -> HttpResponse:
     if object_type and kind_for(object_type) is None:
         object_type = ""
     unit_id = _int_or_none(request.GET.get("unit"))
-    rows = overdue_duties(now, object_type=object_type, unit_id=unit_id)
+    escalated = request.GET.get("escalated") == "office"
+    rows = overdue_duties(
+        now,
+        object_type=object_type,
+        unit_id=unit_id,
+        escalated_to=EscalationLevel.OFFICE if escalated else 0,
+    )
     page = Paginator(rows if rows is not None else [], PAGE_SIZE).get_page(request.GET.get("page"))
     items = [dict(zip(OVERDUE_COLUMNS, row, strict=True)) for row in page.object_list]
     units = Unit.objects.in_bulk({item["o_unit"] for item in items})
@@ -108,6 +115,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
             "units": Unit.objects.active().only("pk", "name", "short_name"),
             "kind_selected": object_type,
             "unit_selected": unit_id,
+            "escalated": escalated,
             "querystring": params.urlencode(),
         },
     )

@@ -207,3 +207,42 @@ def test_the_office_list_filters_by_unit_and_status(district: District, overdue_
     assert theirs.number in hr_only and mine.number not in hr_only
     closed = client.get(reverse("followup:list"), {"status": "closed"}).content.decode()
     assert mine.number not in closed
+
+
+def test_the_office_can_list_only_what_was_escalated_to_it(
+    district: District, overdue_case: Any
+) -> None:
+    import time_machine
+
+    from zuofeng.duty.sweep import sweep
+
+    chore = overdue_chore(district)
+    fresh = accepted_case(district, at(2026, 11, 30))  # due 7 December
+    sweep(at(2026, 12, 8, 20))
+    client = district.client_for(district.olivia)
+    with time_machine.travel(at(2026, 12, 8, 20), tick=False):
+        page = client.get(reverse("followup:overdue"), {"escalated": "office"}).content.decode()
+        assert overdue_case.number in page and chore.title in page
+        assert fresh.number not in page  # a day late: escalated to its head only
+        assert fresh.number in client.get(reverse("followup:overdue")).content.decode()
+
+
+def test_the_follow_up_list_costs_the_same_queries_for_one_row_or_many(
+    district: District, overdue_case: Any
+) -> None:
+    issue(district, overdue_case)
+    client = district.client_for(district.alice)
+    url = reverse("followup:list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(5):
+        case = accepted_case(district, at(2026, 11, 2))
+        issue(district, case)
+        actions.urge_duty(
+            actor=district.olivia, object_type=CASE, object_id=case.pk, text="请尽快办结"
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.content.decode().count("提交办复") == 6
+    assert len(many) == len(one)
