@@ -74,7 +74,7 @@ class FollowUp(Duty):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "督办"
+        verbose_name = "督办通知"
         verbose_name_plural = "催办督办"
         constraints = [
             # 督办〔年〕第N号 is unique per year (the counter hands out each N once; this is

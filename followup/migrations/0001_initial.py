@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='followups', to='org.unit', verbose_name='责任单位')),
             ],
             options={
-                'verbose_name': '督办',
+                'verbose_name': '督办通知',
                 'verbose_name_plural': '催办督办',
                 'ordering': ['-created_at', '-pk'],
                 'indexes': [models.Index(fields=['object_type', 'object_id'], name='followup_duty_idx'), models.Index(fields=['unit', '-created_at'], name='followup_unit_idx'), models.Index(condition=models.Q(('clock_started_at__isnull', False), ('clock_stopped_at__isnull', True)), fields=['due_at'], name='followup_open_due_idx')],

@@ -62,7 +62,7 @@ def test_the_sweep_warns_and_escalates_an_unanswered_notice(
         title__contains="超期",
         link=f"/staff/followup/{followup.pk}/",
     )
-    assert followup.number in head_note.title
+    assert head_note.title == f"督办通知 {followup.number} 超期已升级至一把手"
 
 
 def test_an_answered_notice_is_not_escalated_while_the_office_reviews(
