@@ -61,12 +61,12 @@ def acceptance_limit() -> int:
     return int(getattr(settings, "CASE_ACCEPTANCE_WORKDAYS", 5))
 
 
-def _start_acceptance_clock(case: Case, at: dt.datetime) -> None:
+def set_acceptance_clock(case: Case, at: dt.datetime) -> None:
     clock.restart_clock(case, at=at, limit_workdays=acceptance_limit())
     case.clock_phase = Case.ClockPhase.ACCEPTANCE
 
 
-def _end_acceptance_clock(case: Case) -> None:
+def clear_acceptance_clock(case: Case) -> None:
     """The acceptance duty is discharged (notice given, refused): no clock runs until the
     applicant answers. Cleared rather than stopped: a stopped clock means a decided case in
     the on-time measures. Escalations already recorded stay."""
@@ -181,7 +181,7 @@ def submit_case(
         applicant_user=applicant_user,
         submitted_at=at,
     )
-    _start_acceptance_clock(case, at)
+    set_acceptance_clock(case, at)
     # A hall window that may only receive this matter forwards it to the back office:
     # the 明进暗不进 measure counts these.
     case.forwarded_to_back_office = (
@@ -266,7 +266,7 @@ def request_supplement(
         case.one_time_rule_broken = case.one_time_rule_broken or is_repeat
         case.status_before_supplement = case.status
         if case.awaiting_acceptance:
-            _end_acceptance_clock(case)
+            clear_acceptance_clock(case)
         elif case.clock_running:
             clock.pause_clock(case, at=at)  # the applicant's time does not count against the unit
         case.status = Case.Status.SUPPLEMENT
@@ -355,7 +355,7 @@ def supply_materials(
                 clock.resume_clock(case, at=at)
             elif case.status == Case.Status.SUBMITTED:
                 # Complete materials received: a new acceptance period from today.
-                _start_acceptance_clock(case, at)
+                set_acceptance_clock(case, at)
             case.save()
             public_note = "补正材料已全部提交"
         else:
@@ -400,7 +400,7 @@ def refuse_acceptance(
             )
         case.status = Case.Status.NOT_ACCEPTED
         case.status_before_supplement = ""
-        _end_acceptance_clock(case)
+        clear_acceptance_clock(case)
         case.decision_reason, case.decision_legal_basis = reason, legal_basis
         case.decided_at = at
         case.save()
@@ -544,7 +544,7 @@ def transfer_case(
         case.handler = None
         if case.status == Case.Status.SUBMITTED:
             # The receiving unit gets its own acceptance period from the day it receives.
-            _start_acceptance_clock(case, at)
+            set_acceptance_clock(case, at)
         case.save()
         # The step is the sending unit's (its staff did it), not the receiving unit's.
         CaseEvent.objects.create(
@@ -626,7 +626,7 @@ def start_acceptance_clock(*, case: Case, at: dt.datetime) -> Case:
             .values_list("supplied_at", flat=True)
             .first()
         )
-        _start_acceptance_clock(case, last_supply or case.submitted_at)
+        set_acceptance_clock(case, last_supply or case.submitted_at)
         case.warning_level = clock.warning_for(case, at)
         case.save()
         change.reason = "受理期限自收到申请材料之日起计算"

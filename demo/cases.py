@@ -26,6 +26,7 @@ moment of the build and get real random query codes, like any case.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from collections.abc import Callable, Iterable, Iterator
@@ -418,6 +419,7 @@ class History:
         self.days = _Workdays(self.first_day - dt.timedelta(days=10), anchor + dt.timedelta(7))
         self.applicants = _Applicants(cases_rng(seed, "applicants"))
         self.office_after = int(settings.ZUOFENG["DUTY_ESCALATE_OFFICE_AFTER_WORKDAYS"])
+        self.acceptance_limit = actions.acceptance_limit()
         self.kind = _case_duty_kind()
         self.departments = [
             unit for unit in self.units.values() if unit.kind == Unit.Kind.DEPARTMENT
@@ -619,6 +621,8 @@ class History:
         case.buck_passing = case.buck_passing or is_return or case.transfer_count >= 2
         case.unit_id = target.pk
         case.handler_id = None
+        if case.status == Case.Status.SUBMITTED:
+            actions.set_acceptance_clock(case, at)  # the receiving unit's own period
         rows.unit = target
         self._event(
             rows,
@@ -643,7 +647,9 @@ class History:
             case.supplement_count += 1
             case.one_time_rule_broken = case.one_time_rule_broken or is_repeat
             case.status_before_supplement = case.status
-            if case.clock_running:
+            if case.clock_phase == Case.ClockPhase.ACCEPTANCE:
+                actions.clear_acceptance_clock(case)  # the notice answers the acceptance duty
+            elif case.clock_running:
                 clock.pause_clock(case, at=at)
             case.status = Case.Status.SUPPLEMENT
             pool = matter.materials or ("申请表",)
@@ -677,9 +683,12 @@ class History:
             case.status_before_supplement = ""
             if case.clock_paused_at is not None:
                 clock.resume_clock(case, at=supplied)
+            elif case.status == Case.Status.SUBMITTED:
+                actions.set_acceptance_clock(case, supplied)  # complete papers: a new period
             for notice in rows.supplements:
                 if notice.supplied_at is None:
                     notice.supplied_at = supplied
+                    notice.supplied_materials = list(notice.materials)
             by_counter = case.channel != Case.Channel.ONLINE and rng.random() < 0.7
             self._event(
                 rows,
@@ -707,14 +716,56 @@ class History:
             at, actor = self._moment(t, *profile.back_office_workdays), self._staff(home)
         else:
             at, actor = self._moment(t, 0, 2), self._staff(rows.unit)
+        if self._lapsed(case, at):
+            return self._deem_accepted(rows)
         self._check(at)
         case.status = Case.Status.ACCEPTED
         case.accepted_at = at
         case.handler_id = actor
-        clock.start_clock(case, at=at, limit_workdays=matter.promised)
+        clock.restart_clock(case, at=at, limit_workdays=matter.promised)
+        case.clock_phase = Case.ClockPhase.PROCESSING
         due = case.due_at.astimezone(LOCAL_TZ)  # type: ignore[union-attr]
         self._event(
             rows, CaseEvent.Kind.ACCEPTED, at, actor, f"已受理，承诺 {due:%Y年%m月%d日} 前办结"
+        )
+        return at
+
+    @staticmethod
+    def _lapsed(case: _SimCase, at: dt.datetime) -> bool:
+        """Whether the acceptance limit ran out before `at` (the sweep deems acceptance)."""
+        return (
+            case.clock_phase == Case.ClockPhase.ACCEPTANCE
+            and case.clock_running
+            and case.due_at is not None
+            and at > case.due_at
+        )
+
+    def _deem_accepted(self, rows: _Rows) -> dt.datetime:
+        """What `cases.actions.deem_acceptance` does when the sweep (running every minute)
+        finds the acceptance limit run out: accepted from receipt, the promised clock from
+        receipt, a system step on the timeline."""
+        case = rows.case
+        assert case.due_at is not None and case.clock_started_at is not None
+        at = case.due_at + dt.timedelta(seconds=30)
+        self._check(at)
+        self._observe(rows, at)  # the lapse itself: red, and escalated to the head
+        received = case.clock_started_at
+        case.status = Case.Status.ACCEPTED
+        case.accepted_at = received
+        case.deemed_accepted = True
+        clock.restart_clock(case, at=received, limit_workdays=rows.matter.promised)
+        case.clock_phase = Case.ClockPhase.PROCESSING
+        case.warning_level = clock.warning_for(case, at)
+        due = case.due_at.astimezone(LOCAL_TZ)
+        limit = self.acceptance_limit
+        self._event(
+            rows,
+            CaseEvent.Kind.ACCEPTED,
+            at,
+            None,
+            f"收到申请后 {limit} 个工作日内未作出是否受理的决定，依法自收到申请之日起视为受理，"
+            f"承诺 {due:%Y年%m月%d日} 前办结",
+            note=f"{limit} 个工作日内未受理、未不予受理、未一次性告知补正，依法视为受理",
         )
         return at
 
@@ -729,8 +780,10 @@ class History:
                 [r for r in data.NOT_ACCEPTED_REASONS if r != data.NOT_ACCEPTED_REASONS[1]]
             )
         self._check(at)
+        self._observe(rows, at)
         legal = rows.matter.legal_basis.split("；")[0]
         actor = self._staff(rows.unit)
+        actions.clear_acceptance_clock(case)
         case.status = Case.Status.NOT_ACCEPTED
         case.decision_reason, case.decision_legal_basis = reason, legal
         case.decided_at = at
@@ -849,6 +902,7 @@ class History:
                 and matter.authority == Matter.WindowAuthority.RECEIVE_ONLY
             ),
         )
+        actions.set_acceptance_clock(case, at)  # accept, refuse or notify within the limit
         rows = _Rows(case, matter, home)
         if channel == Case.Channel.ONLINE:
             submitter = applicant.user_id
@@ -901,6 +955,10 @@ class History:
                 t = self._decide(rows, t, profile, late, stuck)
             self._close(rows, t)
         except _PastAnchor:
+            if self._lapsed(rows.case, self.cutoff):
+                # Lapsed on the last day before the anchor: the sweep deems it at the build.
+                with contextlib.suppress(_PastAnchor):
+                    self._deem_accepted(rows)
             self._observe(rows, self.cutoff)
         return rows
 
