@@ -32,6 +32,7 @@ from demo.complaints import build_complaints, complaint_count
 from demo.data import UnitSpec
 from demo.ratings import build_ratings
 from demo.scorecard import build_scorecards
+from demo.supervision import build_supervision
 from org.actions import add_person, create_unit, set_unit_head
 from org.models import Unit
 from org.roles import Role
@@ -616,6 +617,7 @@ def build_demo(
             rating_counts |= build_complaints(
                 seed, anchor or local_date(now), now=now, count=complaint_count(cases)
             )
+            rating_counts |= build_supervision(seed, anchor or local_date(now), now=now)
             case_counts["sweep_changes"] = sweep_clocks(now)
             rating_counts |= build_scorecards(anchor or local_date(now), now=now)
     return {

@@ -25,12 +25,14 @@ FLAG_FIELDS = ["status", "dismissal_reason", "reviewer_id"]
 
 
 @transaction.atomic
-def request_close(task: Task, *, actor: Any, evidence: str, attachments: list[Any]) -> Closure:
+def request_close(
+    task: Task, *, actor: Any, evidence: str, attachments: list[Any], at: dt.datetime | None = None
+) -> Closure:
     """The lead unit asks for 销号, with what shows the task is done (at least one file)."""
     evidence = required_text(evidence, "销号依据")
     if not attachments:
         raise ValidationError({"attachments": "申请销号须上传佐证材料（至少一个文件）"})
-    now = timezone.now()
+    now = at or timezone.now()
 
     def permit(locked: Task) -> None:
         require_member(actor, locked.unit_id, "只有牵头单位可以申请销号")
@@ -66,10 +68,12 @@ def _office(actor: Any, message: str) -> None:
 
 
 @transaction.atomic
-def close_task(task: Task, *, actor: Any, callback_note: str = "") -> Task:
+def close_task(
+    task: Task, *, actor: Any, callback_note: str = "", at: dt.datetime | None = None
+) -> Task:
     """The office checks the evidence and closes: the reviewer is never the person who asked,
     and a task affecting residents needs the residents' callback recorded."""
-    now = timezone.now()
+    now = at or timezone.now()
     with transition(
         task,
         actor=actor,

@@ -233,9 +233,9 @@ def _review(report: Report, actor: Any, action: str, doing: str) -> Any:
 
 
 @transaction.atomic
-def accept_report(report: Report, *, actor: Any) -> Report:
+def accept_report(report: Report, *, actor: Any, at: dt.datetime | None = None) -> Report:
     """Accept: the claim becomes verified progress, and rolls up."""
-    now = timezone.now()
+    now = at or timezone.now()
     with _review(report, actor, "supervision.accept_report", "采纳") as change:
         report = change.obj
         task = Task.objects.select_for_update().get(pk=report.task_id)
@@ -266,9 +266,11 @@ def accept_report(report: Report, *, actor: Any) -> Report:
 
 
 @transaction.atomic
-def return_report(report: Report, *, actor: Any, reason: str) -> Report:
+def return_report(
+    report: Report, *, actor: Any, reason: str, at: dt.datetime | None = None
+) -> Report:
     reason = required_text(reason, "退回原因")
-    now = timezone.now()
+    now = at or timezone.now()
     with _review(report, actor, "supervision.return_report", "退回") as change:
         report = change.obj
         report.status = Report.Status.RETURNED

@@ -55,9 +55,15 @@ def _clean_directive(fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def create_directive(*, actor: Any, attachments: list[Any] = (), **fields: Any) -> Directive:  # type: ignore[assignment]
+def create_directive(
+    *,
+    actor: Any,
+    attachments: list[Any] = (),
+    at: dt.datetime | None = None,
+    **fields: Any,  # type: ignore[assignment]
+) -> Directive:
     cleaned = _clean_directive(fields)
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         directive = Directive.objects.create(created_by=actor, created_at=now, **cleaned)
         _attach(directive, list(attachments), now)
@@ -165,6 +171,7 @@ def add_task(
     parent: Task | None = None,
     assisting: list[Unit] = (),  # type: ignore[assignment]
     sibling_weights: dict[int, int] | None = None,
+    at: dt.datetime | None = None,
     **fields: Any,
 ) -> Task:
     """Add a task under `parent` (or at the top). Once the directive is issued, the new task
@@ -173,7 +180,7 @@ def add_task(
     cleaned = _clean_task(fields)
     if parent is not None and parent.directive_id != directive.pk:
         raise ValidationError("上级任务不属于该决策部署")
-    now = timezone.now()
+    now = at or timezone.now()
     with transition(
         directive,
         actor=actor,
@@ -330,10 +337,12 @@ def _start(task: Task, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def issue_directive(directive: Directive, *, actor: Any) -> Directive:
+def issue_directive(
+    directive: Directive, *, actor: Any, at: dt.datetime | None = None
+) -> Directive:
     """下达: the tree goes to the units; each leaf's clock starts. Refused while any group of
     siblings' weights does not sum to 100."""
-    now = timezone.now()
+    now = at or timezone.now()
     with transition(
         directive,
         actor=actor,
