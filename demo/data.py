@@ -1113,3 +1113,47 @@ CALLBACK_NOTES: dict[str, str] = {
     "dissatisfied": "评价人仍不满意，认为解释不够充分",
     "unreachable": "三个工作日内三次拨打评价人电话均无人接听",
 }
+
+
+# --- where and when each matter is handled (办理地点、办理时间、受理窗口), all fictional ------
+
+CITIZEN_CENTRE = f"{DISTRICT}市民中心"
+HALL_HOURS = "工作日 上午 9:00—12:00，下午 13:30—17:00（法定节假日除外）"
+# Township and street 便民服务中心 open earlier and close later for farmers and workers.
+LOCAL_HOURS = "工作日 上午 8:30—12:00，下午 14:00—17:30；周六上午 9:00—12:00 轮值"
+OFFICE_HOURS = "工作日 上午 8:30—12:00，下午 14:30—17:30（法定节假日除外）"
+HALL_FLOORS = ("一", "二", "三")
+HALL_ZONES = "ABCD"
+WINDOWS_PER_UNIT = 3
+
+
+def matter_service_point(
+    spec: UnitSpec, unit_index: int, unit_address: str, window_authority: str = ""
+) -> dict[str, str]:
+    """The place, opening hours and window of a matter of `spec` (the unit_index-th unit in
+    display order, counting from 0), as keyword arguments for `create_matter`.
+
+    Departments with a hall window receive in the district's 市民中心 (three windows side by
+    side per unit, floors and zones in turn); townships and streets in their own 便民服务中心;
+    units not in a hall, and matters not in the hall ("not_in_hall"), at the unit's office."""
+    in_hall = spec.in_hall and window_authority != "not_in_hall"
+    if in_hall and spec.kind in (Unit.Kind.TOWNSHIP, Unit.Kind.STREET):
+        return {
+            "place": f"{unit_address} {spec.short_name}便民服务中心一楼大厅",
+            "hours": LOCAL_HOURS,
+            "window": "综合受理窗口（1—4 号）",
+        }
+    if in_hall:
+        first = unit_index * WINDOWS_PER_UNIT + 1
+        floor = HALL_FLOORS[unit_index % len(HALL_FLOORS)]
+        zone = HALL_ZONES[(unit_index // len(HALL_FLOORS)) % len(HALL_ZONES)]
+        return {
+            "place": f"{CITIZEN_CENTRE}{floor}楼 {zone} 区（{spec.short_name}窗口）",
+            "hours": HALL_HOURS,
+            "window": f"{first}—{first + WINDOWS_PER_UNIT - 1} 号窗口",
+        }
+    return {
+        "place": f"{unit_address}（{spec.name}办公楼一楼接待室）",
+        "hours": OFFICE_HOURS,
+        "window": "",
+    }
