@@ -158,6 +158,15 @@ def test_a_residents_phone_journey_reads_well_at_360_px(
     assert page.locator("#overdue-mark").inner_text() == "超期"
     assert page.get_by_role("link", name="向督查室投诉举报").is_visible()
     check(page, "4_lookup")
+    done = resident_cases["done"]
+    page.goto("/cases/lookup/")
+    page.get_by_label("办件编号").fill(done.number)
+    page.get_by_label("查询码").fill(done.query_code)
+    page.get_by_role("button", name="查询").click()
+    page.get_by_role("heading", name="办理进度").wait_for()
+    assert page.locator("#overdue-mark").count() == 0
+    rate = page.get_by_role("link", name="登录后评价")
+    assert rate.get_attribute("href") == f"/my/cases/{done.number}/rate/"
 
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill("ruth")
