@@ -176,6 +176,54 @@ def test_an_import_sets_the_new_columns_and_an_old_template_leaves_them_alone(
 
 def test_the_admin_adds_a_checked_form_file(district: District, matter: Matter) -> None:
     client = district.client_for(district.root)
-    page = client.get(f"/admin/catalog/matter/{matter.pk}/change/")
+    url = f"/admin/catalog/matter/{matter.pk}/change/"
+    page = client.get(url)
     assert page.status_code == 200
-    assert "表格下载" in page.content.decode()
+    form = page.context["adminform"].form
+    data = {
+        name: ("on" if value is True else value)
+        for name, value in form.initial.items()
+        if value not in (None, False)
+    }
+    data["unit"] = matter.unit_id
+    for prefix, rows in (("materials", list(matter.materials.all())), ("form_files", [])):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": str(len(rows) + 1),
+            f"{prefix}-INITIAL_FORMS": str(len(rows)),
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+        for index, row in enumerate(rows):
+            data |= {
+                f"{prefix}-{index}-id": row.pk,
+                f"{prefix}-{index}-matter": matter.pk,
+                f"{prefix}-{index}-position": row.position,
+                f"{prefix}-{index}-name": row.name,
+                f"{prefix}-{index}-originals": row.originals,
+                f"{prefix}-{index}-copies": row.copies,
+            }
+    extra = len(matter.materials.all())  # the empty material row, left at its defaults
+    data |= {f"materials-{extra}-position": 0, f"materials-{extra}-originals": 1}
+    data |= {f"materials-{extra}-copies": 0}
+    bad = dict(data)
+    bad |= {
+        "form_files-0-kind": "blank",
+        "form_files-0-title": "申请书",
+        "form_files-0-file": SimpleUploadedFile("申请书.pdf", b"MZ\x90", "application/pdf"),
+    }
+    refused = client.post(url, bad)
+    assert refused.status_code == 200  # the form shown again, with the reason
+    assert "内容与扩展名不符" in refused.content.decode()
+    assert not FormFile.objects.exists()
+
+    data |= {
+        "form_files-0-kind": "sample",
+        "form_files-0-title": "申请书填写示例",
+        "form_files-0-file": SimpleUploadedFile("示例.pdf", PDF, "application/pdf"),
+    }
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    form_file = FormFile.objects.get()
+    assert (form_file.kind, form_file.original_name, form_file.size) == ("sample", "示例.pdf", 22)
+    assert Client().get(f"/matters/MKT-0001/forms/{form_file.token}/").status_code == 200
