@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from org.actions import set_unit_head
 from org.models import Staff, Unit
 from zuofeng.audit.admin_mixins import AuditedModelAdmin
 
@@ -25,6 +26,22 @@ class UnitAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # units are archived, never deleted
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        head = obj.head
+        changed = "head" in form.changed_data
+        if changed:
+            # Saved with the old head first, so the action sees who is replaced.
+            obj.head_id = (
+                Unit.objects.filter(pk=obj.pk).values_list("head_id", flat=True).first()
+                if change
+                else None
+            )
+        super().save_model(request, obj, form, change)
+        if changed:
+            # Through the action, as everywhere else: the new head gets the head role and
+            # joins the unit, the replaced one loses the role (zuofeng.access relies on it).
+            set_unit_head(actor=request.user, unit=obj, head=head, reason="系统管理中更改一把手")
 
 
 @admin.register(Staff)

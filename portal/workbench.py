@@ -33,10 +33,11 @@ def role_of(user: Any) -> str:
     """Which workbench this user gets: office, head, discipline or clerk."""
     if sees_all_units(user):
         return "office"
-    if heads_a_unit(user):
-        return "head"
+    # Discipline inspection's own head reads integrity complaints, not a unit's casework.
     if has_role(user, Role.DISCIPLINE):
         return "discipline"
+    if heads_a_unit(user):
+        return "head"
     return "clerk"
 
 

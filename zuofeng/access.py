@@ -32,7 +32,17 @@ def heads_a_unit(user: Any) -> bool:
         return False
     cached = getattr(user, "_zuofeng_heads", None)
     if cached is None:
-        cached = Unit.objects.filter(head_id=user.pk).exists()
+        # org.actions.set_unit_head gives a head the head role and makes them a member of
+        # the unit, and takes the role away when they head no unit: a user without the role
+        # (every clerk) or a member whose unit names them costs no query. The query remains
+        # for the odd case (a head of a second unit).
+        unit = unit_of(user)
+        if not has_role(user, Role.UNIT_HEAD):
+            cached = False
+        elif unit is not None and unit.head_id == user.pk:
+            cached = True
+        else:
+            cached = Unit.objects.filter(head_id=user.pk).exists()
         user._zuofeng_heads = cached
     return cached
 
@@ -59,7 +69,7 @@ POLICY: dict[str, Callable[[Any], bool]] = {
     # A serving unit's casework pages (queue, rectifications, matters, the unit's scorecard).
     "casework": _casework,
     # A unit head's pages (escalations to the head, approvals); the office sees them too.
-    "head": lambda user: heads_a_unit(user) or sees_all_units(user),
+    "head": lambda user: sees_all_units(user) or heads_a_unit(user),
     # The supervision office (and admins): triage, hot spots, rankings, imports, publishing.
     "office": sees_all_units,
     "discipline": lambda user: has_role(user, Role.DISCIPLINE),
