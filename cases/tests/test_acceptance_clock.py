@@ -220,3 +220,13 @@ def test_the_applicant_is_not_told_the_acceptance_deadline_is_a_promised_date(
     assert "2026年12月7日" not in mine
     assert "2026年12月7日" not in found
     assert "受理后按承诺时限计算" in found
+
+
+def test_the_applicant_is_told_by_when_the_office_must_answer(
+    district: District, matter: Matter
+) -> None:
+    case = online(district, matter, at(2026, 11, 30))
+
+    html = page(district.client_for(district.ruth), f"/my/cases/{case.number}/receipt/")
+
+    assert "应在 2026年12月7日 前受理、不予受理或一次性告知需补正的材料" in html
