@@ -302,7 +302,9 @@ def build_supervision(seed: int, anchor: dt.date, *, now: dt.datetime) -> dict[s
             report_fields=["本月完成量"] if number % 2 == 0 else [],
             at=created,
         )
-        deadline = anchor + dt.timedelta(days=rng.choice([-10, 28, 58, 120]))
+        deadline = anchor + dt.timedelta(
+            days=-10 if number in (3, 7) else rng.choice([28, 58, 90, 120])
+        )
         weights = [60, 40] if number % 2 else [50, 50]
         for first_index, (first_title, seconds) in enumerate(tree):
             lead = rng.choice(units)

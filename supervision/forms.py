@@ -60,7 +60,7 @@ class TaskForm(forms.Form):
         help_text="同一上级下各任务权重合计须为 100",
         widget=forms.NumberInput(attrs={"class": "input"}),
     )
-    kind = forms.ChoiceField(label="进度类型", choices=Task.Kind.choices)
+    kind = forms.ChoiceField(label="进度类型", choices=Task.Kind.choices, initial=Task.Kind.STATUS)
     target = forms.DecimalField(
         label="目标量（量化指标）",
         required=False,

@@ -19,8 +19,11 @@ from zuofeng.duty.models import Notification
 from zuofeng.transitions import transition
 from zuofeng.uploads import store_all, store_upload
 from zuofeng.validation import required_text
+from zuofeng.workdays.calendar import local_date
 
-CLOSE_FIELDS = ["status", "closed_at", "clock_stopped_at", "reopened_count", "due_at"]
+CLOSE_FIELDS = [
+    "status", "closed_at", "clock_stopped_at", "reopened_count", "due_at", "deadline",
+]  # fmt: skip
 FLAG_FIELDS = ["status", "dismissal_reason", "reviewer_id"]
 
 
@@ -157,6 +160,8 @@ def reopen_task(
         task.closed_at = None
         task.reopened_count += 1
         restart_clock(task, at=now, limit_workdays=int(conf("REOPEN_LIMIT_WORKDAYS")))
+        # The new deadline is the task's deadline from now on (cards and pages read it).
+        task.deadline = local_date(task.due_at)
         task.save()
         link = reverse("supervision:task", args=[task.pk])
         Notification.objects.bulk_create(
