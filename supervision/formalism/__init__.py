@@ -15,8 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from .claims import MIN_CONCRETE_FACTS, SET_PHRASES, check_claims, empty_claim_finding
-from .copying import BOILERPLATE_MIN_UNITS, COPY_THRESHOLD, MIN_COPIED_CHARS, copy_findings
+from .copying import (
+    BOILERPLATE_MIN_UNITS,
+    COPY_THRESHOLD,
+    MIN_COPIED_CHARS,
+    common_passages,
+    copy_findings,
+)
 from .documents import (
     COPY_DIRECTIVE,
     COPY_OTHER_UNIT,
@@ -45,6 +53,7 @@ __all__ = [
     "ReportDoc",
     "band_keys",
     "check_claims",
+    "common_passages",
     "find_formalism",
     "fingerprint",
     "fingerprints",
@@ -60,6 +69,7 @@ def find_formalism(
     boilerplate_texts: Sequence[str],
     *,
     prepared: Mapping[int, Shingled] | None = None,
+    common: np.ndarray | None = None,
 ) -> list[Finding]:
     """The review items for `report`: at most one per kind, copies first (largest share).
 
@@ -67,9 +77,12 @@ def find_formalism(
     reports on the same task in the period, so that text most units write is recognised as
     boilerplate). Later reports, the report itself and the same unit's reports of the same
     period are never sources. directive_text: the directive's text (may be ''),
-    boilerplate_texts: text that is never copying (required headings, a template).
+    boilerplate_texts: text that is never copying (required headings, a template, the
+    `common_passages` of the directive's reports). prepared, common: see `CopyIndex.check`.
     """
-    findings = copy_findings(report, candidates, directive_text, boilerplate_texts, prepared)
+    findings = copy_findings(
+        report, candidates, directive_text, boilerplate_texts, prepared, common
+    )
     findings.sort(key=lambda f: -f.score)
     claim = empty_claim_finding(report)
     if claim is not None:

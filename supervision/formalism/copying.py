@@ -60,6 +60,7 @@ class Overlap:
     copied_chars: int
     counted_chars: int  # the report's characters that are not boilerplate
     flags: np.ndarray  # per report shingle: found in the source and not boilerplate
+    copied: np.ndarray  # per report character (normalised): copied and not boilerplate
 
 
 def cover(flags: np.ndarray, n_chars: int) -> np.ndarray:
@@ -111,7 +112,7 @@ def overlap(
     counted = n - int(boiler_chars.sum())
     copied_chars = int(copied.sum())
     share = copied_chars / counted if counted else 0.0
-    return Overlap(share, copied_chars, counted, flags)
+    return Overlap(share, copied_chars, counted, flags, copied)
 
 
 @lru_cache(maxsize=1)
@@ -124,18 +125,20 @@ def is_copy(result: Overlap) -> bool:
 
 
 def passages(
-    report_text: str, report: Shingled, flags: np.ndarray, source_text: str, source: Shingled
+    report_text: str, report: Shingled, result: Overlap, source_text: str, source: Shingled
 ) -> list[tuple[str, str]]:
     """The longest runs of the report found in the source, side by side as written (with
     punctuation), longest first. A run starts at a copied shingle and extends character by
-    character while both texts agree; reordered paragraphs are found too."""
+    character while both texts agree (reordered paragraphs are found too); it is then cut to
+    its copied characters, so boilerplate inside or around it is not shown as copied."""
     first: dict[int, int] = {}
     hashes = source.hashes.tolist()
     for at in range(len(hashes) - 1, -1, -1):
         first[hashes[at]] = at
     r, s = report.cleaned, source.cleaned
     report_hashes = report.hashes.tolist()
-    flagged = flags.tolist()
+    flagged = result.flags.tolist()
+    copied = result.copied
     runs: list[tuple[int, int, int]] = []
     i, m = 0, len(flagged)
     while i < m:
@@ -146,7 +149,14 @@ def passages(
         length = min(K, len(r) - i, len(s) - j)
         while i + length < len(r) and j + length < len(s) and r[i + length] == s[j + length]:
             length += 1
-        runs.append((length, i, j))
+        # The copied stretches of the run, boilerplate left out.
+        inside = np.concatenate(([0], copied[i : i + length].view(np.int8), [0]))
+        edges = np.diff(inside)
+        for start, end in zip(
+            np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True
+        ):
+            if end - start >= K:
+                runs.append((end - start, i + start, j + start))
         i += max(1, length - K + 1)
     runs.sort(key=lambda run: (-run[0], run[1]))
     if not runs:
@@ -171,6 +181,41 @@ def _excerpt(form: str, index: list[int], start: int, length: int) -> str:
     return text
 
 
+def common_shingles(units_and_shingles: Sequence[tuple[int, np.ndarray]]) -> np.ndarray:
+    """The sorted shingles found in the reports of most units (at least BOILERPLATE_UNIT_SHARE
+    of the units given, and at least BOILERPLATE_MIN_UNITS), from (unit, distinct shingles)
+    pairs: a unit counts once however many of its reports hold the shingle."""
+    units = {unit for unit, _ in units_and_shingles}
+    least = max(BOILERPLATE_MIN_UNITS, BOILERPLATE_UNIT_SHARE * len(units))
+    if len(units) < least:
+        return np.empty(0, dtype=np.uint64)
+    by_unit: dict[int, list[np.ndarray]] = {}
+    for unit, shingles in units_and_shingles:
+        by_unit.setdefault(unit, []).append(shingles)
+    # Each unit's shingles once, then how many units hold each shingle.
+    per_unit = [np.unique(np.concatenate(parts)) for parts in by_unit.values()]
+    values, counts = np.unique(np.concatenate(per_unit), return_counts=True)
+    return values[counts >= least]
+
+
+def common_passages(reports: Sequence[ReportDoc]) -> list[str]:
+    """The passages (normalised text, runs of MIN_RUN_CHARS or more) that most units write,
+    e.g. over the reports on one directive: to pass as `boilerplate_texts`, or to store."""
+    shingled = [(r, Shingled.of(r.text)) for r in reports]
+    common = common_shingles([(r.unit_id, s.distinct) for r, s in shingled])
+    out: dict[str, None] = {}
+    if not len(common):
+        return []
+    for _, s in shingled:
+        runs = long_runs(contains(common, s.hashes))
+        edges = np.diff(np.concatenate(([0], runs.view(np.int8), [0])))
+        for start, end in zip(
+            np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True
+        ):
+            out[s.cleaned[start : end + K - 1]] = None
+    return list(out)
+
+
 def _relation(report: ReportDoc, candidate: ReportDoc) -> str | None:
     """The kind of copy `candidate` could be a source of, or None when it cannot be one: the
     report itself, a later report, the same unit's report of the same period, another unit's
@@ -189,9 +234,11 @@ def copy_findings(
     directive_text: str,
     boilerplate_texts: Sequence[str],
     prepared: Mapping[int, Shingled] | None = None,
+    common: np.ndarray | None = None,
 ) -> list[Finding]:
     """At most one finding per kind of copy: the source with the largest share, when that
-    share reaches COPY_THRESHOLD. `prepared` may hold the candidates' shingles by key."""
+    share reaches COPY_THRESHOLD. `prepared` may hold the candidates' shingles by key;
+    `common` the sorted shingles most units write on this directive (`common_shingles`)."""
     prepared = prepared or {}
     mine = prepared.get(report.key) or Shingled.of(report.text)
     if not len(mine.hashes):
@@ -217,9 +264,11 @@ def copy_findings(
             seen = per_unit.get(candidate.unit_id)
             per_unit[candidate.unit_id] = found if seen is None else seen | found
     many = np.zeros(len(mine.hashes), dtype=bool)
+    if common is not None and len(common):
+        many = long_runs(contains(common, mine.hashes))
     least = max(BOILERPLATE_MIN_UNITS, BOILERPLATE_UNIT_SHARE * len(per_unit))
     if len(per_unit) >= least:
-        many = np.sum(list(per_unit.values()), axis=0) >= least
+        many |= np.sum(list(per_unit.values()), axis=0) >= least
     boilerplate = explicit | many
 
     if directive is not None and len(directive.hashes):
@@ -228,7 +277,7 @@ def copy_findings(
         # (many units restating the directive is the finding, not an excuse).
         result = overlap(mine, directive.distinct, explicit | (many & ~in_directive), in_directive)
         if is_copy(result):
-            shown = passages(report.text, mine, result.flags, directive_text, directive)
+            shown = passages(report.text, mine, result, directive_text, directive)
             findings.append(
                 Finding(
                     COPY_DIRECTIVE,
@@ -255,7 +304,7 @@ def copy_findings(
         if kind not in best:
             continue
         result, source = best[kind]
-        shown = passages(report.text, mine, result.flags, source.text, shingled[source.key])
+        shown = passages(report.text, mine, result, source.text, shingled[source.key])
         findings.append(
             Finding(
                 kind,

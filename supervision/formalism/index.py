@@ -6,7 +6,9 @@ what a batch job can use.
 A query takes the reports that share at least one LSH band with the new one, then keeps those
 whose estimated containment (from the MinHash Jaccard estimate and the shingle counts) could
 reach the threshold with a margin for the estimate's error, largest first, at most
-MAX_CANDIDATES. Only those are compared exactly.
+MAX_CANDIDATES. Only those are compared exactly. The index also knows, per directive, the text
+most units write in their reports on it (`common`, the base-file rule over every indexed
+report, not only the candidates), which `check` passes on as boilerplate.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .copying import COPY_THRESHOLD
+from .copying import COPY_THRESHOLD, common_shingles
 from .documents import Finding, ReportDoc
 from .shingles import EMPTY_SIGNATURE, HASHES, Shingled, band_keys_of, signatures_of
 
@@ -24,6 +26,10 @@ from .shingles import EMPTY_SIGNATURE, HASHES, Shingled, band_keys_of, signature
 # boilerplate, and the exact comparison decides.
 CANDIDATE_MARGIN = 0.2
 MAX_CANDIDATES = 200
+# The text most units write on a directive is recomputed when the directive's reports have
+# grown by this share since the last computation (amortised: adding one report at a time
+# does not redo the work each time).
+COMMON_REFRESH_GROWTH = 0.1
 
 
 class CopyIndex:
@@ -34,6 +40,11 @@ class CopyIndex:
         self._matrix = np.empty((1024, HASHES), dtype=np.uint32)
         self._buckets: dict[int, int | list[int]] = {}
         self._row_of: dict[int, int] = {}
+        self._rows_by_directive: dict[int, list[int]] = {}
+        # directive → (its report count when computed, the common shingles)
+        self._common: dict[int, tuple[int, np.ndarray]] = {}
+        # directive → unit → the distinct shingles of all its reports on the directive
+        self._unit_shingles: dict[int, dict[int, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -58,6 +69,7 @@ class CopyIndex:
             self._docs.append(doc)
             self._shingled.append(shingles)
             self._row_of[doc.key] = row
+            self._rows_by_directive.setdefault(doc.directive_id, []).append(row)
             self._matrix[row] = values
             self._sizes[row] = len(shingles.distinct)
             # A lone row is kept as the int itself (most buckets never get a second one).
@@ -69,6 +81,30 @@ class CopyIndex:
                     buckets[key] = [bucket, row]
                 else:
                     bucket.append(row)
+
+        for directive_id in {doc.directive_id for doc in docs}:
+            self.common(directive_id)
+
+    def common(self, directive_id: int) -> np.ndarray:
+        """The shingles most units write in their reports on a directive (boilerplate by the
+        base-file rule), recomputed when its reports grew by COMMON_REFRESH_GROWTH. Each unit's
+        shingles are merged incrementally, so a refresh costs one count over the units."""
+        rows = self._rows_by_directive.get(directive_id, [])
+        held = self._common.get(directive_id)
+        if held is not None and len(rows) <= held[0] * (1 + COMMON_REFRESH_GROWTH):
+            return held[1]
+        units = self._unit_shingles.setdefault(directive_id, {})
+        done = held[0] if held is not None else 0
+        new: dict[int, list[np.ndarray]] = {}
+        for row in rows[done:]:
+            new.setdefault(self._docs[row].unit_id, []).append(self._shingled[row].distinct)
+        for unit, parts in new.items():
+            if unit in units:
+                parts.append(units[unit])
+            units[unit] = np.unique(np.concatenate(parts))
+        common = common_shingles(list(units.items()))
+        self._common[directive_id] = (len(rows), common)
+        return common
 
     def prepared(self, key: int) -> Shingled | None:
         row = self._row_of.get(key)
@@ -119,5 +155,10 @@ class CopyIndex:
         if own is not None:
             prepared[doc.key] = own
         return find_formalism(
-            doc, candidates, directive_text, list(boilerplate_texts), prepared=prepared
+            doc,
+            candidates,
+            directive_text,
+            list(boilerplate_texts),
+            prepared=prepared,
+            common=self.common(doc.directive_id),
         )

@@ -44,9 +44,12 @@ def normalise(text: str) -> str:
     """The text as shingles see it: NFKC, lower case, letters and digits only."""
     if not text:
         return ""
+    # Punctuation first: full-width commas and stops (in every Chinese text) are not NFKC
+    # normal, and dropping them first spares the slow normalisation for most texts.
+    text = _DROP_RE.sub("", text)
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return _DROP_RE.sub("", text).lower()
+        text = _DROP_RE.sub("", unicodedata.normalize("NFKC", text))
+    return text.lower()
 
 
 def positions(text: str) -> tuple[str, list[int]]:
