@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.attachments import store_attachments
@@ -33,7 +34,7 @@ from catalog.models import Matter
 from org.models import Unit
 from org.scoping import require_member, unit_of
 from zuofeng.duty import clock
-from zuofeng.duty.models import WarningLevel
+from zuofeng.duty.models import Notification, WarningLevel
 from zuofeng.measures import mark_changed
 from zuofeng.transitions import Conflict, record_created, transition
 from zuofeng.validation import required_text
@@ -601,6 +602,14 @@ def deem_acceptance(*, case: Case, at: dt.datetime | None = None) -> Case:
         )
         change.reason = (
             f"受理期限（{limit} 个工作日）届满，依法视为受理（《行政许可法》第三十二条）"
+        )
+        # The unit learns it now holds an accepted case whose promised clock already runs.
+        Notification.objects.create(
+            unit=case.unit,
+            audience=Notification.Audience.UNIT_STAFF,
+            title=f"办件 {case.number} 受理期限届满，已依法视为受理，{due:%Y年%m月%d日}前办结",
+            link=reverse("cases:staff_detail", args=[case.pk]),
+            created_at=at,
         )
     return case
 

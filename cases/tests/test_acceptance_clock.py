@@ -19,7 +19,7 @@ from catalog.models import Matter
 from catalog.tests.factories import make_matter
 from conftest import District
 from zuofeng.audit.models import AuditEvent
-from zuofeng.duty.models import Escalation, EscalationLevel, WarningLevel
+from zuofeng.duty.models import Escalation, EscalationLevel, Notification, WarningLevel
 from zuofeng.duty.sweep import sweep
 from zuofeng.workdays.calendar import end_of_day
 
@@ -112,6 +112,11 @@ def test_nobody_answering_in_time_makes_the_case_accepted_from_receipt(
     event = AuditEvent.objects.get(action="cases.deem_acceptance", object_id=str(case.pk))
     assert event.actor is None and "视为受理" in event.reason
     assert "依法自收到申请之日起视为受理" in case.events.last().public_note
+    assert Notification.objects.filter(
+        unit=district.market,
+        audience=Notification.Audience.UNIT_STAFF,
+        title__contains=f"办件 {case.number} 受理期限届满，已依法视为受理",
+    ).exists()
     # Twice is once.
     assert sweep(at(2026, 12, 8, 10)).counts["cases.acceptance"]["deemed_accepted"] == 0
 
