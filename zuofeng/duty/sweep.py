@@ -221,6 +221,8 @@ class NotificationDigest:
                 level = duties[0][2]
                 title = f"{len(duties)} 件{name}{what}：{labels}等"
                 link = self.kind.list_link(level=level) if level else self.kind.list_link()
+                # A kind without a list page: the inbox still leads somewhere useful.
+                link = link or self.kind.link(duties[0][0])
             notes.append(
                 Notification(
                     unit_id=unit,
