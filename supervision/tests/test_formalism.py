@@ -13,8 +13,10 @@ from supervision.formalism import (
     Finding,
     ReportDoc,
     band_keys,
+    common_passages,
     find_formalism,
     fingerprint,
+    normalise,
 )
 
 DIRECTIVE = (
@@ -230,3 +232,63 @@ def test_a_report_reusing_a_third_of_another_is_not_flagged_but_two_thirds_is():
     assert find_formalism(third, [source], "", HEADINGS) == []
     [finding] = find_formalism(two_thirds, [source], "", HEADINGS)
     assert finding.kind == COPY_OTHER_UNIT and 0.5 <= finding.score < 0.9
+
+
+COMMON = (
+    "按照区委区政府统一部署，我单位对照任务清单逐项推进，现将本月工作进展情况报告如下，"
+    "请区政府督查室审阅。"
+)
+
+
+def test_the_copy_index_ignores_what_most_units_write_on_the_directive():
+    # Six units write the same paragraph on the directive in December; in November one other
+    # unit did. Only the November report can be a source, yet the paragraph is boilerplate.
+    index = CopyIndex()
+    index.add_many(
+        doc(unit, unit, "2026-12", COMMON + f"本月在第{unit}网格完成巡查{unit * 3}次。")
+        for unit in range(1, 7)
+    )
+    same_month = doc(50, 50, "2026-11", COMMON + "本月在西城社区清理堆物31处。")
+    index.add(same_month)
+    report = doc(99, 42, "2026-11", COMMON + "本月在东湖社区新装路灯18盏，修复破损路面260平方米。")
+
+    assert [c.key for c in index.query(report)] == [50]
+    assert index.check(report) == []
+    # Compared with that report alone, the shared paragraph looks like a copy.
+    assert kinds(find_formalism(report, [same_month], "", [])) == [COPY_OTHER_UNIT]
+
+
+def test_common_passages_give_the_text_most_units_write_as_boilerplate():
+    reports = [
+        doc(unit, unit, "2026-10", COMMON + f"本月在第{unit}网格完成巡查{unit * 3}次。")
+        for unit in range(1, 6)
+    ]
+
+    passages = common_passages(reports)
+
+    assert passages == [normalise(COMMON) + "本月在第"]
+    report = doc(99, 42, "2026-11", COMMON + "东湖社区新装路灯18盏。")
+    assert find_formalism(report, reports[:1], "", passages) == []
+
+
+def test_passages_leave_the_required_headings_out():
+    earlier = doc(1, 10, "2026-10", OCTOBER_A)
+    report = doc(2, 10, "2026-11", NOVEMBER_A)
+
+    [finding] = find_formalism(report, [earlier], "", HEADINGS)
+
+    assert all(not mine.startswith(("一、", "工作进展")) for mine, _ in finding.passages)
+    assert all("下一步工作计划" not in mine for mine, _ in finding.passages)
+
+
+def test_shared_words_and_place_names_are_not_copying():
+    # The same works at the same places, in other sentences: no run of ten characters.
+    earlier = doc(1, 10, "2026-10", "幸福里社区雨污分流管网改造进场；光明路小区外墙保温招标。" * 3)
+    report = doc(
+        2,
+        20,
+        "2026-10",
+        "光明路小区外墙保温已验收12栋，幸福里社区雨污分流管网完工800米，东湖社区开工。",
+    )
+
+    assert find_formalism(report, [earlier], "", []) == []
