@@ -3,9 +3,9 @@
 The classifier works on character n-grams (fast, no segmentation), so the spans it finds
 cut across words: 了也没人, 民、了. Triage reads words, so each span is widened to the jieba
 words it touches, and function words (了, 也, 我们 ...), single characters and punctuation are
-dropped: 了也没人 → 没人修, 为民、了 → 为民. Segmentation costs about 0.1 ms a text, paid at
-filing time (and when a page shows complaints filed before this existed), never in the
-classifier's hot path.
+dropped: 了也没人 → 没人修, 为民、了 → 为民. Segmentation costs about 0.1 ms a text, paid by
+the pages that show the words (a page of the triage queue: a few milliseconds), never by
+the classifier's hot path or the hotline import (10 s more for 100,000 rows).
 """
 
 from __future__ import annotations
