@@ -50,6 +50,7 @@ BOILERPLATE_UNIT_SHARE = 0.5
 PASSAGES_KEPT = 5
 PASSAGES_IN_REASON = 2
 PASSAGE_MAX_CHARS = 160
+REASON_PASSAGE_CHARS = 60  # a passage quoted in the reason (the pair is in `passages`)
 
 
 @dataclass(frozen=True)
@@ -175,10 +176,11 @@ def _excerpt(form: str, index: list[int], start: int, length: int) -> str:
     if not index:
         return ""
     end = min(start + length, len(index)) - 1
-    text = form[index[start] : index[end] + 1]
-    if len(text) > PASSAGE_MAX_CHARS:
-        text = text[: PASSAGE_MAX_CHARS - 1] + "…"
-    return text
+    return _clip(form[index[start] : index[end] + 1], PASSAGE_MAX_CHARS)
+
+
+def _clip(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def common_shingles(units_and_shingles: Sequence[tuple[int, np.ndarray]]) -> np.ndarray:
@@ -339,6 +341,8 @@ def _copy_reason(
         f"{round(result.share * 100)}%（{result.copied_chars} 字）{whence}。"
     )
     if shown:
-        quoted = "；".join(f"“{mine}”" for mine, _ in shown[:PASSAGES_IN_REASON])
+        quoted = "；".join(
+            f"“{_clip(mine, REASON_PASSAGE_CHARS)}”" for mine, _ in shown[:PASSAGES_IN_REASON]
+        )
         text += f"相同段落如：{quoted}。"
     return text
