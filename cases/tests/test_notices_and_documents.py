@@ -254,3 +254,18 @@ def test_each_escalation_count_links_to_exactly_the_records_behind_it(
     records = filtered.split('id="records"')[1]
     assert "A-1" in records and "A-2" in records
     assert "A-3" not in records and "B-1" not in records
+
+
+def test_the_handler_column_does_not_wrap_one_character_per_line(
+    district: District, case: Case
+) -> None:
+    actions.accept_case(actor=district.alice, case=case)
+    Case.objects.filter(pk=case.pk).update(escalation_level=EscalationLevel.HEAD)
+    head = district.client_for(district.ahead)
+
+    escalated = text(head.get("/staff/cases/escalated/"))
+    detail = text(district.client_for(district.alice).get(f"/staff/cases/{case.pk}/"))
+
+    assert '<th class="nowrap-cell">经办人</th>' in escalated
+    assert '<th class="nowrap-cell">经办人</th>' in detail
+    assert "cases/cases.css" in escalated and "cases/cases.css" in detail
