@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from org.scoping import sees_all_units, unit_of
-from supervision import actions, rollup
+from supervision import actions, rollup, spreadsheet
 from supervision import forms as sv_forms
 from supervision.actions.reports import parse_links, prefill
 from supervision.conf import conf
@@ -577,6 +577,57 @@ def flag_review(request: HttpRequest, pk: int) -> HttpResponse:
         for message in getattr(exc, "messages", [str(exc)]):
             messages.error(request, message)
     return redirect("supervision:review")
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        help_text="使用本平台导出的表格格式：“决策部署”和“任务”两个工作表",
+    )
+
+
+@office_required
+def directive_export(request: HttpRequest, pk: int) -> HttpResponse:
+    directive = get_directive_for_office(pk)
+    response = HttpResponse(
+        spreadsheet.export_directive(directive),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="directive-{directive.pk}.xlsx"'
+    return response
+
+
+@office_required
+def directive_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    directive = get_directive_for_office(pk) if pk else None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            form.add_error("file", "文件超过 10 MB")
+        else:
+            try:
+                target, changes = spreadsheet.import_workbook(
+                    upload.read(), actor=request.user, directive=directive
+                )
+            except (ValidationError, Conflict) as exc:
+                for message in getattr(exc, "messages", [str(exc)]):
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    f"导入完成：{changes} 处变动"
+                    if changes
+                    else "导入完成：与现有内容一致，没有变动",
+                )
+                return redirect("supervision:directive", target.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "supervision/import.html", {"form": form, "directive": directive}, status=status
+    )
 
 
 # --- public ---------------------------------------------------------------------------------
