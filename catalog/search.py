@@ -29,6 +29,15 @@ _GENERIC = frozenset(
     | {"请问", "咨询", "办事", "业务", "相关", "一下", "哪个", "多久", "和", "与", "及", "或"}
 )
 
+# What residents say → what the catalogue calls it. Applied to the query before it is split.
+_EVERYDAY_NAMES = {
+    "社保卡": "社会保障卡",
+    "失业金": "失业保险金",
+    "低保": "最低生活保障",
+    "驾照": "驾驶证",
+    "医保卡": "医保电子凭证",
+}
+
 # Weight of a word found in each place; a matter's rank is the sum over the query's words
 # of the best place each word was found in.
 WEIGHT_NAME = 8
@@ -39,10 +48,18 @@ WEIGHT_MATERIAL = 1
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 
 
+def _official(query: str) -> str:
+    query = query.strip()[:100]
+    for everyday, official in _EVERYDAY_NAMES.items():
+        if everyday in query and official not in query:
+            query = query.replace(everyday, official)
+    return query
+
+
 def query_terms(query: str) -> list[str]:
     """The meaningful words of a query, longest first within each chunk; [] when the query
     holds nothing but generic words."""
-    query = query.strip()[:100]
+    query = _official(query)
     if not query:
         return []
     terms: list[str] = []
@@ -62,7 +79,7 @@ def query_phrases(query: str) -> list[str]:
     """Each chunk of the query as typed, without its generic words ("我要申请营业执照变更" →
     "营业执照变更"): found as a whole, it says more than its words found apart."""
     phrases = []
-    for chunk in query.strip()[:100].split():
+    for chunk in _official(query).split():
         kept = "".join(w for w in jieba.cut(chunk) if w.strip() and w.strip() not in _GENERIC)
         if kept:
             phrases.append(kept)

@@ -76,6 +76,7 @@ def test_generic_words_alone_match_nothing(crowded: None) -> None:
 
 def test_a_colloquial_name_still_finds_the_matter(crowded: None) -> None:
     assert names("申请失业金") == ["失业保险金申领"]
+    assert names("社保卡") == ["失业保险金申领"]  # needs the 社会保障卡
 
 
 def test_materials_and_legal_basis_are_searched_when_no_name_matches(crowded: None) -> None:
