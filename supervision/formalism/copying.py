@@ -13,7 +13,9 @@ Boilerplate (the base-file rule of MOSS) is text that does not count as copying:
   the set phrases of claims.SET_PHRASES (officialese everyone writes is not copied from anyone);
 - text found in the reports of most other units among the candidates (at least
   BOILERPLATE_UNIT_SHARE of them and at least BOILERPLATE_MIN_UNITS; like MOSS's `-m`, a
-  passage shared by that many is not a copy);
+  passage shared by that many is not a copy), and the same over every report on the directive
+  when the caller knows them (`common`: `CopyIndex.common`, or `common_passages` stored and
+  passed as boilerplate_texts);
 - for report-to-report copying only, the directive's own text: quoting the task is judged by
   the directive check (copy_directive), not as one unit copying another.
 No report is flagged for boilerplate alone: boilerplate characters leave the numerator and the
