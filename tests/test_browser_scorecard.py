@@ -1,7 +1,8 @@
-"""In a real browser, issue 6's journey: the office computes last month, a second office user
-publishes it (nobody publishes their own numbers, issue 11) → the public rankings page shows
-it → the market department's head opens the unit page and drills down from the indicator
-that cost the most points to the overdue cases behind it.
+"""In a real browser, the office's and the head's days (issues 6 and 11): office user A
+computes last month, user B publishes it (nobody publishes their own numbers) → the public
+rankings page shows it → the printable scorecard keeps every column on A4 landscape → the
+market department's head starts at the workbench card, follows the biggest point loss to
+exactly the records behind it (the cases not decided on time) and opens one.
 
 The charts are drawn by ECharts from node_modules under the strict CSP: the test fails on any
 CSP violation reported by the browser."""
@@ -18,7 +19,7 @@ from django.utils import timezone
 from cases import actions as cases
 from catalog.tests.factories import make_matter
 from scorecard.tests.factories import second_office
-from scorecard.tests.fixtures import decide, submit
+from scorecard.tests.fixtures import decide, rate, submit
 from tests.test_browser_case_journey import log_in, new_page
 from zuofeng.periods import month_start
 
@@ -42,7 +43,7 @@ def watch_csp(page: Any, violations: list[str]) -> None:
     )
 
 
-def test_office_publishes_public_sees_head_drills_down_to_overdue_cases(
+def test_office_publishes_public_sees_head_follows_the_biggest_loss_to_its_records(
     browser_page: Any, live_server: Any, district: Any
 ) -> None:
     month = last_month()
@@ -54,9 +55,13 @@ def test_office_publishes_public_sees_head_drills_down_to_overdue_cases(
 
     market_matter = make_matter(district.market, name="食品经营许可", promised_limit_days=5)
     hr_matter = make_matter(district.hr, name="就业登记", promised_limit_days=5)
-    for _ in range(6):
-        decide(district, accepted_then(hr_matter, district.bob), next_day, district.bob)
-        decide(district, accepted_then(market_matter, district.alice), next_day)
+    # Enough records for the volume-fair default (a rate needs ten cases or ratings): hr
+    # decides twelve cases on time, the market ten, and leaves three past their deadline;
+    # every decided case is rated.
+    plan = ((hr_matter, district.bob, 12), (market_matter, district.alice, 10))
+    for matter, staff, count in plan:
+        for _ in range(count):
+            rate(decide(district, accepted_then(matter, staff), next_day, staff), 5, next_day)
     overdue = [accepted_then(market_matter, district.alice) for _ in range(3)]
     violations: list[str] = []
 
@@ -101,21 +106,34 @@ def test_office_publishes_public_sees_head_drills_down_to_overdue_cases(
     assert ranked == [district.hr.name, district.market.name]
     public.get_by_role("heading", name="乡镇（街道）排名").wait_for()
 
-    # The head opens the unit page and drills down from the costliest indicator.
+    # The printable scorecard: A4 landscape, no column cut off (the width @page leaves).
+    office.goto(computer.url.rstrip("/") + "/print/")
+    office.emulate_media(media="print")
+    office.set_viewport_size({"width": 1062, "height": 750})  # 297 mm − 16 mm at 96 dpi
+    table = office.locator(".score-table").first
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
+    assert table.evaluate("t => t.getBoundingClientRect().right <= window.innerWidth")
+    assert table.locator("th").last.is_visible()
+
+    # The head's day: the workbench card → the biggest loss → the records behind it.
     head = new_page(office, live_server.url)
     watch_csp(head, violations)
     log_in(head, "ahead")
-    head.get_by_role("link", name="考核", exact=True).click()
-    head.locator('[data-chart="unit-trend"][data-ready="true"] canvas').first.wait_for()
-    first = head.locator("#costliest tbody tr").first
-    assert first.locator("td").first.inner_text().strip() == "超期未办结件数"
-    first.get_by_role("link", name="查看记录").click()
-    head.get_by_role("heading", name="超期未办结件数").wait_for()
+    head.goto("/staff/")
+    biggest = head.locator("#card-losses li").first
+    assert "按期办结率" in biggest.inner_text() and "10 ÷ 13 = 76.9%" in biggest.inner_text()
+    biggest.get_by_role("link", name="查看失分的记录").click()
+    head.get_by_role("heading", name="按期办结率").wait_for()
     assert head.locator("#record-count").inner_text() == "3"
     listed = head.locator("#records tbody tr td:first-child").all_inner_texts()
     assert sorted(t.strip() for t in listed) == sorted(c.number for c in overdue)
     head.get_by_role("link", name=overdue[0].number).click()
     head.get_by_text(overdue[0].number).first.wait_for()
     assert head.url.endswith(f"/staff/cases/{overdue[0].pk}/")
+    # The unit page says the same, biggest loss first, and draws its trend under the CSP.
+    head.goto("/staff/scorecard/unit/")
+    head.locator('[data-chart="unit-trend"][data-ready="true"] canvas').first.wait_for()
+    first = head.locator("#costliest tbody tr").first
+    assert first.locator("td").first.inner_text().strip() == "按期办结率"
 
     assert violations == []
