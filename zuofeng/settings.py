@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "scorecard",
     "supervision",
     "followup",
+    "ops",
     "sms",
     "demo",
 ]
