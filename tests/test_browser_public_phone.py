@@ -183,6 +183,9 @@ def test_a_residents_phone_journey_reads_well_at_360_px(
     assert page.locator("#overdue-mark").inner_text() == "超期"
     assert page.get_by_role("link", name="对办理有意见？我要投诉").is_visible()
     check(page, "6_my_case")
+    page.goto(f"/my/cases/{resident_cases['done'].number}/")
+    assert page.locator("#overdue-mark").inner_text() == "超期办结"
+    check(page, "6_my_decided_case")
 
     page.goto("/ratings/")
     assert page.get_by_text("给个大大的赞", exact=False).is_visible()
