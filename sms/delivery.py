@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.utils import timezone
@@ -11,6 +12,8 @@ from sms.backends.base import SmsDeliveryError
 from sms.models import SmsMessage
 
 logger = logging.getLogger("sms")
+# Queued longer than this without a worker claiming it: the task was lost.
+STALE_MINUTES = 10
 
 
 def deliver(message_id: int) -> str:
@@ -43,3 +46,21 @@ def deliver(message_id: int) -> str:
         status=SmsMessage.Status.SENT, provider_id=provider_id[:100], sent_at=timezone.now()
     )
     return SmsMessage.Status.SENT
+
+
+def requeue_stale(now: dt.datetime) -> dict[str, int]:
+    """A sweep step: a message still waiting after STALE_MINUTES lost its task (the worker was
+    down when it was queued); queue it again. A message a worker already claimed (backend set)
+    is left alone: it may have gone out, and a text must not be sent twice."""
+    from sms.tasks import deliver_sms
+
+    stale = SmsMessage.objects.filter(
+        status=SmsMessage.Status.QUEUED,
+        backend="",
+        created_at__lt=now - dt.timedelta(minutes=STALE_MINUTES),
+    ).values_list("pk", flat=True)[:1000]
+    count = 0
+    for message_id in stale:
+        deliver_sms.enqueue(message_id)
+        count += 1
+    return {"requeued": count} if count else {}

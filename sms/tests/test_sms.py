@@ -20,7 +20,7 @@ from sms.delivery import deliver
 from sms.models import SmsMessage
 from sms.notify import messages_about, send_text
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 Purpose = SmsMessage.Purpose
 
@@ -33,13 +33,20 @@ def clean() -> Any:
     memory.reset()
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Any:
+    """`with committed():` ends like the caller's transaction committing: what send_text
+    queued for after the commit runs then (the test's own transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 def test_tests_never_use_a_real_backend(settings: Any) -> None:
     settings.SMS_BACKEND = "sms.backends.http.HttpGatewayBackend"
     assert backend_path() == "sms.backends.memory.MemoryBackend"
 
 
-def test_a_text_is_sent_after_commit_and_marked_sent(district: District) -> None:
-    with transaction.atomic():
+def test_a_text_is_sent_after_commit_and_marked_sent(district: District, committed: Any) -> None:
+    with committed():
         message = send_text(
             "+86 139-0000-1234",
             "您的办件已办结",
@@ -54,26 +61,28 @@ def test_a_text_is_sent_after_commit_and_marked_sent(district: District) -> None
     assert list(messages_about(district.market)) == [message]
 
 
-def test_a_rolled_back_action_sends_nothing(district: District) -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
+def test_a_rolled_back_action_sends_nothing(district: District, committed: Any) -> None:
+    with committed(), pytest.raises(RuntimeError), transaction.atomic():
         send_text("13900001234", "回执", purpose=Purpose.COMPLAINT_RECEIPT)
         raise RuntimeError
     assert memory.outbox == [] and not SmsMessage.objects.exists()
 
 
-def test_bad_numbers_and_gateway_failures_are_stored_with_the_reason(db: Any) -> None:
+def test_bad_numbers_and_gateway_failures_are_stored_with_the_reason(committed: Any) -> None:
     bad = send_text("12345", "回执", purpose=Purpose.COMPLAINT_RECEIPT)
     assert bad.status == SmsMessage.Status.FAILED and bad.error == "手机号码无效"
     memory.failing["13900005678"] = "短信网关拒绝：HTTP 503"
-    refused = send_text("13900005678", "答复", purpose=Purpose.COMPLAINT_ANSWER)
+    with committed():
+        refused = send_text("13900005678", "答复", purpose=Purpose.COMPLAINT_ANSWER)
     refused.refresh_from_db()
     assert refused.status == SmsMessage.Status.FAILED and "503" in refused.error
     assert memory.outbox == []
 
 
-def test_one_phone_is_rate_limited(settings: Any, db: Any) -> None:
+def test_one_phone_is_rate_limited(settings: Any, committed: Any) -> None:
     settings.SMS_RATE = "3/h"
-    sent = [send_text("13900001234", f"第 {n} 条", purpose=Purpose.NOTICE) for n in range(5)]
+    with committed():
+        sent = [send_text("13900001234", f"第 {n} 条", purpose=Purpose.NOTICE) for n in range(5)]
     assert all(m.error == "" for m in sent[:3])
     assert all(m.status == SmsMessage.Status.FAILED and "频繁" in m.error for m in sent[3:])
     assert len(memory.outbox) == 3
@@ -81,8 +90,9 @@ def test_one_phone_is_rate_limited(settings: Any, db: Any) -> None:
     assert send_text("13900009999", "回执", purpose=Purpose.NOTICE).error == ""
 
 
-def test_a_message_is_delivered_once_even_if_the_task_runs_twice(db: Any) -> None:
-    message = send_text("13900001234", "回执", purpose=Purpose.NOTICE)
+def test_a_message_is_delivered_once_even_if_the_task_runs_twice(committed: Any) -> None:
+    with committed():
+        message = send_text("13900001234", "回执", purpose=Purpose.NOTICE)
     assert deliver(message.pk) == SmsMessage.Status.SENT
     assert len(memory.outbox) == 1
 
@@ -145,3 +155,22 @@ def test_the_demo_file_backend_writes_the_outbox(settings: Any, tmp_path: Any) -
     FileBackend().send("13900001234", "您的办件已受理", message_id=3)
     line = json.loads((tmp_path / "sms" / "outbox.jsonl").read_text(encoding="utf-8"))
     assert (line["id"], line["phone"], line["text"]) == (3, "13900001234", "您的办件已受理")
+
+
+def test_the_sweep_requeues_a_message_whose_task_was_lost(db: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sms.delivery import requeue_stale
+
+    old = SmsMessage.objects.create(
+        phone="13900001234",
+        text="回执",
+        purpose=Purpose.NOTICE,
+        created_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    assert requeue_stale(timezone.now()) == {"requeued": 1}
+    old.refresh_from_db()
+    assert old.status == SmsMessage.Status.SENT and len(memory.outbox) == 1
+    assert requeue_stale(timezone.now()) == {}
