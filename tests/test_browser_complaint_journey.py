@@ -47,7 +47,7 @@ def test_a_complaint_about_a_cadre_from_the_form_to_the_callback(
     office.on("dialog", lambda dialog: dialog.accept())
     log_in(office, "olivia")
     office.goto("/staff/complaints/triage/")
-    office.locator("tr", has_text=number).get_by_role("link", name="分办", exact=True).click()
+    office.locator("tr", has_text=number).get_by_role("link", name="更正", exact=True).click()
     office.get_by_role("heading", name=f"甄别分办 {number}").wait_for()
     suggestion = office.locator(".box", has_text="系统建议").inner_text()
     assert "服务意识差、效率低" in suggestion and "判断依据" in suggestion
