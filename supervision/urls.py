@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/supervision/mine/", views.my_tasks, name="my_tasks"),
     path("staff/supervision/review/", views.review, name="review"),
     path("staff/supervision/tasks/<int:pk>/", views.task_detail, name="task"),
+    path("staff/supervision/tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("staff/supervision/tasks/<int:pk>/report/", views.report_create, name="report_create"),
     path("staff/supervision/tasks/<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
     path(

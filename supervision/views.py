@@ -301,6 +301,34 @@ def weights_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@office_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk)
+    initial = {name: getattr(task, name) for name in TASK_INPUTS} | {
+        "assisting": list(task.assisting_units.all())
+    }
+    form = sv_forms.TaskForm(request.POST or None, initial=initial)
+    del form.fields["weight"]  # weights change only together, on the weights page
+
+    def run(data: dict[str, Any]) -> str:
+        fields = {k: v for k, v in data.items() if k in TASK_INPUTS}
+        actions.update_task(task, actor=request.user, assisting=list(data["assisting"]), **fields)
+        return "任务已保存"
+
+    context = {"form": form, "directive": task.directive, "parent": task.parent, "task": task}
+    if request.method == "POST":
+        return perform_step(
+            request,
+            form,
+            run,
+            done=lambda: redirect("supervision:task", task.pk),
+            page=lambda status, f: render(
+                request, "supervision/task_form.html", context | {"form": f or form}, status=status
+            ),
+        )
+    return render(request, "supervision/task_form.html", context)
+
+
 # --- tasks, for the office and the units concerned -------------------------------------------
 
 

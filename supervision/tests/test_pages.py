@@ -114,3 +114,24 @@ def test_public_page_shows_progress_but_no_reports(
     assert "拒不配合" not in page
     Directive.objects.filter(pk=tree["directive"].pk).update(public=False)
     assert client.get(reverse("supervision:public", args=[tree["directive"].pk])).status_code == 404
+
+
+def test_office_edits_a_task_but_not_its_weight_there(district: Any, tree: dict[str, Any]) -> None:
+    client = district.client_for(district.olivia)
+    url = reverse("supervision:task_edit", args=[tree["leaf"].pk])
+    assert "权重" not in client.get(url).content.decode().split("<form", 1)[1]
+    response = client.post(
+        url,
+        {
+            "title": "整治临街门店",
+            "unit": district.market.pk,
+            "deadline": "2026-12-20",
+            "kind": "quantitative",
+            "target": "120",
+            "measure_unit": "家",
+        },
+    )
+    assert response.status_code == 302
+    leaf = Task.objects.get(pk=tree["leaf"].pk)
+    assert (leaf.title, leaf.target, leaf.weight) == ("整治临街门店", 120, 100)
+    assert district.client_for(district.alice).get(url).status_code == 404
