@@ -18,6 +18,10 @@ from zuofeng.duty.models import EscalationLevel
 
 pytestmark = pytest.mark.django_db
 
+# Queries per workbench (session, user, roles, unit, inbox count, the role's counts and the
+# cards'); independent of how many cases, orders and complaints there are.
+QUERY_BUDGET = {"olivia": 15, "ahead": 16, "alice": 11, "dora": 6}
+
 
 def page_text(client: Any, url: str = "/staff/") -> str:
     response = client.get(url)
@@ -104,3 +108,16 @@ def test_discipline_inspection_sees_its_complaints_not_a_matter_list(district: D
     text = page_text(district.client_for(district.dora))
     assert "纪检监察：廉政类举报在此办理" in text and "举报列表" in text
     assert "本单位事项" not in text and "本单位暂无公开事项" not in text
+
+
+@pytest.mark.parametrize("who", ["olivia", "ahead", "alice", "dora"])
+def test_a_workbench_costs_a_fixed_number_of_queries(
+    district: District, who: str, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(3):
+        order_awaiting_head(district)
+        escalated_case(district, EscalationLevel.OFFICE)
+    client = district.client_for(getattr(district, who))
+    client.get("/staff/")
+    with django_assert_max_num_queries(QUERY_BUDGET[who]):
+        assert client.get("/staff/").status_code == 200
