@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -572,6 +572,14 @@ def review(request: HttpRequest) -> HttpResponse:
     closing = Task.objects.filter(status=Task.Status.CLOSE_REQUESTED).select_related(
         "unit", "directive"
     )
+    # 报喜不报忧: leaves whose unit claims much more than the office has verified.
+    gaps = (
+        Task.objects.filter(children__isnull=True, status=Task.Status.ACTIVE)
+        .annotate(gap=F("reported_progress") - F("verified_progress"))
+        .filter(gap__gt=float(conf("GAP_MARGIN")))
+        .select_related("unit")
+        .order_by("-gap")[:100]
+    )
     return render(
         request,
         "supervision/review.html",
@@ -582,6 +590,8 @@ def review(request: HttpRequest) -> HttpResponse:
             "false_rate": false_rate,
             "closing": closing,
             "return_form": sv_forms.ReasonForm(),
+            "gaps": gaps,
+            "gap_margin": conf("GAP_MARGIN"),
         },
     )
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
@@ -20,6 +21,7 @@ from complaints.models import Complaint
 from org.scoping import require_member
 from supervision import detection, rollup
 from supervision.models import Directive, Milestone, Report, ReportAttachment, ReportLink, Task
+from zuofeng.duty.models import Notification
 from zuofeng.transitions import Conflict, record_created, transition
 from zuofeng.uploads import store_all, store_upload
 from zuofeng.validation import plain_text, required_text
@@ -285,6 +287,13 @@ def return_report(
         )
         # The clock's yellow for poor quality, shown until an accepted report.
         Task.objects.filter(pk=report.task_id).update(returned_for_quality=True)
+        Notification.objects.create(
+            unit_id=report.unit_id,
+            audience=Notification.Audience.UNIT_STAFF,
+            title=f"督办任务“{report.task.title}”{report.period} 进展报送被退回：{reason[:80]}",
+            link=reverse("supervision:task", args=[report.task_id]),
+            created_at=now,
+        )
     with transaction.atomic():
         rollup.refresh_leaf(Task.objects.get(pk=report.task_id))
     return report

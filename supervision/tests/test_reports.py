@@ -189,3 +189,16 @@ def test_a_report_copying_the_directive_is_flagged_for_review(
     actions.dismiss_flag(flag, actor=district.olivia, reason="摘要即为工作要求，属正常引用")
     flag.refresh_from_db()
     assert flag.status == FormalismFlag.Status.DISMISSED and flag.reviewer == district.olivia
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_large_gap_between_reported_and_verified_is_listed_for_the_office(
+    district: Any, issued: dict[str, Any]
+) -> None:
+    from zuofeng.duty.models import Notification
+
+    report = actions.submit_report(issued["s"], actor=district.alice, text="已完成。", state="done")
+    actions.return_report(report, actor=district.olivia, reason="无佐证")
+    assert Notification.objects.filter(unit=district.market, title__contains="被退回").exists()
+    page = district.client_for(district.olivia).get("/staff/supervision/review/").content.decode()
+    assert "报喜不报忧" in page and "上报 100%，核实 0%" in page
