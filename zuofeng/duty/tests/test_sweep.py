@@ -86,7 +86,8 @@ def test_second_sweep_changes_nothing(unit: Unit) -> None:
     assert first.counts
     events, notes = AuditEvent.objects.count(), Notification.objects.count()
     second = sweep(at(2026, 11, 6, 11))
-    assert second.counts == {}
+    # Other apps' periodic steps report their zero counts; nothing may have changed.
+    assert {name: c for name, c in second.counts.items() if any(c.values())} == {}
     assert (AuditEvent.objects.count(), Notification.objects.count()) == (events, notes)
     assert verify_chain() is None
 
