@@ -31,6 +31,7 @@ urlpatterns = [
     path("staff/supervision/reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
     path("staff/supervision/reports/<int:pk>/return/", views.report_return, name="report_return"),
     path("staff/supervision/flags/<int:pk>/", views.flag_review, name="flag_review"),
+    path("staff/supervision/documents/<str:token>/", views.directive_file, name="directive_file"),
     path("staff/supervision/files/<str:token>/", views.report_file, name="report_file"),
     path("supervision/", views.public_list, name="public_list"),
     path("supervision/<int:pk>/", views.public_detail, name="public"),

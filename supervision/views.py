@@ -21,7 +21,15 @@ from supervision import actions, rollup, spreadsheet
 from supervision import forms as sv_forms
 from supervision.actions.reports import parse_links, prefill
 from supervision.conf import conf
-from supervision.models import Card, Directive, FormalismFlag, Report, ReportAttachment, Task
+from supervision.models import (
+    Card,
+    Directive,
+    DirectiveAttachment,
+    FormalismFlag,
+    Report,
+    ReportAttachment,
+    Task,
+)
 from supervision.scoping import (
     get_directive_for_office,
     get_flag_for_office,
@@ -120,7 +128,10 @@ def directive_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "决策部署已录入，请分解任务")
             return redirect("supervision:directive", directive.pk)
-    return render(request, "supervision/directive_form.html", {"form": form, "directive": None})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "supervision/directive_form.html", {"form": form, "directive": None}, status=status
+    )
 
 
 @office_required
@@ -542,6 +553,14 @@ def report_file(request: HttpRequest, token: str) -> HttpResponse:
     if attachment is None:
         raise Http404
     get_report_for_user(request.user, attachment.report_id)
+    return private_download(attachment.file, attachment.original_name, attachment.content_type)
+
+
+@office_required
+def directive_file(request: HttpRequest, token: str) -> HttpResponse:
+    attachment = DirectiveAttachment.objects.filter(token=token).first()
+    if attachment is None:
+        raise Http404
     return private_download(attachment.file, attachment.original_name, attachment.content_type)
 
 

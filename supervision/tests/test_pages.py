@@ -135,3 +135,39 @@ def test_office_edits_a_task_but_not_its_weight_there(district: Any, tree: dict[
     leaf = Task.objects.get(pk=tree["leaf"].pk)
     assert (leaf.title, leaf.target, leaf.weight) == ("整治临街门店", 120, 100)
     assert district.client_for(district.alice).get(url).status_code == 404
+
+
+def test_directive_attachments_are_stored_and_served_to_the_office_only(district: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = district.client_for(district.olivia)
+    client.post(
+        reverse("supervision:directive_create"),
+        {
+            "title": "优化营商环境",
+            "source": "区政府第13次常务会议",
+            "issued_on": "2026-12-01",
+            "leader": "李区长",
+            "summary": "压缩开办时间。",
+            "cadence": "monthly",
+            "attachments": [SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4 minutes")],
+        },
+    )
+    attachment = Directive.objects.get().attachments.get()
+    url = reverse("supervision:directive_file", args=[attachment.token])
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 minutes"
+    assert district.client_for(district.alice).get(url).status_code == 404
+    bad = client.post(
+        reverse("supervision:directive_create"),
+        {
+            "title": "另一项",
+            "source": "会议",
+            "issued_on": "2026-12-01",
+            "leader": "李区长",
+            "summary": "摘要。",
+            "cadence": "monthly",
+            "attachments": [SimpleUploadedFile("x.pdf", b"not a pdf")],
+        },
+    )
+    assert bad.status_code == 400 and Directive.objects.count() == 1
+    assert "内容与扩展名不符" in bad.content.decode()
