@@ -14,6 +14,16 @@ from zuofeng.uploads import FILE_ACCEPT, upload_help
 MATTER_FORM_FIELDS = [name for name in MATTER_FIELDS if name not in {"code", "unit", "archived"}]
 
 
+def _bulma(form: forms.BaseForm) -> None:
+    """Bulma's look for text boxes (selects and checkboxes keep the browser's)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("class", "textarea")
+        elif isinstance(widget, forms.TextInput | forms.NumberInput):
+            widget.attrs.setdefault("class", "input")
+
+
 class MatterForm(forms.ModelForm):
     materials_text = forms.CharField(
         label="申请材料",
@@ -32,6 +42,7 @@ class MatterForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _bulma(self)
         if self.instance.pk and not self.is_bound:
             self.initial["materials_text"] = "\n".join(
                 f"{m.name}|{m.originals}|{m.copies}|{m.notes}"
@@ -70,7 +81,11 @@ class FormFileForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=FormFile.Kind.choices)
     material_name = forms.ChoiceField(label="对应材料", required=False)
     title = forms.CharField(
-        label="名称", required=False, max_length=200, help_text="留空则使用材料名称或文件名"
+        label="名称",
+        required=False,
+        max_length=200,
+        help_text="留空则使用材料名称或文件名",
+        widget=forms.TextInput(attrs={"class": "input"}),
     )
 
     def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:

@@ -16,7 +16,7 @@ from catalog.spreadsheet import ImportRefused, export_matters, import_matters
 from org.models import Unit
 from org.scoping import sees_all_units
 from zuofeng.access import staff_required
-from zuofeng.uploads import private_download
+from zuofeng.uploads import FILE_ACCEPT, private_download
 
 
 def get_matter_for_staff(user: object, pk: int) -> Matter:
@@ -138,6 +138,7 @@ def staff_matter_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "matter": matter,
             "file_form": FormFileForm(matter=matter),
             "form_files": matter.form_files.all(),
+            "file_accept": FILE_ACCEPT,
         },
     )
 
@@ -178,6 +179,7 @@ def staff_form_file_add(request: HttpRequest, pk: int) -> HttpResponse:
             "matter": matter,
             "file_form": file_form,
             "form_files": matter.form_files.all(),
+            "file_accept": FILE_ACCEPT,
         },
         status=400,
     )
