@@ -8,6 +8,9 @@ PORT ?= 8000
 # with settings and tracebacks. Static files are collected and served by WhiteNoise, as in
 # production; the demo's keys are the public demo defaults (`check --deploy` flags them).
 RUN_ENV := DEBUG=false
+# The suite runs in one worker per core (pytest-xdist); a class's or module's tests stay on one
+# worker so the demo build they share is built once. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test setup lint format demo sweep clean bench
 
@@ -39,7 +42,7 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -32,3 +32,6 @@ AUDIT_MAINTENANCE = True
 AUDIT_CHECKPOINT_DIR = ""
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c zuofeng.audit_maintenance=on"  # noqa: F405
+
+# No text message ever leaves a test run: the in-memory backend keeps them for assertions.
+SMS_BACKEND = "sms.backends.memory.MemoryBackend"

@@ -558,3 +558,11 @@ def test_units_see_their_own_appeals_and_outcomes_but_may_not_decide(district: D
     )
     theirs.refresh_from_db()
     assert theirs.status == Appeal.Status.PENDING
+
+
+def test_discipline_inspection_has_no_rectification_list(district: District) -> None:
+    # Rectifications are a serving unit's casework; the menu hides the link from discipline
+    # inspection, and the page itself answers 404 rather than an empty list.
+    assert district.client_for(district.dora).get(LIST).status_code == 404
+    assert district.client_for(district.alice).get(LIST).status_code == 200
+    assert district.client_for(district.olivia).get(LIST).status_code == 200

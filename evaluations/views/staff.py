@@ -38,7 +38,7 @@ from evaluations.staff_forms import (
 from org.models import Unit
 from org.roles import Role
 from org.scoping import has_role, sees_all_units, unit_of
-from zuofeng.access import staff_required
+from zuofeng.access import casework_required, staff_required
 from zuofeng.audit.models import AuditEvent
 from zuofeng.duty import clock
 from zuofeng.duty.models import WARNING_RANK, EscalationLevel, WarningLevel
@@ -275,7 +275,7 @@ def status_trail(order: Rectification) -> list[TrailEntry]:
 # --- work orders -------------------------------------------------------------------------
 
 
-@staff_required
+@casework_required
 @require_GET
 def rectifications(request: HttpRequest) -> HttpResponse:
     user = request.user
