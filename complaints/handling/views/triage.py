@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from complaints.classifier.words import whole_words
 from complaints.handling import actions
-from complaints.handling.routing import INTEGRITY, names_head, route
+from complaints.handling.routing import INTEGRITY, discipline_unit, names_head, route
 from complaints.handling.staff_forms import (
     BAND_HIGH,
     BAND_LOW,
@@ -74,9 +74,10 @@ def filter_waiting(
 def bulk_eligible(waiting: QuerySet[Complaint], threshold: float) -> QuerySet[Complaint]:
     """Suggestions the office confirms in bulk: confident enough, and routable without a
     choice (the channel named the unit, or integrity, which goes to discipline inspection)."""
-    return waiting.filter(confidence__gte=threshold).filter(
-        Q(unit__isnull=False) | Q(suggested_category_id=INTEGRITY)
-    )
+    confident = waiting.filter(confidence__gte=threshold)
+    if discipline_unit() is None:  # nowhere to send integrity complaints: one by one
+        return confident.filter(unit__isnull=False).exclude(suggested_category_id=INTEGRITY)
+    return confident.filter(Q(unit__isnull=False) | Q(suggested_category_id=INTEGRITY))
 
 
 def explained(complaint: Complaint) -> list[str]:
