@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("scorecard.urls")),
     path("", include("supervision.urls")),
     path("", include("followup.urls")),
+    path("", include("ops.urls")),
     path("open311/v2/", include("complaints.intake.open311.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
