@@ -20,7 +20,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints.intake.actions import file_complaint
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintCluster
 from demo import data
 from org.models import Unit
 from org.roles import Role
@@ -478,6 +478,24 @@ def build_supervision(seed: int, anchor: dt.date, *, now: dt.datetime) -> dict[s
     return counts
 
 
+def _hot_spot(anchor: dt.date) -> tuple[Complaint, dt.datetime] | None:
+    """A recent hot spot of the demo's complaints (a cluster with at least three complaints in
+    the last 80 days, its unit known), and the moment before its last two complaints arrived:
+    a task about that problem closed then is reopened by them."""
+    since = _local(anchor - dt.timedelta(days=80), 0)
+    for cluster in ComplaintCluster.objects.filter(
+        size__gte=3, last_at__gte=since, unit__isnull=False
+    ).select_related("first"):
+        times = list(
+            Complaint.objects.filter(cluster=cluster, received_at__gte=since)
+            .order_by("-received_at")
+            .values_list("received_at", flat=True)[:3]
+        )
+        if len(times) == 3 and times[1] - times[2] > dt.timedelta(hours=2):
+            return cluster.first, times[1] - dt.timedelta(hours=1)
+    return None
+
+
 def _closed_and_reopened(
     rng: random.Random,
     units: list[Unit],
@@ -486,62 +504,70 @@ def _closed_and_reopened(
     anchor: dt.date,
 ) -> dict[str, int]:
     """One task fixed, closed by a second person with a callback, and reopened by new
-    complaints about the same problem."""
-    directive = directives[0]
-    town = next((u for u in units if u.kind == Unit.Kind.TOWNSHIP), units[0])
-    reporter = people.staff[town.pk]
+    complaints about the same problem: the demo's own recent hot spot when it has one (the
+    complaints step ran before), else three complaints filed here."""
+    directive = directives[4]  # 12345热线诉求办理质效提升
     office, reviewer = people.supervisors[0], people.supervisors[-1]
-    opened = _local(anchor - dt.timedelta(days=60), 9)
+    spot = _hot_spot(anchor)
+    if spot is not None and spot[0].unit_id in people.staff:
+        first, closed_at = spot
+        unit = next(u for u in Unit.objects.filter(pk=first.unit_id))
+        problem, title = first.text, f"同类投诉集中问题整治（{first.number}）"
+    else:
+        unit = next((u for u in units if u.kind == Unit.Kind.TOWNSHIP), units[0])
+        closed_at = _local(anchor - dt.timedelta(days=45))
+        problem, title = REOPEN_PROBLEM, "幸福小区化粪池满溢整治"
+    reporter = people.staff[unit.pk]
+    opened = closed_at - dt.timedelta(days=15)
     parent = directive.tasks.filter(parent__isnull=True).order_by("position").first()
-    siblings = {
-        pk: w for pk, w in directive.tasks.filter(parent=parent).values_list("pk", "weight")
-    }
-    first = next(iter(siblings))
-    siblings[first] -= 10
+    siblings = dict(directive.tasks.filter(parent=parent).values_list("pk", "weight"))
+    first_sibling = next(iter(siblings))
+    siblings[first_sibling] -= 10
     task = actions.add_task(
         directive,
         actor=office,
         parent=parent,
-        title="幸福小区化粪池满溢整治",
-        unit=town,
-        deadline=anchor - dt.timedelta(days=20),
+        title=title,
+        unit=unit,
+        deadline=min(parent.deadline, closed_at.date() + dt.timedelta(days=10)),
         weight=10,
         kind=Task.Kind.STATUS,
         affects_residents=True,
-        problem_text=REOPEN_PROBLEM,
+        problem_text=problem,
         sibling_weights=siblings,
         at=opened,
     )
     report = actions.submit_report(
         task,
         actor=reporter,
-        text="10月12日清掏幸福小区化粪池2座，新建溢流管38米，10月20日验收。",
+        text="现场核实后已整改：清理堆积物3处，更换破损设施2处，整改前后照片见附件。",
         state=Task.State.DONE,
-        attachments=[_pdf("清掏验收单.pdf")],
-        now=_local(anchor - dt.timedelta(days=50)),
+        attachments=[_pdf("整改验收单.pdf")],
+        now=closed_at - dt.timedelta(days=10),
     )
-    actions.accept_report(report, actor=reviewer, at=_local(anchor - dt.timedelta(days=49)))
+    actions.accept_report(report, actor=reviewer, at=closed_at - dt.timedelta(days=9))
     actions.request_close(
         task,
         actor=reporter,
-        evidence="化粪池已清掏扩容，溢流管已接入市政管网",
+        evidence="问题已整改，附整改前后照片和验收单",
         attachments=[_pdf("销号佐证.pdf")],
-        at=_local(anchor - dt.timedelta(days=48)),
+        at=closed_at - dt.timedelta(days=3),
     )
     actions.close_task(
         task,
         actor=reviewer if reviewer.pk != reporter.pk else office,
-        callback_note="电话回访小区居民5户，4户满意，1户反映仍有异味，已转物业跟进",
-        at=_local(anchor - dt.timedelta(days=45)),
+        callback_note="电话回访反映人5位，4位满意，1位表示仍需观察",
+        at=closed_at,
     )
-    for index, text in enumerate(REOPEN_COMPLAINTS):
-        file_complaint(
-            actor=None,
-            channel=Complaint.Channel.WEB,
-            text=text,
-            unit=town,
-            place="青石镇幸福小区",
-            at=_local(anchor - dt.timedelta(days=12 - 3 * index), 20),
-        )
+    if spot is None:
+        for index, text in enumerate(REOPEN_COMPLAINTS):
+            file_complaint(
+                actor=None,
+                channel=Complaint.Channel.WEB,
+                text=text,
+                unit=unit,
+                place="青石镇幸福小区",
+                at=_local(anchor - dt.timedelta(days=12 - 3 * index), 20),
+            )
     reopened = sweep_reopen(_local(anchor, 2))
     return {"reopened": reopened["reopened"]}
