@@ -246,6 +246,7 @@ def generate_and_load(args: argparse.Namespace, district: dict[str, Any], t0: in
 # runs in PostgreSQL and DuckDB.
 DECIDED = "t.clock_stopped_at IS NOT NULL"
 ON_TIME = f"{DECIDED} AND t.clock_stopped_at <= t.due_at"
+OVERDUE = "t.status = 'accepted' AND t.due_at < {now}"
 RAW_SOURCES: list[tuple[str, str, str, str, str, dict[str, str]]] = [
     (
         "cases_case",
@@ -263,7 +264,21 @@ RAW_SOURCES: list[tuple[str, str, str, str, str, dict[str, str]]] = [
             "case_buck_passing": "t.buck_passing",
             "case_forwarded": "t.forwarded_to_back_office",
             "case_repeat_supplement": "t.one_time_rule_broken",
-            "case_overdue": "t.status = 'accepted' AND t.due_at < {now}",
+            "case_overdue": OVERDUE,
+        },
+    ),
+    (
+        # Lateness in the month the deadline passed (cases.measures: the deadline source).
+        "cases_case",
+        "",
+        "t.accepted_at IS NOT NULL",
+        "t.unit_id",
+        "t.due_at",
+        {
+            "case_due": f"{DECIDED} OR ({OVERDUE})",
+            "case_due_on_time": ON_TIME,
+            "case_due_late": f"({DECIDED} AND t.clock_stopped_at > t.due_at) OR ({OVERDUE})",
+            "case_due_overdue": OVERDUE,
         },
     ),
     (
@@ -334,7 +349,7 @@ RAW_SOURCES: list[tuple[str, str, str, str, str, dict[str, str]]] = [
 ]
 # The columns each engine needs, for DuckDB's copy.
 RAW_COLUMNS = {
-    "cases_case": "unit_id, submitted_at, clock_stopped_at, due_at, supplement_count, "
+    "cases_case": "unit_id, submitted_at, accepted_at, clock_stopped_at, due_at, supplement_count, "
     "limit_workdays, buck_passing, forwarded_to_back_office, one_time_rule_broken, status",
     "evaluations_evaluation": "id, unit_id, created_at, level, excluded",
     "evaluations_rectification": "evaluation_id, unit_id, opened_at, closed_at, due_at",

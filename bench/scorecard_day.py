@@ -26,6 +26,7 @@ def simulate_day(
 
     from bench import scorecard_data as data
     from bench.bulk_copy import Vocab, copy_rows
+    from cases.measures import CASES_BY_DEADLINE
     from cases.models import Case
     from complaints.models import Complaint
     from evaluations.models import Evaluation, Rectification
@@ -54,6 +55,17 @@ def simulate_day(
 
     def local(moment: dt.datetime) -> dt.date:
         return data.local_day(np.array([data.to_us(moment)]))[0].item()
+
+    def deadline_marks(ids: list[int]) -> None:
+        """The deadline days the cases count for now (the deadline source of
+        `cases.measures`): taken before each change and again after all of them, as a case's
+        marks carry its deadline day before and after."""
+        rows = fetch(
+            "SELECT unit_id, due_at FROM cases_case WHERE id = ANY(%s) "
+            "AND accepted_at IS NOT NULL AND due_at IS NOT NULL",
+            [ids],
+        )
+        marks[CASES_BY_DEADLINE] += [(unit_id, local(due)) for unit_id, due in rows]
 
     def next_id(table: str) -> int:
         return int(fetch(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")[0][0])
@@ -98,6 +110,7 @@ def simulate_day(
             n,
         )
         marks["cases.case"] += [(int(u), day.item()) for u in np.unique(units[unit])]
+        deadline_marks(ids.tolist())
         execute("SELECT setval(pg_get_serial_sequence('cases_case', 'id'), %s)", [first + n])
 
         # 10,000 state changes on open cases: decisions, acceptances, supplement requests
@@ -109,9 +122,14 @@ def simulate_day(
                 [first, count],
             )
 
+        touched: list[int] = []
+
         def changed(rows: list[tuple[int, int, dt.datetime]]) -> list[int]:
             marks["cases.case"].extend((unit_id, local(at)) for _, unit_id, at in rows)
-            return [row[0] for row in rows]
+            ids = [row[0] for row in rows]
+            deadline_marks(ids)
+            touched.extend(ids)
+            return ids
 
         decide = changed(pick("status = 'accepted'", 4_000))
         at = moments(during_day(len(decide)))
@@ -169,6 +187,7 @@ def simulate_day(
         marks["cases.case"] += [
             (int(u), local(row[2])) for u, row in zip(targets, moved, strict=True)
         ]
+        deadline_marks(touched)  # after every change: the deadline days they count for now
 
         # 4,000 ratings of cases decided lately and not yet rated; work orders for bad ones.
         rated = fetch(

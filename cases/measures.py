@@ -253,9 +253,10 @@ def register_measures() -> None:
         "unit",
         "due_at",
         "办件（按办理期限所在日）",
-        # Only a case whose clock started has a deadline of its own (the acceptance clock
-        # of an application waiting to be accepted is not the promised limit).
-        base=Q(clock_started_at__isnull=False),
+        # Only an accepted case has a promised deadline: the clock of an application still
+        # waiting to be accepted counts the acceptance limit (`Case.clock_phase`), a duty of
+        # its own that this source does not score.
+        base=Q(accepted_at__isnull=False),
         deadlines=(("due_at", running),),
         model_label="cases.case",
     )

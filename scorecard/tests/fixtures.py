@@ -9,8 +9,9 @@ Market regulator (区市场监督管理局, a department):
 - c4 accepted 2 Nov, never decided: overdue from 10 Nov, escalated to the head by the sweep
 - c5 即办件 accepted 2 Nov 10:00, decided the same afternoon: on time    → rated 1 (bad)
 - c6 即办件 accepted 2 Nov, decided 3 Nov: late                          → rated 2 (bad)
-- c7 sent to the HR bureau and sent back (推诿); held by the market again
-- c8 a window case of a receive-only matter (明进暗不进)
+- c7 received Mon 16 Nov, sent to the HR bureau and sent back (推诿); held by the market again
+- c8 received 16 Nov, a window case of a receive-only matter (明进暗不进)
+  (c7 and c8 wait for acceptance: their 5-working-day acceptance limit runs until 23 Nov)
 - ratings: 5 (2 satisfied); c6's bad rating (3 Nov) opens work order r6, never worked on
   (5-working-day limit: due 10 Nov, settled late); c5's (13 Nov) opens r5, closed 16 Nov on time
 - complaints: A responded/answered on time, callback satisfied; B responded and answered
@@ -51,6 +52,7 @@ def at(day: int, hour: int = 10, month: int = 11) -> dt.datetime:
 
 
 MONDAY = at(2)
+LATER = at(16)  # Monday 16 November
 NOW = at(20)
 # 3 December: November has ended and may be published (December is still running).
 CLOSED = at(3, month=12)
@@ -147,10 +149,12 @@ def build_november(d: District, settings: Any) -> Month:
     c["c3"] = decide(d, c["c3"], at(6))
     c["c5"] = decide(d, c["c5"], at(2, 15))
     c["c6"] = decide(d, c["c6"], at(3))
-    c["c7"] = submit(d, regular)
-    cases.transfer_case(actor=d.alice, case=c["c7"], to_unit=d.hr, reason="属人社局", at=MONDAY)
-    cases.transfer_case(actor=d.bob, case=c["c7"], to_unit=d.market, reason="不属本局", at=MONDAY)
-    c["c8"] = submit(d, receive_only)
+    # Received on the 16th: their acceptance limit (5 working days) still runs on the 20th,
+    # so they are neither accepted nor deemed accepted when the month is computed.
+    c["c7"] = submit(d, regular, when=LATER)
+    cases.transfer_case(actor=d.alice, case=c["c7"], to_unit=d.hr, reason="属人社局", at=LATER)
+    cases.transfer_case(actor=d.bob, case=c["c7"], to_unit=d.market, reason="不属本局", at=LATER)
+    c["c8"] = submit(d, receive_only, when=LATER)
     for _ in range(5):
         decide(d, accepted(d, hr_matter, staff=d.bob), at(4), staff=d.bob)
 
