@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from catalog import actions
 from catalog.forms import FormFileForm, MatterForm
 from catalog.models import FormFile, Matter
-from catalog.search import search_matters
+from catalog.search import query_terms, search_matters
 from catalog.spreadsheet import ImportRefused, export_matters, import_matters
 from org.models import Unit
 from org.scoping import sees_all_units
@@ -58,6 +58,8 @@ def matter_list(request: HttpRequest) -> HttpResponse:
             "immediate": immediate,
             "online": online,
             "querystring": params.urlencode(),
+            # "办理" or "怎么申请" alone says nothing about what is to be done.
+            "vague": bool(query) and not query_terms(query),
         },
     )
 

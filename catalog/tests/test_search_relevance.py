@@ -69,9 +69,13 @@ def test_the_whole_phrase_ranks_first(crowded: None) -> None:
     assert names("营业执照遗失")[0] == "营业执照遗失补领"
 
 
-def test_generic_words_alone_match_nothing(crowded: None) -> None:
+def test_generic_words_alone_match_nothing_and_the_page_says_what_to_type(
+    crowded: None,
+) -> None:
     assert names("办理") == []
     assert names("怎么申请") == []
+    page = Client().get("/matters/", {"q": "我要办理"}).content.decode()
+    assert "请输入要办的具体事情，例如：营业执照" in page
 
 
 def test_a_colloquial_name_still_finds_the_matter(crowded: None) -> None:
