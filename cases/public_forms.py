@@ -13,6 +13,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
 from cases.models import Case
+from zuofeng.forms import FileInput
 from zuofeng.uploads import FILE_ACCEPT, check_upload, upload_help
 from zuofeng.validation import (
     MOBILE_PATTERN,
@@ -31,7 +32,7 @@ def _file_field(label: str) -> forms.FileField:
         label=label,
         required=False,
         help_text=upload_help(),
-        widget=forms.FileInput(attrs={"class": "input", "accept": FILE_ACCEPT}),
+        widget=FileInput(attrs={"accept": FILE_ACCEPT}),
     )
 
 

@@ -43,7 +43,62 @@ def text_input(**attrs: Any) -> forms.TextInput:
     return forms.TextInput(attrs={"class": "input", **attrs})
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+def date_input(**attrs: Any) -> forms.DateInput:
+    """A date typed as 2026-12-03. A native date input speaks the browser's language (mm/dd/yyyy
+    in an English browser), so dates are typed into a text box with a Chinese hint instead;
+    Django parses the ISO form."""
+    return forms.DateInput(
+        attrs={
+            "class": "input",
+            "placeholder": "年-月-日，如 2026-12-03",
+            "pattern": r"\d{4}-\d{1,2}-\d{1,2}",
+            "title": "请按 年-月-日 填写，如 2026-12-03",
+            "autocomplete": "off",
+            **attrs,
+        },
+        format="%Y-%m-%d",
+    )
+
+
+def month_input(**attrs: Any) -> forms.DateInput:
+    """A month typed as 2026-11 (the native month input is English in an English browser)."""
+    return forms.DateInput(
+        attrs={
+            "class": "input",
+            "placeholder": "年-月，如 2026-11",
+            "pattern": r"\d{4}-\d{1,2}",
+            "title": "请按 年-月 填写，如 2026-11",
+            "autocomplete": "off",
+            **attrs,
+        },
+        format="%Y-%m",
+    )
+
+
+class FileInput(forms.FileInput):
+    """A file input labelled in Chinese whatever the browser's language: the native button
+    says "Choose Files" in an English browser, so Bulma's .file box covers it with 选择文件 and
+    portal/site.js writes the chosen names beside it (without the script the box still opens
+    the picker; only the names are not shown)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({**(attrs or {}), "class": "file-input"})
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        native = super().render(name, value, attrs, renderer)
+        choose = "选择文件（可多选）" if self.allow_multiple_selected else "选择文件"
+        return format_html(
+            '<div class="file has-name is-fullwidth" data-file-picker><label class="file-label">'
+            '{}<span class="file-cta"><span class="file-label">{}</span></span>'
+            '<span class="file-name">未选择文件</span></label></div>',
+            native,
+            choose,
+        )
+
+
+class MultipleFileInput(FileInput):
     allow_multiple_selected = True
 
 
@@ -51,7 +106,6 @@ class MultipleFileField(forms.FileField):
     """Several files in one input; content and size are checked by `zuofeng.uploads`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # A plain file input: Bulma's styled .file-input needs a script to show the names.
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": FILE_ACCEPT}))
         super().__init__(*args, **kwargs)
 
