@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/supervision/<int:pk>/weights/", views.weights_edit, name="weights"),
     path("staff/supervision/mine/", views.my_tasks, name="my_tasks"),
     path("staff/supervision/review/", views.review, name="review"),
+    path("staff/supervision/burden/", views.burden_page, name="burden"),
     path("staff/supervision/tasks/<int:pk>/", views.task_detail, name="task"),
     path("staff/supervision/tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("staff/supervision/tasks/<int:pk>/report/", views.report_create, name="report_create"),

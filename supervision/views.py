@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from org.scoping import sees_all_units, unit_of
@@ -40,6 +41,7 @@ from supervision.scoping import (
 )
 from zuofeng.access import office_required, staff_required
 from zuofeng.forms import add_action_errors
+from zuofeng.periods import day_start, last_months, month_start, next_month, parse_month
 from zuofeng.transitions import Conflict
 from zuofeng.uploads import private_download
 from zuofeng.views import perform_step
@@ -634,6 +636,51 @@ def flag_review(request: HttpRequest, pk: int) -> HttpResponse:
         for message in getattr(exc, "messages", [str(exc)]):
             messages.error(request, message)
     return redirect("supervision:review")
+
+
+@office_required
+def burden_page(request: HttpRequest) -> HttpResponse:
+    """What the platform asked of each unit in one month: reports due and typed fields (the
+    burden the 2024 rules on grassroots burden limit). Counts of meetings, documents or photos
+    are never asked for or scored."""
+    today = timezone.localdate()
+    month = parse_month(request.GET.get("month")) or month_start(today)
+    period = f"{month:%Y-%m}"
+    quarter_start = month.month in (1, 4, 7, 10)
+    rows: dict[int, dict[str, Any]] = {}
+    leaves = (
+        Task.objects.filter(
+            directive__status=Directive.Status.ISSUED,
+            children__isnull=True,
+            directive__issued_at__lt=day_start(next_month(month)),
+        )
+        .exclude(status=Task.Status.CLOSED, closed_at__lt=day_start(month))
+        .select_related("unit", "directive")
+        .only("unit__name", "unit__short_name", "directive__cadence", "directive__report_fields")
+    )
+    for task in leaves:
+        cadence = task.directive.cadence
+        if cadence == Directive.Cadence.QUARTERLY and not quarter_start:
+            continue
+        if cadence == Directive.Cadence.ON_COMPLETION:
+            continue
+        row = rows.setdefault(
+            task.unit_id, {"unit": task.unit, "reports": 0, "fields": 0, "submitted": 0}
+        )
+        row["reports"] += 1
+        # Progress text, the kind's own claim, and the directive's declared fields.
+        row["fields"] += 2 + len(task.directive.report_fields)
+    for unit_id, count in (
+        Report.objects.filter(period=period).values_list("unit_id").annotate(n=Count("pk"))
+    ):
+        if unit_id in rows:
+            rows[unit_id]["submitted"] = count
+    table = sorted(rows.values(), key=lambda r: (-r["fields"], r["unit"].name))
+    return render(
+        request,
+        "supervision/burden.html",
+        {"rows": table, "month": month, "months": last_months(today, 12)},
+    )
 
 
 # --- Excel -----------------------------------------------------------------------------------

@@ -171,3 +171,18 @@ def test_directive_attachments_are_stored_and_served_to_the_office_only(district
     )
     assert bad.status_code == 400 and Directive.objects.count() == 1
     assert "内容与扩展名不符" in bad.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_office_sees_what_each_unit_was_asked_to_report(
+    district: Any, tree: dict[str, Any]
+) -> None:
+    actions.submit_report(tree["leaf"], actor=district.alice, text="整治门店10家。", amount=10)
+    client = district.client_for(district.olivia)
+    page = client.get(reverse("supervision:burden") + "?month=2026-12").content.decode()
+    row = page.split('id="burden"', 1)[1]
+    # One monthly report on one leaf: progress text, the amount and one declared field.
+    assert district.market.name in row
+    cell = '<td class="has-text-right">{}</td>'
+    assert cell.format(1) + cell.format(3) + cell.format(1) in row
+    assert district.client_for(district.alice).get(reverse("supervision:burden")).status_code == 404
