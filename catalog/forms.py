@@ -7,6 +7,7 @@ from django import forms
 from catalog.actions import MATTER_FIELDS
 from catalog.models import FormFile, Matter
 from catalog.spreadsheet import parse_materials
+from zuofeng.forms import FileInput
 from zuofeng.uploads import FILE_ACCEPT, upload_help
 
 # What unit staff edit: every audited field but the identity (code, unit) and archiving,
@@ -75,7 +76,7 @@ class FormFileForm(forms.Form):
     upload = forms.FileField(
         label="文件",
         help_text=upload_help(),
-        widget=forms.ClearableFileInput(attrs={"class": "input", "accept": FILE_ACCEPT}),
+        widget=FileInput(attrs={"accept": FILE_ACCEPT}),
         error_messages={"required": "请选择要上传的文件"},
     )
     kind = forms.ChoiceField(label="类型", choices=FormFile.Kind.choices)
