@@ -141,17 +141,20 @@ def _signature(text: str) -> bytes:
 
 
 def sibling_weight_problem(
-    parent_id: int | None, directive_id: int, weights: dict[int, int]
+    parent_id: int | None,
+    directive_id: int,
+    weights: dict[int, int],
+    titles: dict[int, str] | None = None,
 ) -> str:
     """The refusal message when the weights of one group of siblings do not sum to 100."""
     total = sum(weights.values())
     if total == 100:
         return ""
-    where = (
-        f"“{Task.objects.get(pk=parent_id).title}”下的子任务"
-        if parent_id
-        else "该决策部署下的一级任务"
-    )
+    if parent_id:
+        title = (titles or {}).get(parent_id) or Task.objects.get(pk=parent_id).title
+        where = f"“{title}”下的子任务"
+    else:
+        where = "该决策部署下的一级任务"
     return f"{where}权重合计为 {total}，应为 100。请调整各项权重，使合计正好等于 100。"
 
 
@@ -320,14 +323,16 @@ def _refresh_parent(parent: Task) -> None:
 def weight_problems(directive: Directive) -> list[str]:
     """Every group of siblings whose weights do not sum to 100 (the issue check)."""
     groups: dict[int | None, dict[int, int]] = defaultdict(dict)
-    for pk, parent_id, weight in Task.objects.filter(directive=directive).values_list(
-        "id", "parent_id", "weight"
+    titles: dict[int, str] = {}
+    for pk, parent_id, weight, title in Task.objects.filter(directive=directive).values_list(
+        "id", "parent_id", "weight", "title"
     ):
         groups[parent_id][pk] = weight
+        titles[pk] = title
     return [
         problem
         for parent_id, weights in groups.items()
-        if (problem := sibling_weight_problem(parent_id, directive.pk, weights))
+        if (problem := sibling_weight_problem(parent_id, directive.pk, weights, titles))
     ]
 
 

@@ -186,3 +186,30 @@ def test_the_office_sees_what_each_unit_was_asked_to_report(
     cell = '<td class="has-text-right">{}</td>'
     assert cell.format(1) + cell.format(3) + cell.format(1) in row
     assert district.client_for(district.alice).get(reverse("supervision:burden")).status_code == 404
+
+
+def test_the_tree_page_reads_a_fixed_number_of_queries(district: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    d = directive(district.olivia)
+    top = task(d, district.olivia, district.market, title="总任务", weight=100)
+    task(d, district.olivia, district.hr, parent=top, title="子任务", weight=100)
+    client = district.client_for(district.olivia)
+    url = reverse("supervision:directive", args=[d.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for n in range(6):
+        task(
+            d,
+            district.olivia,
+            district.hr,
+            parent=top,
+            title=f"新增{n}",
+            weight=1,
+            assisting=[district.town],
+        )
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)
