@@ -28,6 +28,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from complaints.classifier.words import whole_words
 from complaints.handling import actions
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from org.models import Unit
@@ -73,6 +74,9 @@ class ComplaintSerializer(serializers.ModelSerializer):
     )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
+    category_words = serializers.SerializerMethodField(
+        help_text="系统建议类别的判断依据（整词，已去除虚词和单字）"
+    )
 
     class Meta:
         model = Complaint
@@ -111,6 +115,9 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
         read_only_fields = fields
+
+    def get_category_words(self, complaint: Complaint) -> list[str]:
+        return whole_words(complaint.text, complaint.category_words)
 
 
 class ComplaintEventSerializer(serializers.ModelSerializer):

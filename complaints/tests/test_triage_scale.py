@@ -248,3 +248,11 @@ def test_triage_shows_whole_words_for_the_classifiers_fragments(
     ):
         assert ">去,了也没人<" not in html and ">了也没人<" not in html
         assert ">没人管<" in html
+
+
+def test_the_api_gives_the_same_whole_words(district: District) -> None:
+    complaint = file(district, "办事窗口推来推去，了也没人管", district.market)
+    Complaint.objects.filter(pk=complaint.pk).update(category_words=["去,了也没人", "办事窗口"])
+    olivia = district.client_for(district.olivia)
+    words = olivia.get(f"/api/complaints/{complaint.pk}/").json()["category_words"]
+    assert "没人管" in words and "去,了也没人" not in words
