@@ -22,34 +22,51 @@ from supervision.models import Task
 CHUNK = 2000
 
 
-def matching_complaints(signature: bytes, since: dt.datetime, until: dt.datetime) -> list[str]:
-    """Numbers of the complaints received in [since, until] about the same problem."""
-    if not signature or len(signature) != HASHES * 4:
-        return []
-    values = np.frombuffer(signature, dtype=np.uint32)
-    found: list[str] = []
-    rows = Complaint.objects.filter(received_at__gte=since, received_at__lte=until).values_list(
-        "number", "signature"
-    )
-    batch_numbers: list[str] = []
+def _signature_matrix(signatures: list[bytes]) -> np.ndarray:
+    return np.frombuffer(b"".join(signatures), dtype=np.uint32).reshape(len(signatures), HASHES)
+
+
+def matching_complaints(
+    tasks: list[tuple[int, bytes, dt.datetime]], until: dt.datetime
+) -> dict[int, list[str]]:
+    """For each (task id, problem signature, closed at): the numbers of the complaints received
+    after its closing (up to `until`) about the same problem. One pass over the complaints since
+    the earliest closing, compared with every task's signature at once."""
+    tasks = [t for t in tasks if t[1] and len(t[1]) == HASHES * 4]
+    found: dict[int, list[str]] = {task_id: [] for task_id, _, _ in tasks}
+    if not tasks:
+        return found
+    problems = _signature_matrix([sig for _, sig, _ in tasks])
+    closed = np.array([closed_at.timestamp() for _, _, closed_at in tasks])
+    rows = Complaint.objects.filter(
+        received_at__gt=min(t[2] for t in tasks), received_at__lte=until
+    ).values_list("number", "signature", "received_at")
+    # Complaints compared per batch: the comparison holds tasks × batch × HASHES booleans.
+    limit = max(50, min(CHUNK, 4_000_000 // (len(tasks) * HASHES)))
+    numbers: list[str] = []
     batch: list[bytes] = []
+    times: list[float] = []
 
     def flush() -> None:
         if not batch:
             return
-        matrix = np.frombuffer(b"".join(batch), dtype=np.uint32).reshape(len(batch), HASHES)
-        same = (matrix == values).sum(axis=1)
-        found.extend(n for n, s in zip(batch_numbers, same.tolist(), strict=True) if s >= _MIN_SAME)
-        batch_numbers.clear()
+        # same[i, j]: equal MinHash values of task i's problem and complaint j.
+        same = (problems[:, None, :] == _signature_matrix(batch)[None, :, :]).sum(axis=2)
+        after = np.array(times)[None, :] > closed[:, None]
+        for i, j in zip(*np.nonzero((same >= _MIN_SAME) & after), strict=True):
+            found[tasks[int(i)][0]].append(numbers[int(j)])
+        numbers.clear()
         batch.clear()
+        times.clear()
 
-    for number, sig in rows.iterator(chunk_size=CHUNK):
-        sig = bytes(sig)
-        if len(sig) != HASHES * 4:
+    for number, signature, received_at in rows.iterator(chunk_size=CHUNK):
+        signature = bytes(signature)
+        if len(signature) != HASHES * 4:
             continue
-        batch_numbers.append(number)
-        batch.append(sig)
-        if len(batch) >= CHUNK:
+        numbers.append(number)
+        batch.append(signature)
+        times.append(received_at.timestamp())
+        if len(batch) >= limit:
             flush()
     flush()
     return found
@@ -60,15 +77,20 @@ def sweep_reopen(now: dt.datetime) -> dict[str, int]:
 
     window = dt.timedelta(days=int(conf("REOPEN_WINDOW_DAYS")))
     needed = int(conf("REOPEN_MIN_COMPLAINTS"))
-    reopened = 0
-    tasks = Task.objects.filter(status=Task.Status.CLOSED, closed_at__gte=now - window).exclude(
-        problem_text=""
+    tasks = {
+        task.pk: task
+        for task in Task.objects.filter(
+            status=Task.Status.CLOSED, closed_at__gte=now - window
+        ).exclude(problem_text="")
+    }
+    matches = matching_complaints(
+        [(task.pk, bytes(task.problem_signature), task.closed_at) for task in tasks.values()], now
     )
-    for task in tasks:
-        numbers = matching_complaints(bytes(task.problem_signature), task.closed_at, now)
+    reopened = 0
+    for task_id, numbers in matches.items():
         if len(numbers) >= needed:
             reopen_task(
-                task,
+                tasks[task_id],
                 actor=None,
                 reason=f"销号后 {len(numbers)} 件新的同类投诉：{'、'.join(numbers[:10])}",
                 complaint_numbers=numbers,
