@@ -145,6 +145,10 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, task: Task, prefill: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.task = task
+        if prefill.get("suggested_links"):
+            self.fields["links"].help_text += "。本单位近期办结、可引用：" + "、".join(
+                prefill["suggested_links"]
+            )
         if task.kind == Task.Kind.QUANTITATIVE:
             self.fields["amount"] = forms.DecimalField(
                 label=f"本期完成量（{task.measure_unit or '单位'}）",

@@ -125,7 +125,19 @@ def _claim(task: Task, *, amount: Any, milestones_done: list[int], state: str) -
 def prefill(task: Task) -> dict[str, Any]:
     """What the report form starts with: the last verified values and the milestones due."""
     last = task.reports.filter(status=Report.Status.ACCEPTED).order_by("-submitted_at").first()
+    # Records the unit finished since its last report (or since the task started): what it
+    # may cite as evidence without looking them up.
+    since = (last.submitted_at if last else None) or task.clock_started_at or task.created_at
+    complaints = Complaint.objects.filter(
+        handling_unit_id=task.unit_id, closed_at__gte=since
+    ).values_list("number", flat=True)[:10]
+    cases = (
+        Case.objects.filter(unit_id=task.unit_id, clock_stopped_at__gte=since)
+        .exclude(number=None)
+        .values_list("number", flat=True)[:10]
+    )
     return {
+        "suggested_links": [*complaints, *cases],
         "state": task.verified_state if task.kind == Task.Kind.STATUS else "",
         "milestones_done": [],
         "field_values": dict(last.field_values) if last else {},

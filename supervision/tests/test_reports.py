@@ -202,3 +202,16 @@ def test_a_large_gap_between_reported_and_verified_is_listed_for_the_office(
     assert Notification.objects.filter(unit=district.market, title__contains="被退回").exists()
     page = district.client_for(district.olivia).get("/staff/supervision/review/").content.decode()
     assert "报喜不报忧" in page and "上报 100%，核实 0%" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_form_suggests_records_the_unit_finished(district: Any, issued: dict[str, Any]) -> None:
+    done, _ = file_complaint(
+        actor=None, channel="web", text="青石路门店占道经营", unit=district.market
+    )
+    Complaint.objects.filter(pk=done.pk).update(handling_unit=district.market, closed_at=NOW)
+    assert prefill(refreshed(issued["q"]))["suggested_links"] == [done.number]
+    page = district.client_for(district.alice).get(
+        f"/staff/supervision/tasks/{issued['q'].pk}/report/"
+    )
+    assert done.number in page.content.decode()
