@@ -441,7 +441,10 @@ def load_duckdb(workdir: Path) -> Any:
                 for block in copy:
                     out.write(block)
         duck.execute(
-            f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = false, columns = ?)",
+            # auto_detect off: the columns are given, and an empty table (no transfers in a
+            # small run) is an empty file that DuckDB's dialect sniffing refuses.
+            f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = false, columns = ?, "
+            "auto_detect = false, delim = ',', quote = '\"')",
             [str(path), duck_types],
         )
         path.unlink()
