@@ -215,7 +215,7 @@ class FollowForm(forms.Form):
     code = TextField(
         label="查询码",
         max_length=64,
-        help_text="提交举报时显示的 12 位查询码，不区分大小写，短横线和空格可不输入",
+        help_text="提交举报时显示的查询码，不区分大小写，短横线和空格可不输入",
         widget=_input(
             autocomplete="off",
             autocapitalize="characters",
