@@ -1,0 +1,617 @@
+"""Backup and restore of a whole installation: every table of every app, the uploaded files
+and a manifest, in one encrypted file (ops/crypto.py).
+
+Inside the encryption, a tar stream:
+
+- `manifest.json` first: format, when, the application's version and commit, the database
+  engine, the applied migrations, per table its row count and the SHA-256 of its member, per
+  file its size and SHA-256;
+- `db/<app_label>.<model>.jsonl`: one JSON object per row, keyed by column (field attname),
+  values as the ORM reads them (dates ISO 8601, decimals as strings, bytes as base64), so the
+  same file loads into SQLite or PostgreSQL;
+- `files/<root>/<path>`: the uploaded files (MEDIA_ROOT, and PRIVATE_MEDIA_ROOT if set).
+
+Not in it, on purpose: sessions (a restore logs everyone out), the audit checkpoints (they
+must live off the machine), and the keys (SECRET_KEY, ZUOFENG_IDENTITY_KEYS,
+ZUOFENG_AUDIT_KEY, the backup key itself), which the operator keeps separately.
+
+Restore reads the file twice: once to authenticate every chunk and check every member
+against the manifest, before anything is changed; then to load. Rows are inserted as they
+were (primary keys, timestamps, audit hashes), in one transaction, audit events before their
+chain heads (the head trigger wants the event to exist); PostgreSQL's sequences are then
+moved past the restored keys.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import hashlib
+import io
+import json
+import os
+import subprocess
+import tarfile
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management.color import no_style
+from django.db import DatabaseError, connection, models, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+from django.utils.duration import duration_iso_string
+
+from ops.crypto import BackupError, DecryptingReader, EncryptingWriter
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+# Not backed up: login sessions (restoring them would revive old cookies).
+SKIPPED = {"sessions.session"}
+# Loaded last: a chain head may only name an event that exists (audit migration 0005).
+LOAD_LAST = ["audit.auditchainhead"]
+BATCH = 1000
+
+
+# ---------------------------------------------------------------- what is backed up
+
+
+def backed_up_models() -> list[type[models.Model]]:
+    """Every table the application owns (auto-created many-to-many tables included), in
+    load order."""
+    found = [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed
+        and not model._meta.proxy
+        and not model._meta.swapped
+        and model._meta.label_lower not in SKIPPED
+    ]
+    last = [m for label in LOAD_LAST for m in found if m._meta.label_lower == label]
+    return [m for m in found if m not in last] + last
+
+
+def file_roots() -> dict[str, Path]:
+    roots = {"media": Path(settings.MEDIA_ROOT)}
+    private = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
+    if private:
+        roots["private"] = Path(private)
+    return roots
+
+
+def applied_migrations() -> list[str]:
+    return sorted(
+        f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()
+    )
+
+
+def app_version() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        number = version("zuofeng")
+    except PackageNotFoundError:
+        number = _pyproject_version()
+    commit = os.environ.get("ZUOFENG_COMMIT", "")
+    if not commit:
+        try:
+            commit = subprocess.run(
+                ["git", "rev-parse", "HEAD"],
+                cwd=settings.BASE_DIR,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            commit = ""
+    return {"version": number, "commit": commit or "unknown"}
+
+
+def _pyproject_version() -> str:
+    try:
+        import tomllib
+
+        data = tomllib.loads((Path(settings.BASE_DIR) / "pyproject.toml").read_text())
+        return str(data["project"]["version"])
+    except (OSError, KeyError, ValueError):
+        return "unknown"
+
+
+# ---------------------------------------------------------------- values
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.timedelta):
+        return duration_iso_string(value)
+    if isinstance(value, memoryview | bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode()
+    return value
+
+
+def _columns(model: type[models.Model]) -> list[models.Field]:
+    return list(model._meta.local_concrete_fields)
+
+
+def _decoder(f: models.Field) -> Any:
+    if isinstance(f, models.JSONField):
+        return lambda value: value
+    if isinstance(f, models.BinaryField):
+        return lambda value: None if value is None else base64.b64decode(value)
+    return lambda value: None if value is None else f.to_python(value)
+
+
+# ---------------------------------------------------------------- backup
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    tables: int
+    rows: int
+    files: int
+    size: int
+
+
+def _table_member(model: type[models.Model]) -> tuple[str, bytes, int]:
+    """(member name, JSON lines, rows) of one table, read in primary-key order."""
+    columns = _columns(model)
+    names = [f.attname for f in columns]
+    out = io.BytesIO()
+    rows = 0
+    query = model._base_manager.order_by("pk").values_list(*names)
+    for row in query.iterator(chunk_size=2000):
+        record = {name: _encode(value) for name, value in zip(names, row, strict=True)}
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True).encode() + b"\n")
+        rows += 1
+    return f"db/{model._meta.label_lower}.jsonl", out.getvalue(), rows
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    if not root.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mtime: float) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(mtime)
+    info.mode = 0o600
+    tar.addfile(info, io.BytesIO(data))
+
+
+def create_backup(path: Path, key: bytes, *, force: bool = False) -> BackupResult:
+    """Write the encrypted backup to `path` (refused if it exists, unless `force`)."""
+    if path.exists() and not force:
+        raise BackupError(f"{path} 已经存在：换一个文件名，或加 --force 覆盖")
+    if path.is_dir():
+        raise BackupError(f"{path} 是一个目录：请给出备份文件的路径")
+    now = timezone.now()
+    # One consistent snapshot of every table (REPEATABLE READ on PostgreSQL for the length of
+    # this transaction; SQLite's read transaction sees one state too).
+    tables: list[dict[str, Any]] = []
+    members: list[tuple[str, bytes]] = []
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        migrations = applied_migrations()
+        for model in backed_up_models():
+            name, data, rows = _table_member(model)
+            members.append((name, data))
+            tables.append(
+                {
+                    "model": model._meta.label_lower,
+                    "table": model._meta.db_table,
+                    "rows": rows,
+                    "member": name,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+            )
+    files: list[dict[str, Any]] = []
+    sources: list[tuple[str, Path]] = []
+    for root_name, root in file_roots().items():
+        for file_path in _walk(root):
+            relative = file_path.relative_to(root).as_posix()
+            member = f"files/{root_name}/{relative}"
+            files.append(
+                {
+                    "root": root_name,
+                    "path": relative,
+                    "size": file_path.stat().st_size,
+                    "sha256": _sha256_file(file_path),
+                }
+            )
+            sources.append((member, file_path))
+    manifest = {
+        "format": FORMAT,
+        "created_at": now.isoformat(),
+        "app": app_version(),
+        "database": {"vendor": connection.vendor, "migrations": migrations},
+        "tables": tables,
+        "files": files,
+        "not_included": [
+            "sessions",
+            "audit checkpoints (AUDIT_CHECKPOINT_DIR)",
+            "SECRET_KEY",
+            "ZUOFENG_IDENTITY_KEYS",
+            "ZUOFENG_AUDIT_KEY",
+            "the backup key",
+        ],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".backup-", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            writer = EncryptingWriter(out, key)
+            with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[arg-type]
+                mtime = now.timestamp()
+                _add_bytes(
+                    tar,
+                    MANIFEST,
+                    json.dumps(manifest, ensure_ascii=False, indent=1).encode(),
+                    mtime,
+                )
+                for name, data in members:
+                    _add_bytes(tar, name, data, mtime)
+                for (member, source), entry in zip(sources, files, strict=True):
+                    data = source.read_bytes()
+                    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                        raise BackupError(f"备份过程中文件 {source} 被改动，请重新备份")
+                    _add_bytes(tar, member, data, source.stat().st_mtime)
+            writer.close()
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return BackupResult(
+        path=path,
+        tables=len(tables),
+        rows=sum(t["rows"] for t in tables),
+        files=len(files),
+        size=path.stat().st_size,
+    )
+
+
+# ---------------------------------------------------------------- restore
+
+
+@dataclass
+class RestoreReport:
+    manifest: dict[str, Any]
+    rows: int = 0
+    files: int = 0
+    audit_chains: int = 0
+    audit_events: int = 0
+    audit_problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _open(path: Path, key: bytes) -> tuple[IO[bytes], DecryptingReader]:
+    try:
+        source = path.open("rb")
+    except OSError as exc:
+        raise BackupError(f"无法打开备份文件 {path}：{exc}") from None
+    try:
+        return source, DecryptingReader(source, key)
+    except BaseException:
+        source.close()
+        raise
+
+
+def _members(reader: DecryptingReader) -> Iterator[tuple[tarfile.TarInfo, bytes]]:
+    try:
+        with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[arg-type]
+            for info in tar:
+                if not info.isfile():
+                    raise BackupError(f"备份文件中有不该有的条目：{info.name}")
+                handle = tar.extractfile(info)
+                assert handle is not None
+                yield info, handle.read()
+    except tarfile.TarError as exc:
+        raise BackupError(f"备份文件内容无法读取（{exc}）") from None
+
+
+def read_manifest_checked(path: Path, key: bytes) -> dict[str, Any]:
+    """First pass: authenticate the whole file and check every member against the manifest
+    (nothing is changed yet). Returns the manifest."""
+    source, reader = _open(path, key)
+    with source:
+        manifest: dict[str, Any] | None = None
+        expected: dict[str, str] = {}
+        seen: set[str] = set()
+        for info, data in _members(reader):
+            if manifest is None:
+                if info.name != MANIFEST:
+                    raise BackupError("备份文件缺少清单（manifest.json）")
+                manifest = json.loads(data)
+                if manifest.get("format") != FORMAT:
+                    raise BackupError(f"不支持的备份格式版本：{manifest.get('format')}")
+                expected = {t["member"]: t["sha256"] for t in manifest["tables"]}
+                expected |= {
+                    f"files/{f['root']}/{f['path']}": f["sha256"] for f in manifest["files"]
+                }
+                continue
+            if info.name not in expected or info.name in seen:
+                raise BackupError(f"备份文件中有清单之外的条目：{info.name}")
+            if hashlib.sha256(data).hexdigest() != expected[info.name]:
+                raise BackupError(f"备份文件中 {info.name} 与清单的 SHA-256 不符")
+            seen.add(info.name)
+        reader.drain()
+    if manifest is None:
+        raise BackupError("备份文件是空的")
+    missing = set(expected) - seen
+    if missing:
+        raise BackupError(f"备份文件缺少清单中的 {len(missing)} 个条目，例如 {sorted(missing)[0]}")
+    for entry in manifest["files"]:
+        _safe_relative(entry["path"])
+    return manifest
+
+
+def _safe_relative(relative: str) -> Path:
+    candidate = Path(relative)
+    if candidate.is_absolute() or ".." in candidate.parts or not candidate.parts:
+        raise BackupError(f"备份清单中的文件路径不安全：{relative}")
+    return candidate
+
+
+def data_tables_with_rows() -> list[str]:
+    """Which tables hold what only the application writes (users, audit events). A database
+    that a fresh `migrate` produced has none: migrations fill only lookup tables (content
+    types, permissions, seeded categories and standards), which a restore replaces."""
+    from django.contrib.auth import get_user_model
+
+    from zuofeng.audit.models import AuditChainHead, AuditEvent
+
+    found = []
+    for model in (get_user_model(), AuditEvent, AuditChainHead):
+        if model._base_manager.exists():
+            found.append(model._meta.label_lower)
+    return found
+
+
+def check_migrations(manifest: dict[str, Any]) -> None:
+    here = set(applied_migrations())
+    there = set(manifest["database"]["migrations"])
+    commit = manifest["app"].get("commit", "unknown")
+    if there - here:
+        raise BackupError(
+            f"备份来自更新的版本（多出 {len(there - here)} 个迁移，如 {sorted(there - here)[0]}）："
+            f"请先部署备份清单中的版本（commit {commit}），再恢复"
+        )
+    if here - there:
+        raise BackupError(
+            f"备份来自较旧的版本（缺少 {len(here - there)} 个迁移，如 {sorted(here - there)[0]}）："
+            f"请用备份清单中的版本（commit {commit}）恢复到空库，再升级到当前版本"
+        )
+
+
+def _wipe(models_: list[type[models.Model]]) -> None:
+    """Remove every row (inside the restore's transaction; foreign keys are deferred)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in reversed(models_):
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
+        for label in SKIPPED:
+            model = apps.get_model(label)
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
+
+
+def _allow_audit_maintenance() -> None:
+    """For --force only: let this transaction remove audit rows. PostgreSQL: works only when
+    the restoring role is a member of zuofeng_audit_maintainer (audit migration 0005)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL zuofeng.audit_maintenance = 'on'")
+
+
+def _load_member(model: type[models.Model], data: bytes) -> int:
+    columns = _columns(model)
+    decoders = [(f.attname, _decoder(f)) for f in columns]
+    batch: list[models.Model] = []
+    count = 0
+
+    def flush() -> None:
+        if batch:
+            size = connection.ops.bulk_batch_size(columns, batch) or len(batch)
+            for start in range(0, len(batch), size):
+                model._base_manager._insert(  # type: ignore[attr-defined]
+                    batch[start : start + size], fields=columns, using=connection.alias, raw=True
+                )
+            batch.clear()
+
+    for line in data.splitlines():
+        if not line:
+            continue
+        record = json.loads(line)
+        instance = model.__new__(model)
+        instance._state = models.base.ModelState()
+        for attname, decode in decoders:
+            setattr(instance, attname, decode(record.get(attname)))
+        batch.append(instance)
+        count += 1
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    return count
+
+
+def restore_backup(
+    path: Path,
+    key: bytes,
+    *,
+    force: bool = False,
+    progress: Any = None,
+    migrate: Any = None,
+) -> RestoreReport:
+    """Restore into this database. Refused when it already holds users or audit events,
+    unless `force`. `migrate` (the command passes `manage.py migrate`) runs once the whole
+    file has been checked, so a wrong key or a damaged file changes nothing at all."""
+    say = progress or (lambda message: None)
+    manifest = read_manifest_checked(path, key)
+    if migrate is not None:
+        migrate()
+    say(
+        f"备份文件完整：{manifest['created_at']} 的备份，版本 {manifest['app']['version']}"
+        f"（commit {manifest['app']['commit'][:12]}），{len(manifest['tables'])} 张表，"
+        f"{len(manifest['files'])} 个文件"
+    )
+    check_migrations(manifest)
+    occupied = data_tables_with_rows()
+    if occupied and not force:
+        raise BackupError(
+            "目标数据库不是空的（已有 "
+            + "、".join(occupied)
+            + " 的数据）：恢复只写入空库。若确实要用备份替换现有全部数据，加 --force"
+            "（PostgreSQL 上需以 zuofeng_audit_maintainer 角色的成员运行，才能清除审计记录）"
+        )
+    by_label = {m._meta.label_lower: m for m in backed_up_models()}
+    wanted = {t["model"] for t in manifest["tables"]}
+    if set(by_label) != wanted:
+        unknown = sorted(wanted - set(by_label)) or sorted(set(by_label) - wanted)
+        raise BackupError(
+            f"备份中的表与当前版本不一致（如 {unknown[0]}）：请用备份清单中的版本恢复"
+        )
+    report = RestoreReport(manifest=manifest)
+    roots = file_roots()
+    staging: dict[str, Path] = {}
+    member_model = {t["member"]: by_label[t["model"]] for t in manifest["tables"]}
+    order = list(by_label.values())
+    pending_last: dict[str, bytes] = {}
+    last_labels = set(LOAD_LAST)
+    try:
+        for root_name, root in roots.items():
+            root.mkdir(parents=True, exist_ok=True)
+            staging[root_name] = Path(
+                tempfile.mkdtemp(dir=root.parent, prefix=f".restore-{root_name}-")
+            )
+        source, reader = _open(path, key)
+        with source, transaction.atomic():
+            if occupied:
+                _allow_audit_maintenance()
+            try:
+                _wipe(order)
+            except DatabaseError as exc:
+                raise BackupError(
+                    f"无法清空目标数据库（{exc}）：审计记录只有维护角色能清除。请改用一个空库恢复"
+                ) from None
+            for info, data in _members(reader):
+                if info.name == MANIFEST:
+                    continue
+                if info.name.startswith("db/"):
+                    model = member_model[info.name]
+                    if model._meta.label_lower in last_labels:
+                        pending_last[info.name] = data
+                    else:
+                        report.rows += _load_member(model, data)
+                    continue
+                _, root_name, relative = info.name.split("/", 2)
+                target = staging[root_name] / _safe_relative(relative)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                report.files += 1
+            for name, data in pending_last.items():
+                report.rows += _load_member(member_model[name], data)
+            reader.drain()
+            connection.check_constraints()
+            if connection.vendor == "postgresql":
+                statements = connection.ops.sequence_reset_sql(no_style(), order)
+                with connection.cursor() as cursor:
+                    for statement in statements:
+                        cursor.execute(statement)
+            _verify_counts(manifest, by_label)
+            _verify_staged_files(manifest, staging)
+            # Files go in place last, still inside the transaction: a failure here rolls the
+            # database back too.
+            for root_name, root in roots.items():
+                _swap_in(staging[root_name], root)
+    finally:
+        for stage in staging.values():
+            if stage.exists():
+                _remove_tree(stage)
+    cache.clear()
+    try:
+        from zuofeng.workdays import calendar
+
+        calendar.clear_cache()
+    except ImportError:  # pragma: no cover
+        pass
+    _verify_audit(report)
+    return report
+
+
+def _verify_counts(manifest: dict[str, Any], by_label: dict[str, type[models.Model]]) -> None:
+    for table in manifest["tables"]:
+        count = by_label[table["model"]]._base_manager.count()
+        if count != table["rows"]:
+            raise BackupError(
+                f"恢复后表 {table['model']} 有 {count} 行，清单记录 {table['rows']} 行：已回滚"
+            )
+
+
+def _verify_staged_files(manifest: dict[str, Any], staging: dict[str, Path]) -> None:
+    for entry in manifest["files"]:
+        staged = staging[entry["root"]] / entry["path"]
+        if not staged.is_file() or _sha256_file(staged) != entry["sha256"]:
+            raise BackupError(f"恢复的文件 {entry['path']} 与清单的 SHA-256 不符：已回滚")
+
+
+def _swap_in(stage: Path, root: Path) -> None:
+    """Replace the content of `root` by that of `stage` (old content removed)."""
+    for child in list(root.iterdir()):
+        if child.is_dir() and not child.is_symlink():
+            _remove_tree(child)
+        else:
+            child.unlink()
+    for child in list(stage.iterdir()):
+        os.replace(child, root / child.name)
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _verify_audit(report: RestoreReport) -> None:
+    from zuofeng.audit.verify import verify_all
+
+    result = verify_all()
+    report.audit_chains = result.chains
+    report.audit_events = result.events
+    for broken in result.problems:
+        where = f"审计链 {broken.chain}" if broken.chain else "检查点"
+        report.audit_problems.append(f"{where}：{broken.problem}")
+    if result.problems and all(
+        p.event_id == 0 and "外部检查点" in p.problem for p in result.problems
+    ):
+        report.notes.append(
+            "检查点比备份新：备份之后写入的审计记录不在备份中（恢复点之后的数据已丢失），"
+            "数据库内的审计链本身完整"
+        )
