@@ -1,9 +1,17 @@
-"""Uploads, for every app: checked by content and size before anything is written, stored
-all or none under MEDIA_ROOT (outside the web root) with generated names, and served only
-through a view that has checked who is asking (`private_download`)."""
+"""Uploads, for every app: checked by parsing their content (`zuofeng.filecheck`) and by
+size before anything is written, stored all or none under MEDIA_ROOT (outside the web root)
+with generated names, and served only through a view that has checked who is asking
+(`private_download`).
+
+Pictures are stored re-encoded without their metadata (EXIF owner, GPS, XMP, ...), so that
+whoever downloads them, the unit complained about included, sees only the picture. Where the
+office may need the original (a complaint's evidence), the caller asks for it to be kept
+sealed with the identity cipher (`seal_original=True`) and opens it with `open_original`.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
@@ -11,21 +19,18 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 
-# Accepted types, recognised by their first bytes rather than by what the browser claims.
-SIGNATURES: list[tuple[bytes, str, str]] = [
-    (b"%PDF-", ".pdf", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
-    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
-    (
-        b"PK\x03\x04",
-        ".docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-]
+from zuofeng.filecheck import Checked, check_content
+
 ALLOWED_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".docx"}
 FORBIDDEN_NAME_CHARS = set('/\\:*?"<>|\x00')
+# The sealed original of a re-encoded picture sits next to the stored file, under this suffix
+# (never served: MEDIA_ROOT is outside the web root and downloads go by attachment row).
+SEALED_SUFFIX = ".original.sealed"
+# Where a checked upload keeps what its check found (forms check, then actions store).
+_CHECKED_ATTR = "_zuofeng_checked"
 
 
 T = TypeVar("T")
@@ -41,6 +46,14 @@ def max_bytes() -> int:
 
 def check_upload(upload: Any) -> tuple[str, str]:
     """Return (extension, content type) of an acceptable upload, or raise ValidationError."""
+    checked = inspect_upload(upload)
+    return checked.extension, checked.content_type
+
+
+def inspect_upload(upload: Any) -> Checked:
+    """Check an upload by its name, size and parsed content (see `zuofeng.filecheck`);
+    the result, with the re-encoded bytes of a picture, is kept on the upload so that the
+    form's check and the action's store parse it once."""
     name = getattr(upload, "name", "") or ""
     if not name or any(ch in FORBIDDEN_NAME_CHARS for ch in name) or ".." in name:
         raise ValidationError(f"文件名“{name}”含有不允许的字符（/ \\ : * ? 等），请改名后重新上传")
@@ -57,17 +70,21 @@ def check_upload(upload: Any) -> tuple[str, str]:
         )
     if upload.size == 0:
         raise ValidationError(f"文件“{name}”是空的")
+    cached = getattr(upload, _CHECKED_ATTR, None)
+    if cached is not None and cached[0] == (name, upload.size):
+        return cached[1]
+    checked = check_content(_read_all(upload), suffix, name)
+    # An object that takes no attributes is simply checked again next time.
+    with contextlib.suppress(AttributeError):
+        setattr(upload, _CHECKED_ATTR, ((name, upload.size), checked))
+    return checked
+
+
+def _read_all(upload: Any) -> bytes:
     upload.seek(0)
-    head = upload.read(16)
+    data = upload.read(max_bytes() + 1)
     upload.seek(0)
-    for magic, extension, content_type in SIGNATURES:
-        if head.startswith(magic):
-            if extension == ".jpg" and suffix not in {".jpg", ".jpeg"}:
-                break
-            if extension != ".jpg" and suffix != extension:
-                break
-            return extension, content_type
-    raise ValidationError(f"文件“{name}”的内容与扩展名不符，或不是支持的文件类型")
+    return data
 
 
 def store_all(
@@ -88,28 +105,84 @@ def store_all(
             stored.append(store_one(item))
     except BaseException:
         for attachment in stored:
-            attachment.file.delete(save=False)
+            delete_stored(attachment.file)
         raise
     return stored
 
 
-def store_upload(model: type[T], upload: Any, *, at: dt.datetime, **fields: Any) -> T:
+def store_upload(
+    model: type[T], upload: Any, *, at: dt.datetime, seal_original: bool = False, **fields: Any
+) -> T:
     """Check one upload and save it as a new attachment row of `model` (any model with the
     token, extension, original_name, content_type, size, uploaded_at and file fields) under a
-    generated name; `fields` are the row's own (its case or complaint, ...)."""
-    extension, content_type = check_upload(upload)
+    generated name; `fields` are the row's own (its case or complaint, ...).
+
+    A picture is stored re-encoded without metadata. With `seal_original`, the upload as it
+    came (metadata included) is also kept, encrypted with the identity cipher, for the office
+    alone (`open_original`)."""
+    checked = inspect_upload(upload)
+    content = upload if checked.cleaned is None else ContentFile(checked.cleaned)
     attachment = model(
         token=secrets.token_hex(16),
-        extension=extension,
+        extension=checked.extension,
         original_name=upload.name[:200],
-        content_type=content_type,
-        size=upload.size,
+        content_type=checked.content_type,
+        size=content.size,
         uploaded_at=at,
         **fields,
     )
-    attachment.file.save(attachment.token + extension, upload, save=False)  # type: ignore[attr-defined]
-    attachment.save()  # type: ignore[attr-defined]
+    stored = attachment.file  # type: ignore[attr-defined]
+    stored.save(attachment.token + checked.extension, content, save=False)  # type: ignore[attr-defined]
+    try:
+        if seal_original and checked.cleaned is not None:
+            _seal_original(stored, _read_all(upload))
+        attachment.save()  # type: ignore[attr-defined]
+    except BaseException:
+        delete_stored(stored)
+        raise
     return attachment
+
+
+def _identity_cipher() -> Any:
+    # The complainant identity's cipher (keys from ZUOFENG_IDENTITY_KEYS, rotatable): the
+    # original of a picture is as sensitive as the identity it may reveal.
+    from complaints.identity import cipher
+
+    return cipher()
+
+
+def _seal_original(stored: Any, original: bytes) -> None:
+    name = stored.name + SEALED_SUFFIX
+    saved = stored.storage.save(name, ContentFile(_identity_cipher().encrypt(original)))
+    if saved != name:  # generated names never collide; refuse to lose track of a copy
+        stored.storage.delete(saved)
+        raise RuntimeError(f"sealed original stored as {saved!r}, expected {name!r}")
+
+
+def has_original(stored: Any) -> bool:
+    """Whether a sealed original was kept next to this stored file."""
+    return bool(stored.name) and stored.storage.exists(stored.name + SEALED_SUFFIX)
+
+
+def open_original(stored: Any) -> bytes:
+    """The upload as it came (metadata included), for the office path only: callers must
+    have checked that the user may see a complainant's identity. Raises Http404 when no
+    original was kept (not a picture, or not sealed)."""
+    if not stored.name:
+        raise Http404
+    try:
+        with stored.storage.open(stored.name + SEALED_SUFFIX, "rb") as handle:
+            sealed = handle.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    return _identity_cipher().decrypt(sealed)
+
+
+def delete_stored(stored: Any) -> None:
+    """Remove a stored upload and its sealed original, if any (a refused or removed row)."""
+    if stored.name and stored.storage.exists(stored.name + SEALED_SUFFIX):
+        stored.storage.delete(stored.name + SEALED_SUFFIX)
+    stored.delete(save=False)
 
 
 def private_download(stored: Any, filename: str, content_type: str) -> FileResponse:
