@@ -32,6 +32,17 @@ from zuofeng.workdays.calendar import LOCAL_TZ
 
 MEETING = "示范区人民政府第{n}次常务会议"
 
+# A one-page blank PDF that a real PDF parser opens (uploads are parsed, not only sniffed).
+BLANK_PDF = (
+    b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<\n/Producer (pypdf)\n>>\nendobj\n2 0 obj\n<<\n"
+    b"/Type /Pages\n/Count 1\n/Kids [ 4 0 R ]\n>>\nendobj\n3 0 obj\n<<\n/Type /Catalog\n"
+    b"/Pages 2 0 R\n>>\nendobj\n4 0 obj\n<<\n/Type /Page\n/Resources <<\n>>\n"
+    b"/MediaBox [ 0.0 0.0 595 842 ]\n/Parent 2 0 R\n>>\nendobj\nxref\n0 5\n"
+    b"0000000000 65535 f \n0000000015 00000 n \n0000000054 00000 n \n0000000113 00000 n \n"
+    b"0000000162 00000 n \ntrailer\n<<\n/Size 5\n/Root 3 0 R\n/Info 1 0 R\n>>\nstartxref\n256\n"
+    b"%%EOF\n"
+)
+
 # (title, summary, [(first-level task, [second-level task, second-level task]), ...])
 DIRECTIVES: list[tuple[str, str, list[tuple[str, list[str]]]]] = [
     (
@@ -188,7 +199,7 @@ def _local(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% demo evidence\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, BLANK_PDF, content_type="application/pdf")
 
 
 def _good_text(rng: random.Random, unit: Unit, task: Task, month: int, amount: int | None) -> str:

@@ -19,6 +19,7 @@ from conftest import District
 from supervision.cards import sweep_cards
 from supervision.models import Report, Task
 from supervision.reopening import sweep_reopen
+from supervision.tests.factories import BLANK_PDF
 from tests.test_browser_case_journey import log_in, new_page
 
 PROBLEM = "幸福小区化粪池满溢，污水流到小区门口道路上，气味很大，居民出行困难"
@@ -99,7 +100,7 @@ def test_a_directive_down_to_a_leaf_reported_carded_closed_and_reopened(
     unit.get_by_role("link", name="申请销号").click()
     unit.get_by_label("销号依据").fill("化粪池已清掏扩容，溢流管接入市政管网")
     unit.get_by_label("佐证材料").set_input_files(
-        {"name": "验收单.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 evidence"}
+        {"name": "验收单.pdf", "mimeType": "application/pdf", "buffer": BLANK_PDF}
     )
     unit.get_by_role("button", name="提交销号申请").click()
     unit.get_by_text("已申请销号").first.wait_for()

@@ -17,7 +17,7 @@ from supervision import actions
 from supervision.cards import sweep_cards
 from supervision.models import Card, CardEvent, Task
 from supervision.reopening import sweep_reopen
-from supervision.tests.factories import directive, task
+from supervision.tests.factories import BLANK_PDF, directive, task
 from zuofeng.duty.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ PROBLEM = "青石镇幸福小区化粪池满溢，污水流到小区门口道路
 
 
 def pdf(name: str = "验收单.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
+    return SimpleUploadedFile(name, BLANK_PDF, content_type="application/pdf")
 
 
 def leaf(district: Any, unit: Any = None, **fields: Any) -> Task:

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from supervision import actions
 from supervision.models import Task
-from supervision.tests.factories import directive, task
+from supervision.tests.factories import BLANK_PDF, directive, task
 from zuofeng.duty.models import Escalation, Notification
 from zuofeng.duty.sweep import sweep
 from zuofeng.measures import get_measure
@@ -44,7 +44,7 @@ def test_an_overdue_leaf_escalates_through_the_shared_sweep(district: Any) -> No
 def test_measures_count_tasks_on_time_overdue_and_returned_reports(district: Any) -> None:
     on_time = issued_leaf(district, dt.date(2026, 11, 30))
     late = issued_leaf(district, dt.date(2026, 11, 30))
-    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    pdf = SimpleUploadedFile("a.pdf", BLANK_PDF, content_type="application/pdf")
     with time_machine.travel(dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC), tick=False):
         actions.request_close(on_time, actor=district.alice, evidence="完成", attachments=[pdf])
         actions.close_task(on_time, actor=district.olivia)

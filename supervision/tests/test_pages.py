@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from supervision import actions
 from supervision.models import Directive, Report, Task
-from supervision.tests.factories import directive, task
+from supervision.tests.factories import BLANK_PDF, directive, task
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC)
@@ -150,12 +150,12 @@ def test_directive_attachments_are_stored_and_served_to_the_office_only(district
             "leader": "李区长",
             "summary": "压缩开办时间。",
             "cadence": "monthly",
-            "attachments": [SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4 minutes")],
+            "attachments": [SimpleUploadedFile("会议纪要.pdf", BLANK_PDF)],
         },
     )
     attachment = Directive.objects.get().attachments.get()
     url = reverse("supervision:directive_file", args=[attachment.token])
-    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 minutes"
+    assert b"".join(client.get(url).streaming_content) == BLANK_PDF
     assert district.client_for(district.alice).get(url).status_code == 404
     bad = client.post(
         reverse("supervision:directive_create"),
