@@ -153,7 +153,7 @@ def working(cell: IndicatorScore, full: Decimal, lost: Decimal) -> str:
             steps.append(f"得分 = 100 × {shown} ÷ {goal} = {cell.normalised}（不超过 100）")
         else:
             steps.append(f"得分 = 100 × ({goal} + 1) ÷ ({shown} + 1) = {cell.normalised}")
-    steps.append(f"{full} 分 × {cell.normalised}% = {cell.points} 分，失 {lost} 分")
+    steps.append(f"满分 {full} 分 × {cell.normalised}% = {cell.points} 分，失 {lost} 分")
     return "；".join(steps)
 
 
