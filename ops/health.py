@@ -88,7 +88,7 @@ def check_cache() -> Check:
         return Check(False, f"cache error: {type(exc).__name__}")
     if read != value:
         return Check(False, "value written was not read back")
-    return Check(True, type(cache).__name__)
+    return Check(True, settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1])
 
 
 def check_sweep(now: dt.datetime) -> Check:
