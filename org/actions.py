@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from org.models import Staff, Unit
-from org.roles import Role
+from org.roles import ADMIN_ROLES, Role
 from zuofeng.audit.chain import record, snapshot
 
 UNIT_FIELDS = [
@@ -109,7 +109,8 @@ def add_person(
     user = User(
         username=username,
         first_name=full_name,
-        is_staff=Role.ADMIN in roles or superuser,
+        is_staff=bool({str(role) for role in ADMIN_ROLES} & {str(role) for role in roles})
+        or superuser,
         is_superuser=superuser,
     )
     if password_hash is not None:
@@ -133,4 +134,36 @@ def add_person(
             **({"superuser": True} if superuser else {}),
         },
     )
+    return user
+
+
+@transaction.atomic
+def set_roles(*, actor: Any, user: User, roles: list[str], reason: str = "") -> User:
+    """Grant and take away roles (安全管理员, org.grant_role). Audited with the roles before and
+    after; nobody changes their own roles, so no one grants a role and uses it unseen."""
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise ValidationError("不能修改自己的角色，请由另一位安全管理员办理。")
+    if actor is not None and not actor.has_perm("org.grant_role"):
+        raise ValidationError("只有安全管理员可以授予或撤销角色。")
+    wanted = {str(role) for role in roles}
+    unknown = sorted(wanted - set(Role.values))
+    if unknown:
+        raise ValidationError(f"未知角色：{'、'.join(unknown)}")
+    before = sorted(user.groups.values_list("name", flat=True))
+    user.groups.set(Group.objects.filter(name__in=wanted))
+    after = sorted(wanted)
+    is_admin = bool({str(role) for role in ADMIN_ROLES} & wanted) or user.is_superuser
+    if user.is_staff != is_admin:
+        user.is_staff = is_admin
+        user.save(update_fields=["is_staff"])
+    record(
+        actor=actor,
+        action="org.set_roles",
+        obj=user,
+        before={"roles": before},
+        after={"roles": after},
+        reason=reason,
+    )
+    for attr in ("_zuofeng_roles", "_zuofeng_heads"):
+        user.__dict__.pop(attr, None)
     return user

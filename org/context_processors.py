@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -25,3 +26,8 @@ def staff_context(request: HttpRequest) -> dict[str, Any]:
         # The nav bar's unread count: one query, made only when a template shows it.
         "inbox_unread": SimpleLazyObject(lambda: unread_count(user)),
     }
+
+
+def deployment(request: HttpRequest) -> dict[str, Any]:
+    """The 演示环境 banner (settings.ZUOFENG_DEMO: public demo keys, data not real)."""
+    return {"zuofeng_demo": settings.ZUOFENG_DEMO}

@@ -71,6 +71,8 @@ class Staff(models.Model):
 
     class Meta:
         ordering = ["unit", "user__username"]
+        # 安全管理员's permission: grant or take away a role (org.actions.grant_role).
+        permissions = [("grant_role", "可授予或撤销角色")]
         verbose_name = "工作人员"
         verbose_name_plural = "工作人员"
 

@@ -19,6 +19,19 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "督查室"
     DISCIPLINE = "discipline", "纪检"
     ADMIN = "admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+# 等保 三员分立 (separation of the three administrators):
+# - 系统管理员 (ADMIN) keeps units, people, accounts, matters and the calendar; it neither
+#   grants roles nor reads the audit log.
+# - 安全管理员 (SECURITY_ADMIN) grants and takes away roles (org.grant_role, through
+#   org.actions.grant_role: audited, never to oneself), unlocks locked-out logins and resets
+#   a lost second factor; it edits no other account field (so it cannot take an account over).
+# - 审计管理员 (AUDIT_ADMIN) reads the audit log (and the login records) and changes nothing.
+# A superuser holds every permission: production keeps none (a deploy check warns).
+ADMIN_ROLES = (Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
 # Model permissions each role holds ("app.codename"). Row scoping is separate: see scoping.py.
@@ -55,7 +68,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workdays.add_dayoverride",
         "workdays.change_dayoverride",
         "workdays.delete_dayoverride",
+    ],
+    Role.SECURITY_ADMIN: [
+        "auth.view_user",
+        "auth.view_group",
+        "org.view_staff",
+        "org.grant_role",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
+        "otp_static.view_staticdevice",
+        "otp_static.delete_staticdevice",
+    ],
+    Role.AUDIT_ADMIN: [
         "audit.view_auditevent",
+        "axes.view_accesslog",
+        "axes.view_accessattempt",
+        "axes.view_accessfailurelog",
     ],
 }
 

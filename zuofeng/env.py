@@ -64,3 +64,39 @@ def env_secret(name: str, default: str) -> str:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE points to an unreadable file: {exc}") from exc
     return os.environ.get(name, default)
+
+
+def require_secret(name: str, *, demo: str, allow_demo: bool) -> str:
+    """A secret production must set: outside DEBUG and the demo (ZUOFENG_DEMO=1), an unset
+    or demo value stops the process at start-up instead of serving on a public key."""
+    value = env_secret(name, "")
+    if value and value != demo:
+        return value
+    if allow_demo:
+        return value or demo
+    raise ImproperlyConfigured(
+        f"{name} 未设置（或仍是公开的演示值）：生产环境必须配置自己的密钥"
+        f"（{name} 或 {name}_FILE）。只想试用演示时请设置 ZUOFENG_DEMO=1（make run 已设置）。"
+    )
+
+
+def shared_cache(url: str, *, allow_local: bool) -> dict[str, object]:
+    """CACHES["default"] from CACHE_URL: redis://, rediss:// or db://TABLE. Without it only
+    DEBUG and the demo may fall back to a per-process cache: rate limits, login lockouts
+    and OTP throttling held per worker would let N times the limit through."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("db://"):
+        table = url.removeprefix("db://") or "zuofeng_cache"
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    if url:
+        raise ImproperlyConfigured(
+            f"CACHE_URL 只支持 redis://、rediss://、unix:// 或 db://表名，收到 {url!r}"
+        )
+    if allow_local:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zuofeng"}
+    raise ImproperlyConfigured(
+        "CACHE_URL 未设置：生产环境的限流、登录锁定和验证码防暴力破解必须使用各进程共享的缓存"
+        "（redis://… 或 db://表名，后者先运行 manage.py createcachetable）。"
+        "只想试用演示时请设置 ZUOFENG_DEMO=1（make run 已设置）。"
+    )

@@ -6,19 +6,34 @@ demo default; see README "Configuration" for the list.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from zuofeng.env import env_bool, env_int, env_list, env_secret, env_str
+from zuofeng.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    require_secret,
+    shared_cache,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ZUOFENG_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+# The public demo (`make run` sets ZUOFENG_DEMO=1): the public demo keys and a per-process
+# cache are allowed, and every page shows a 演示环境 banner. Outside DEBUG and the demo the
+# settings refuse to load without real keys and a shared cache (zuofeng/env.py).
+ZUOFENG_DEMO = env_bool("ZUOFENG_DEMO", False)
+_INSECURE_OK = DEBUG or ZUOFENG_DEMO
+DEMO_SECRET_KEY = "zuofeng-demo-insecure-key-change-me-in-production"
 # The demo key only ever signs demo sessions; production must set SECRET_KEY.
-SECRET_KEY = env_secret("SECRET_KEY", "zuofeng-demo-insecure-key-change-me-in-production")
+SECRET_KEY = require_secret("SECRET_KEY", demo=DEMO_SECRET_KEY, allow_demo=_INSECURE_OK)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -34,6 +49,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     # django-tasks-db under a Chinese admin name (portal/apps.py).
     "portal.apps.TaskResultsConfig",
@@ -52,6 +71,7 @@ INSTALLED_APPS = [
     "ops",
     "sms",
     "demo",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -62,9 +82,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout, the second-factor gate and Cache-Control: no-store for staff (accounts/).
+    "accounts.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # django-axes answers a locked-out login with its lockout page; last, as axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zuofeng.urls"
@@ -81,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "org.context_processors.staff_context",
+                "org.context_processors.deployment",
             ],
         },
     },
@@ -118,6 +145,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:staff_home"
@@ -200,8 +232,12 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and env_bool("HT
 SESSION_COOKIE_SECURE = env_bool("HTTPS", False)
 CSRF_COOKIE_SECURE = env_bool("HTTPS", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+# Asking browsers to preload the domain is the operator's decision, never a default: a
+# preloaded domain cannot serve any subdomain over plain HTTP for months, and leaving the list
+# takes a browser release. Django's check advising preload (security.W021) is answered here.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # Behind a reverse proxy every request comes from the proxy's address: per-client limits
 # (the public lookup, the API) must read the client address the proxy passes on.
 NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
@@ -213,14 +249,10 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 )
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if not env_str("CACHE_URL", "")
-        else "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env_str("CACHE_URL", "zuofeng"),
-    }
-}
+# Rate limits, login lockouts and OTP throttling must hold across workers: outside DEBUG and
+# the demo CACHE_URL must name a shared cache (redis://..., rediss://..., or db://TABLE for
+# Django's database cache after `manage.py createcachetable`).
+CACHES = {"default": shared_cache(env_str("CACHE_URL", ""), allow_local=_INSECURE_OK)}
 
 # Background jobs (the hotline import): django-tasks with its database backend, run by
 # `manage.py db_worker` (started by `make run`; in production, next to `sweep --loop`).
@@ -296,13 +328,47 @@ ZUOFENG = {
     "HOTLINE_MAX_ROWS": env_int("ZUOFENG_HOTLINE_MAX_ROWS", 200_000, minimum=1),
     # Fernet keys sealing complainants' identities, newest first (see complaints/identity.py).
     "IDENTITY_KEYS": [
-        key.strip() for key in env_secret("ZUOFENG_IDENTITY_KEYS", "").split(",") if key.strip()
+        key.strip()
+        for key in require_secret("ZUOFENG_IDENTITY_KEYS", demo="", allow_demo=_INSECURE_OK).split(
+            ","
+        )
+        if key.strip()
     ],
 }
 
 # Audit chain (zuofeng/audit): HMAC keys, newest first (ZUOFENG_AUDIT_KEY or ..._KEY_FILE;
 # unset: the public demo key, flagged by `check --deploy`), and where checkpoints of the
 # chain heads are appended (empty: none) and how often the sweep writes one.
-AUDIT_KEYS = [key.strip() for key in env_secret("ZUOFENG_AUDIT_KEY", "").split(",") if key.strip()]
+AUDIT_KEYS = [
+    key.strip()
+    for key in require_secret("ZUOFENG_AUDIT_KEY", demo="", allow_demo=_INSECURE_OK).split(",")
+    if key.strip()
+]
 AUDIT_CHECKPOINT_DIR = env_str("ZUOFENG_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
 AUDIT_CHECKPOINT_MINUTES = env_int("ZUOFENG_AUDIT_CHECKPOINT_MINUTES", 60, minimum=1)
+
+# --- Accounts: brute-force lockout, second factor, idle sessions (accounts/, issue 13).
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one account, or from one address,
+# that account / address is refused for AXES_COOLOFF_TIME hours (the security administrator
+# unlocks earlier in the admin: 登录失败记录 → delete). Attempts live in the database, so every
+# worker sees them.
+AXES_FAILURE_LIMIT = env_int("ZUOFENG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZUOFENG_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+if NUM_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = NUM_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = [RATELIMIT_IP_META_KEY, "REMOTE_ADDR"]
+# TOTP second factor (django-otp): required for these roles, available to everyone. The demo
+# requires it of nobody unless ZUOFENG_MFA_REQUIRED_ROLES says otherwise.
+ZUOFENG_MFA_REQUIRED_ROLES = env_list(
+    "ZUOFENG_MFA_REQUIRED_ROLES",
+    [] if ZUOFENG_DEMO else ["supervisor", "discipline", "admin", "security_admin", "audit_admin"],
+)
+OTP_TOTP_ISSUER = env_str("ZUOFENG_OTP_ISSUER", "作风平台")
+# Idle sessions end after this many minutes without a request (staff; residents longer).
+ZUOFENG_STAFF_IDLE_MINUTES = env_int("ZUOFENG_STAFF_IDLE_MINUTES", 30, minimum=1)
+ZUOFENG_RESIDENT_IDLE_MINUTES = env_int("ZUOFENG_RESIDENT_IDLE_MINUTES", 7 * 24 * 60, minimum=1)
