@@ -168,7 +168,9 @@ def test_a_group_of_near_duplicates_is_triaged_with_one_decision(district: Distr
     assert "同类 3 件" in queue and "一并分办 3 件" in queue
 
     url = reverse("complaints:triage_group", args=[cluster])
-    shown = page(olivia, url)
+    assert "javascript:" not in page(olivia, url, back="javascript:alert(1)")
+    shown = page(olivia, url, back=f"{QUEUE}?channel=web")
+    assert f'href="{QUEUE}?channel=web"' in shown
     for complaint in group:
         assert complaint.number in shown
     done = olivia.post(

@@ -98,8 +98,9 @@ def queue_url(querystring: str) -> str:
 
 
 def back_to_queue(request: HttpRequest) -> str:
-    """Where to return after a step posted from the queue: the filtered queue it came from."""
-    back = request.POST.get("back", "")
+    """Where to return after a step posted from the queue (or opened from it, `?back=`): the
+    filtered queue it came from; anything else (another site, a script URL) is ignored."""
+    back = request.POST.get("back") or request.GET.get("back") or ""
     if back.startswith(reverse("complaints:triage_queue")) and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -153,7 +153,7 @@ def group(request: HttpRequest, cluster: int) -> HttpResponse:
         "first": first,
         "form": form,
         "preview": routing_preview(first, first.suggested_category, None, first.subject_is_head),
-        "back": request.POST.get("back") or request.GET.get("back") or queue_url(""),
+        "back": back_to_queue(request),
         "confidence_percent": round(first.confidence * 100),
     }
     return render(request, "complaints/staff/triage_group.html", context, status=status)
