@@ -5,13 +5,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.utils import timezone
 
 from catalog.models import FormFile, Material, Matter
 from zuofeng.audit.admin_mixins import AuditedModelAdmin
-from zuofeng.uploads import check_upload
+from zuofeng.uploads import inspect_upload
 
 
 class MaterialInline(admin.TabularInline):
@@ -20,8 +21,9 @@ class MaterialInline(admin.TabularInline):
 
 
 class FormFileAdminForm(forms.ModelForm):
-    """A form file added in the admin is checked like any upload (content, size, name) and
-    stored under a generated name, as `zuofeng.uploads.store_upload` does."""
+    """A form file added in the admin is checked like any upload (content, size, name), a
+    picture stored without its metadata, under a generated name, as
+    `zuofeng.uploads.store_upload` does."""
 
     class Meta:
         model = FormFile
@@ -30,19 +32,22 @@ class FormFileAdminForm(forms.ModelForm):
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
-            self._checked = (upload, *check_upload(upload))
+            checked = inspect_upload(upload)
+            self._checked = (upload.name, upload.size, checked)
+            if checked.cleaned is not None:
+                return ContentFile(checked.cleaned, name=upload.name)
         return upload
 
     def save(self, commit: bool = True) -> FormFile:
         form_file = super().save(commit=False)
         checked = getattr(self, "_checked", None)
         if checked is not None:
-            upload, extension, content_type = checked
-            form_file.original_name = upload.name[:200]
+            name, size, found = checked
+            form_file.original_name = name[:200]
             form_file.token = secrets.token_hex(16)
-            form_file.extension = extension
-            form_file.content_type = content_type
-            form_file.size = upload.size
+            form_file.extension = found.extension
+            form_file.content_type = found.content_type
+            form_file.size = form_file.file.size if found.cleaned is not None else size
             form_file.uploaded_at = timezone.now()
         if commit:
             form_file.save()

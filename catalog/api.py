@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -14,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from catalog.models import Material, Matter
+from catalog.models import FormFile, Material, Matter
 from catalog.search import search_matters
 from zuofeng.api_params import refuse_unknown_params
 
@@ -25,10 +26,26 @@ class MaterialSerializer(serializers.ModelSerializer):
         fields = ["name", "originals", "copies", "notes"]
 
 
+class FormFileSerializer(serializers.ModelSerializer):
+    material = serializers.CharField(source="material_name", help_text="对应材料；空为整个事项通用")
+    url = serializers.SerializerMethodField(help_text="下载地址（公开）")
+
+    class Meta:
+        model = FormFile
+        fields = ["title", "kind", "material", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, form_file: FormFile) -> str:
+        path = reverse("catalog:form_file", args=[form_file.matter.code, form_file.token])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class MatterSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     materials = MaterialSerializer(many=True, read_only=True)
+    form_files = FormFileSerializer(many=True, read_only=True)
     is_immediate = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -52,6 +69,7 @@ class MatterSerializer(serializers.ModelSerializer):
             "hours",
             "window",
             "materials",
+            "form_files",
         ]
 
 
@@ -115,7 +133,7 @@ class MatterViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = (
             Matter.objects.public()
             .select_related("unit")
-            .prefetch_related("materials")
+            .prefetch_related("materials", "form_files")
             .order_by("code")
         )
         query = self.request.query_params.get("q", "")

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from catalog.tests.factories import make_matter
+from catalog.tests.factories import make_matter, real_pdf
 from conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.4\n% blank application form\n"
+PDF = real_pdf()
 
 
 def test_a_clerk_adds_a_blank_form_and_a_resident_downloads_it(

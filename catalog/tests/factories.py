@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from typing import Any
+
+from pypdf import PdfWriter
 
 from catalog import actions
 from catalog.models import Matter
@@ -36,3 +39,12 @@ def make_matter(
     if materials is None:
         materials = [{"name": "居民身份证", "originals": 1, "copies": 1, "notes": ""}]
     return actions.create_matter(actor=actor, materials=materials, **values)
+
+
+def real_pdf() -> bytes:
+    """A one-page PDF that parses (uploads are checked by reading them)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=72, height=72)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

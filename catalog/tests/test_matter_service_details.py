@@ -13,13 +13,14 @@ from openpyxl import load_workbook
 
 from catalog.models import FormFile, Matter
 from catalog.spreadsheet import export_matters, import_matters
-from catalog.tests.factories import make_matter
+from catalog.tests.factories import make_matter, real_pdf
 from conftest import District
 from zuofeng.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n% blank form\n"
+
+PDF = real_pdf()
 
 
 @pytest.fixture
@@ -225,5 +226,17 @@ def test_the_admin_adds_a_checked_form_file(district: District, matter: Matter) 
 
     assert response.status_code == 302
     form_file = FormFile.objects.get()
-    assert (form_file.kind, form_file.original_name, form_file.size) == ("sample", "示例.pdf", 22)
+    assert (form_file.kind, form_file.original_name) == ("sample", "示例.pdf")
+    assert form_file.size == len(PDF)
     assert Client().get(f"/matters/MKT-0001/forms/{form_file.token}/").status_code == 200
+
+
+def test_the_api_lists_place_hours_window_and_forms(district: District, matter: Matter) -> None:
+    upload(district, matter)
+
+    data = Client().get("/api/matters/MKT-0001/").json()
+
+    assert data["window"] == "15—18 号窗口" and data["place"] == "区政务服务中心二楼 B 区"
+    [form_file] = data["form_files"]
+    assert form_file["kind"] == "blank" and form_file["material"] == "食品经营许可申请书"
+    assert Client().get(form_file["url"]).status_code == 200
