@@ -258,3 +258,25 @@ def test_the_api_gives_the_same_whole_words(district: District) -> None:
     olivia = district.client_for(district.olivia)
     words = olivia.get(f"/api/complaints/{complaint.pk}/").json()["category_words"]
     assert "没人管" in words and "去,了也没人" not in words
+
+
+def test_the_queue_costs_the_same_queries_for_three_rows_or_twelve(district: District) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    olivia = district.client_for(district.olivia)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page(olivia, QUEUE)
+        return len(captured)
+
+    for _ in range(3):
+        file(district, ATTITUDE, district.market)
+    file(district, LAMP, district.town)
+    file(district, LAMP, district.town)
+    few = queries()
+    for _ in range(4):
+        file(district, ATTITUDE, district.hr)
+        file(district, LAMP, district.town)
+    assert queries() == few
