@@ -73,13 +73,15 @@ def matter_detail(request: HttpRequest, code: str) -> HttpResponse:
     materials = list(matter.materials.all())
     for material in materials:
         material.form_files = [f for f in files if f.material_name == material.name]
+    names = {material.name for material in materials}
     return render(
         request,
         "catalog/matter_detail.html",
         {
             "matter": matter,
             "materials": materials,
-            "matter_files": [f for f in files if not f.material_name],
+            # A form whose material was since renamed or removed still belongs to the matter.
+            "matter_files": [f for f in files if f.material_name not in names],
             "now": timezone.now(),
         },
     )

@@ -85,6 +85,14 @@ def test_a_matter_wide_sample_is_listed_on_its_own(district: District, matter: M
     assert "填写示例汇编（示例样表）" in page
 
 
+def test_a_form_of_a_renamed_material_is_still_offered(district: District, matter: Matter) -> None:
+    upload(district, matter, title="旧申请书")
+    matter.materials.filter(name="食品经营许可申请书").update(name="食品经营许可申请表")
+
+    page = Client().get("/matters/MKT-0001/").content.decode()
+    assert "旧申请书（空白表格）" in page
+
+
 def test_a_file_that_is_not_what_it_claims_is_refused(district: District, matter: Matter) -> None:
     response = upload(
         district, matter, upload=SimpleUploadedFile("申请书.pdf", b"MZ\x90\x00", "application/pdf")
