@@ -214,8 +214,9 @@ def create_backup(path: Path, key: bytes, *, force: bool = False) -> BackupResul
     # this transaction; SQLite's read transaction sees one state too).
     tables: list[dict[str, Any]] = []
     members: list[tuple[str, bytes]] = []
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         migrations = applied_migrations()

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
 from complaints import actions as complaints
@@ -53,6 +54,8 @@ def files(root: Path) -> dict[str, str]:
 
 def empty_everything(media_root: Path) -> None:
     # The test settings switch the audit triggers' maintenance on, as for any test flush.
+    # PostgreSQL truncates only once the deferred foreign-key checks have run.
+    connection.check_constraints()
     call_command("flush", interactive=False, verbosity=0)
     for path in sorted(media_root.rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
