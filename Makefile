@@ -12,7 +12,7 @@ RUN_ENV := DEBUG=false ZUOFENG_DEMO=1
 # worker so the demo build they share is built once. TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test setup lint format demo sweep clean bench
+.PHONY: run test setup lint format demo sweep clean bench prod-check audit requirements-prod load-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,36 @@ lint: setup
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The production configuration (gunicorn + deploy/gunicorn.conf.py, DEBUG off, real keys, a
+# shared cache, compressed static files) started on a free loopback port: /healthz and pages.
+prod-check: setup
+	$(BIN)/pytest ops/tests/test_production.py -q -p no:cacheprovider
+
+# Tools that are not the application's dependencies live in their own venv.
+TOOLS := $(VENV)/tools
+
+# Known vulnerabilities in the pinned production requirements. pip-audit is installed on
+# demand into $(TOOLS); offline, this says clearly that no audit ran and exits 0.
+audit: | $(BIN)/python
+	@if test -x $(TOOLS)/bin/pip-audit || \
+	  { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet pip-audit; }; then \
+	  $(BIN)/python deploy/audit_deps.py --pip-audit $(TOOLS)/bin/pip-audit; \
+	else \
+	  echo "WARNING: pip-audit could not be installed (package index unreachable?): the dependency audit did NOT run." >&2; \
+	fi
+
+# requirements-prod.txt: requirements.txt and every transitive dependency, pinned with hashes
+# (pip-tools, in $(TOOLS)). Run after changing requirements.txt; a test checks they agree.
+requirements-prod: requirements.txt | $(BIN)/python
+	@test -x $(TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(TOOLS) && \
+	  $(TOOLS)/bin/pip install --quiet pip-tools; }
+	$(TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements-prod.txt requirements.txt
+
+# Public pages under the production configuration (bench/load_bench.py; about a minute).
+load-bench: setup
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var/zuofeng.sqlite3*
