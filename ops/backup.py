@@ -1,15 +1,15 @@
 """Backup and restore of a whole installation: every table of every app, the uploaded files
 and a manifest, in one encrypted file (ops/crypto.py).
 
-Inside the encryption, a tar stream:
+Inside the encryption, a tar stream, written and read as a stream (memory stays bounded):
 
-- `manifest.json` first: format, when, the application's version and commit, the database
-  engine, the applied migrations, per table its row count and the SHA-256 of its member, per
-  file its size and SHA-256;
-- `db/<app_label>.<model>.jsonl`: one JSON object per row, keyed by column (field attname),
-  values as the ORM reads them (dates ISO 8601, decimals as strings, bytes as base64), so the
-  same file loads into SQLite or PostgreSQL;
-- `files/<root>/<path>`: the uploaded files (MEDIA_ROOT, and PRIVATE_MEDIA_ROOT if set).
+- `db/<app_label>.<model>.<part>.jsonl`: one JSON object per row, keyed by column (field
+  attname), values as the ORM reads them (dates ISO 8601, decimals as strings, bytes as
+  base64), so the same file loads into SQLite or PostgreSQL; at most PART_ROWS rows a part;
+- `files/<root>/<path>`: the uploaded files (MEDIA_ROOT, and PRIVATE_MEDIA_ROOT if set);
+- `manifest.json` last (it lists the hashes of everything before it): format, when, the
+  application's version and commit, the database engine, the applied migrations, per table
+  its row count and its parts' SHA-256, per file its size and SHA-256.
 
 Not in it, on purpose: sessions (a restore logs everyone out), the audit checkpoints (they
 must live off the machine), and the keys (SECRET_KEY, ZUOFENG_IDENTITY_KEYS,
@@ -31,12 +31,14 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import tarfile
 import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -58,6 +60,15 @@ SKIPPED = {"sessions.session"}
 # Loaded last: a chain head may only name an event that exists (audit migration 0005).
 LOAD_LAST = ["audit.auditchainhead"]
 BATCH = 1000
+PART_ROWS = 20_000
+NOT_INCLUDED = [
+    "sessions",
+    "audit checkpoints (AUDIT_CHECKPOINT_DIR)",
+    "SECRET_KEY",
+    "ZUOFENG_IDENTITY_KEYS",
+    "ZUOFENG_AUDIT_KEY",
+    "the backup key",
+]
 
 
 # ---------------------------------------------------------------- what is backed up
@@ -164,10 +175,10 @@ class BackupResult:
     size: int
 
 
-def _table_member(model: type[models.Model]) -> tuple[str, bytes, int]:
-    """(member name, JSON lines, rows) of one table, read in primary-key order."""
-    columns = _columns(model)
-    names = [f.attname for f in columns]
+def _table_parts(model: type[models.Model]) -> Iterator[tuple[bytes, int]]:
+    """One table as JSON lines in primary-key order, in parts of at most PART_ROWS rows (a
+    part is held in memory while it is written)."""
+    names = [f.attname for f in _columns(model)]
     out = io.BytesIO()
     rows = 0
     query = model._base_manager.order_by("pk").values_list(*names)
@@ -175,7 +186,11 @@ def _table_member(model: type[models.Model]) -> tuple[str, bytes, int]:
         record = {name: _encode(value) for name, value in zip(names, row, strict=True)}
         out.write(json.dumps(record, ensure_ascii=False, sort_keys=True).encode() + b"\n")
         rows += 1
-    return f"db/{model._meta.label_lower}.jsonl", out.getvalue(), rows
+        if rows == PART_ROWS:
+            yield out.getvalue(), rows
+            out, rows = io.BytesIO(), 0
+    if rows or out.tell() == 0:
+        yield out.getvalue(), rows
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -195,12 +210,40 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+class _Hashing:
+    """A file read through, hashed on the way (tar reads exactly `size` bytes)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
+
+
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mtime: float) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
     info.mtime = int(mtime)
     info.mode = 0o600
     tar.addfile(info, io.BytesIO(data))
+
+
+def _add_file(tar: tarfile.TarFile, name: str, source: Path) -> tuple[int, str]:
+    with source.open("rb") as handle:
+        stat = os.fstat(handle.fileno())
+        info = tarfile.TarInfo(name)
+        info.size = stat.st_size
+        info.mtime = int(stat.st_mtime)
+        info.mode = 0o600
+        hashing = _Hashing(handle)
+        try:
+            tar.addfile(info, hashing)  # type: ignore[arg-type]
+        except OSError as exc:  # the file shrank while it was read
+            raise BackupError(f"备份过程中文件 {source} 被改动（{exc}），请重新备份") from None
+    return stat.st_size, hashing.digest.hexdigest()
 
 
 def create_backup(path: Path, key: bytes, *, force: bool = False) -> BackupResult:
@@ -210,79 +253,62 @@ def create_backup(path: Path, key: bytes, *, force: bool = False) -> BackupResul
     if path.is_dir():
         raise BackupError(f"{path} 是一个目录：请给出备份文件的路径")
     now = timezone.now()
-    # One consistent snapshot of every table (REPEATABLE READ on PostgreSQL for the length of
-    # this transaction; SQLite's read transaction sees one state too).
-    tables: list[dict[str, Any]] = []
-    members: list[tuple[str, bytes]] = []
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        migrations = applied_migrations()
-        for model in backed_up_models():
-            name, data, rows = _table_member(model)
-            members.append((name, data))
-            tables.append(
-                {
-                    "model": model._meta.label_lower,
-                    "table": model._meta.db_table,
-                    "rows": rows,
-                    "member": name,
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                }
-            )
-    files: list[dict[str, Any]] = []
-    sources: list[tuple[str, Path]] = []
-    for root_name, root in file_roots().items():
-        for file_path in _walk(root):
-            relative = file_path.relative_to(root).as_posix()
-            member = f"files/{root_name}/{relative}"
-            files.append(
-                {
-                    "root": root_name,
-                    "path": relative,
-                    "size": file_path.stat().st_size,
-                    "sha256": _sha256_file(file_path),
-                }
-            )
-            sources.append((member, file_path))
-    manifest = {
-        "format": FORMAT,
-        "created_at": now.isoformat(),
-        "app": app_version(),
-        "database": {"vendor": connection.vendor, "migrations": migrations},
-        "tables": tables,
-        "files": files,
-        "not_included": [
-            "sessions",
-            "audit checkpoints (AUDIT_CHECKPOINT_DIR)",
-            "SECRET_KEY",
-            "ZUOFENG_IDENTITY_KEYS",
-            "ZUOFENG_AUDIT_KEY",
-            "the backup key",
-        ],
-    }
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".backup-", suffix=".part")
+    tables: list[dict[str, Any]] = []
+    files: list[dict[str, Any]] = []
     try:
         with os.fdopen(handle, "wb") as out:
             writer = EncryptingWriter(out, key)
             with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[arg-type]
                 mtime = now.timestamp()
+                # One consistent snapshot of every table (PostgreSQL: REPEATABLE READ for the
+                # length of this transaction; SQLite's read transaction sees one state too).
+                outermost = not connection.in_atomic_block
+                with transaction.atomic():
+                    if connection.vendor == "postgresql" and outermost:
+                        with connection.cursor() as cursor:
+                            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    migrations = applied_migrations()
+                    for model in backed_up_models():
+                        label = model._meta.label_lower
+                        entry: dict[str, Any] = {
+                            "model": label,
+                            "table": model._meta.db_table,
+                            "rows": 0,
+                            "parts": [],
+                        }
+                        for number, (data, rows) in enumerate(_table_parts(model), start=1):
+                            name = f"db/{label}.{number:04d}.jsonl"
+                            _add_bytes(tar, name, data, mtime)
+                            entry["rows"] += rows
+                            entry["parts"].append(
+                                {"member": name, "rows": rows, "sha256": _sha(data)}
+                            )
+                        tables.append(entry)
+                for root_name, root in file_roots().items():
+                    for file_path in _walk(root):
+                        relative = file_path.relative_to(root).as_posix()
+                        size, digest = _add_file(tar, f"files/{root_name}/{relative}", file_path)
+                        files.append(
+                            {"root": root_name, "path": relative, "size": size, "sha256": digest}
+                        )
+                manifest = {
+                    "format": FORMAT,
+                    "created_at": now.isoformat(),
+                    "app": app_version(),
+                    "database": {"vendor": connection.vendor, "migrations": migrations},
+                    "tables": tables,
+                    "files": files,
+                    "not_included": NOT_INCLUDED,
+                }
+                # Last: it lists the hashes of everything before it.
                 _add_bytes(
                     tar,
                     MANIFEST,
                     json.dumps(manifest, ensure_ascii=False, indent=1).encode(),
                     mtime,
                 )
-                for name, data in members:
-                    _add_bytes(tar, name, data, mtime)
-                for (member, source), entry in zip(sources, files, strict=True):
-                    data = source.read_bytes()
-                    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-                        raise BackupError(f"备份过程中文件 {source} 被改动，请重新备份")
-                    _add_bytes(tar, member, data, source.stat().st_mtime)
             writer.close()
             out.flush()
             os.fsync(out.fileno())
@@ -298,6 +324,10 @@ def create_backup(path: Path, key: bytes, *, force: bool = False) -> BackupResul
         files=len(files),
         size=path.stat().st_size,
     )
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 # ---------------------------------------------------------------- restore
@@ -326,7 +356,7 @@ def _open(path: Path, key: bytes) -> tuple[IO[bytes], DecryptingReader]:
         raise
 
 
-def _members(reader: DecryptingReader) -> Iterator[tuple[tarfile.TarInfo, bytes]]:
+def _members(reader: DecryptingReader) -> Iterator[tuple[tarfile.TarInfo, IO[bytes]]]:
     try:
         with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[arg-type]
             for info in tar:
@@ -334,40 +364,53 @@ def _members(reader: DecryptingReader) -> Iterator[tuple[tarfile.TarInfo, bytes]
                     raise BackupError(f"备份文件中有不该有的条目：{info.name}")
                 handle = tar.extractfile(info)
                 assert handle is not None
-                yield info, handle.read()
+                yield info, handle
     except tarfile.TarError as exc:
         raise BackupError(f"备份文件内容无法读取（{exc}）") from None
 
 
+def _expected(manifest: dict[str, Any]) -> dict[str, str]:
+    expected = {
+        part["member"]: part["sha256"] for table in manifest["tables"] for part in table["parts"]
+    }
+    expected |= {f"files/{f['root']}/{f['path']}": f["sha256"] for f in manifest["files"]}
+    return expected
+
+
 def read_manifest_checked(path: Path, key: bytes) -> dict[str, Any]:
     """First pass: authenticate the whole file and check every member against the manifest
-    (nothing is changed yet). Returns the manifest."""
+    (the last member); nothing is changed. Returns the manifest."""
     source, reader = _open(path, key)
     with source:
         manifest: dict[str, Any] | None = None
-        expected: dict[str, str] = {}
-        seen: set[str] = set()
-        for info, data in _members(reader):
-            if manifest is None:
-                if info.name != MANIFEST:
-                    raise BackupError("备份文件缺少清单（manifest.json）")
-                manifest = json.loads(data)
-                if manifest.get("format") != FORMAT:
-                    raise BackupError(f"不支持的备份格式版本：{manifest.get('format')}")
-                expected = {t["member"]: t["sha256"] for t in manifest["tables"]}
-                expected |= {
-                    f"files/{f['root']}/{f['path']}": f["sha256"] for f in manifest["files"]
-                }
+        seen: dict[str, str] = {}
+        for info, handle in _members(reader):
+            if manifest is not None:
+                raise BackupError(f"备份文件中清单之后还有条目：{info.name}")
+            if info.name == MANIFEST:
+                try:
+                    manifest = json.loads(handle.read())
+                except ValueError:
+                    raise BackupError("备份清单（manifest.json）无法读取") from None
                 continue
-            if info.name not in expected or info.name in seen:
-                raise BackupError(f"备份文件中有清单之外的条目：{info.name}")
-            if hashlib.sha256(data).hexdigest() != expected[info.name]:
-                raise BackupError(f"备份文件中 {info.name} 与清单的 SHA-256 不符")
-            seen.add(info.name)
+            if info.name in seen:
+                raise BackupError(f"备份文件中条目重复：{info.name}")
+            digest = hashlib.sha256()
+            for block in iter(partial(handle.read, 1024 * 1024), b""):
+                digest.update(block)
+            seen[info.name] = digest.hexdigest()
         reader.drain()
     if manifest is None:
-        raise BackupError("备份文件是空的")
-    missing = set(expected) - seen
+        raise BackupError("备份文件缺少清单（manifest.json）")
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"不支持的备份格式版本：{manifest.get('format')}")
+    expected = _expected(manifest)
+    for name, digest in seen.items():
+        if name not in expected:
+            raise BackupError(f"备份文件中有清单之外的条目：{name}")
+        if digest != expected[name]:
+            raise BackupError(f"备份文件中 {name} 与清单的 SHA-256 不符")
+    missing = set(expected) - set(seen)
     if missing:
         raise BackupError(f"备份文件缺少清单中的 {len(missing)} 个条目，例如 {sorted(missing)[0]}")
     for entry in manifest["files"]:
@@ -502,7 +545,9 @@ def restore_backup(
     report = RestoreReport(manifest=manifest)
     roots = file_roots()
     staging: dict[str, Path] = {}
-    member_model = {t["member"]: by_label[t["model"]] for t in manifest["tables"]}
+    member_model = {
+        part["member"]: by_label[t["model"]] for t in manifest["tables"] for part in t["parts"]
+    }
     order = list(by_label.values())
     pending_last: dict[str, bytes] = {}
     last_labels = set(LOAD_LAST)
@@ -522,20 +567,21 @@ def restore_backup(
                 raise BackupError(
                     f"无法清空目标数据库（{exc}）：审计记录只有维护角色能清除。请改用一个空库恢复"
                 ) from None
-            for info, data in _members(reader):
+            for info, handle in _members(reader):
                 if info.name == MANIFEST:
                     continue
                 if info.name.startswith("db/"):
                     model = member_model[info.name]
                     if model._meta.label_lower in last_labels:
-                        pending_last[info.name] = data
+                        pending_last[info.name] = handle.read()
                     else:
-                        report.rows += _load_member(model, data)
+                        report.rows += _load_member(model, handle.read())
                     continue
                 _, root_name, relative = info.name.split("/", 2)
                 target = staging[root_name] / _safe_relative(relative)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+                with target.open("wb") as out:
+                    shutil.copyfileobj(handle, out, 1024 * 1024)
                 report.files += 1
             for name, data in pending_last.items():
                 report.rows += _load_member(member_model[name], data)
@@ -595,8 +641,6 @@ def _swap_in(stage: Path, root: Path) -> None:
 
 
 def _remove_tree(path: Path) -> None:
-    import shutil
-
     shutil.rmtree(path, ignore_errors=True)
 
 
