@@ -30,6 +30,8 @@ from django.utils import timezone
 
 from cases.attachments import store_attachments
 from cases.models import Case, CaseEvent, SupplementRequest, Transfer
+from cases.signals import case_decided
+from cases.texts import text_supplement_notice
 from catalog.models import Matter
 from org.models import Unit
 from org.scoping import require_member, unit_of
@@ -290,6 +292,7 @@ def request_supplement(
             public_note="请补正材料：" + "、".join(materials)[:280],
         )
         change.reason = ("再次告知（违反一次性告知）：" if is_repeat else "") + "、".join(materials)
+        text_supplement_notice(case, notice)
     return notice
 
 
@@ -481,6 +484,7 @@ def decide_case(
             public_note=public,
         )
         change.reason = reason
+        case_decided.send(sender=Case, case=case)
     return case
 
 

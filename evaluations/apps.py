@@ -8,9 +8,11 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "好差评"
 
     def ready(self) -> None:
+        from cases.signals import case_decided
         from evaluations.measures import register_measures
         from evaluations.models import Rectification
         from evaluations.sweep import apply_default_ratings
+        from evaluations.texts import text_rating_link
         from zuofeng.duty.registry import DutyKind, register_duty, register_sweep_step
 
         register_duty(
@@ -24,3 +26,4 @@ class EvaluationsConfig(AppConfig):
         )
         register_sweep_step("evaluations.default_ratings", apply_default_ratings)
         register_measures()
+        case_decided.connect(text_rating_link, dispatch_uid="evaluations.text_rating_link")
