@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from catalog.tests.factories import real_pdf
 from complaints import actions
 from complaints.models import (
     ComplainantIdentity,
@@ -29,7 +30,7 @@ from org.actions import add_person
 from org.roles import Role
 
 ATTITUDE = "市场监管局窗口的工作人员态度很差，问了三遍都不耐烦，还让我明天再来"
-PDF = b"%PDF-1.4\n% zuofeng test\n"
+PDF = real_pdf()  # uploads are checked by parsing them
 # Markers planted in the identity: none may come back on any page of the complaint.
 NAME = "甄士隐"
 PHONE = "13912345678"

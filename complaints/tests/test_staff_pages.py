@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from catalog.tests.factories import real_pdf
 from complaints import actions
 from complaints.identity import Identity
 from complaints.models import ComplainantIdentity, Complaint, ComplaintEvent
@@ -513,7 +514,7 @@ def test_attachments_download_under_the_complaint_number_not_the_uploaded_name(
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile(f"{MARK_NAME}.pdf", b"%PDF-1.4\n%test\n", "application/pdf")
+    upload = SimpleUploadedFile(f"{MARK_NAME}.pdf", real_pdf(), "application/pdf")
     complaint = routed(district, attachments=[upload])
     alice = district.client_for(district.alice)
     assert_no_identity(html(alice.get(detail_url(complaint))))
