@@ -110,7 +110,8 @@ def _reencode(image: Any, fmt: str, broken: ValidationError) -> Checked:
         upright.info = {}
         out = io.BytesIO()
         if fmt == "JPEG":
-            if upright.mode not in {"L", "RGB", "CMYK"}:
+            # CMYK JPEGs are read inverted or not depending on the viewer: store RGB.
+            if upright.mode not in {"L", "RGB"}:
                 upright = upright.convert("RGB")
             upright.save(out, "JPEG", quality=JPEG_QUALITY)
             return Checked(".jpg", "image/jpeg", out.getvalue())

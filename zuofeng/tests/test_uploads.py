@@ -239,6 +239,17 @@ def test_a_file_that_does_not_parse_is_refused_with_a_chinese_message(
     assert message in refusal(name, data)
 
 
+def test_a_cmyk_photo_with_a_colour_profile_is_stored_as_plain_rgb() -> None:
+    from zuofeng.uploads import inspect_upload
+
+    out = io.BytesIO()
+    Image.new("CMYK", (6, 6), (0, 255, 255, 0)).save(out, "JPEG", comment=OWNER.encode())
+    checked = inspect_upload(upload("扫描件.jpg", out.getvalue()))
+    assert checked.cleaned is not None and OWNER.encode() not in checked.cleaned
+    picture = Image.open(io.BytesIO(checked.cleaned))
+    assert picture.mode == "RGB" and picture.getpixel((3, 3))[0] > 200
+
+
 def test_files_that_parse_are_accepted() -> None:
     assert check_upload(upload("申请表.pdf", real_pdf())) == (".pdf", "application/pdf")
     assert check_upload(upload("照片.JPEG", phone_photo())) == (".jpg", "image/jpeg")
