@@ -26,6 +26,7 @@ Qingshi town (township): no activity at all.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -76,6 +77,16 @@ def submit(d: District, matter: Matter, when: dt.datetime = MONDAY) -> Case:
         applicant_id_number="110101199001011234",
         at=when,
     )
+
+
+def material(name: str) -> tuple[str, SimpleUploadedFile]:
+    """(material name, a one-page PDF a real PDF reader opens: uploads are parsed)."""
+    from pypdf import PdfWriter
+
+    writer, content = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(content)
+    return name, SimpleUploadedFile("材料.pdf", content.getvalue(), content_type="application/pdf")
 
 
 def accepted(d: District, matter: Matter, staff: Any = None) -> Case:
@@ -140,8 +151,7 @@ def build_november(d: District, settings: Any) -> Month:
     c = {name: accepted(d, regular) for name in ("c1", "c2", "c3", "c4")}
     cases.request_supplement(actor=d.alice, case=c["c3"], materials=["营业执照"], at=MONDAY)
     # A file named after the material answers the notice (every listed item handed in).
-    license = SimpleUploadedFile("license.pdf", b"%PDF-1.4 fixture", content_type="application/pdf")
-    cases.supply_materials(actor=d.alice, case=c["c3"], files=[("营业执照", license)], at=MONDAY)
+    cases.supply_materials(actor=d.alice, case=c["c3"], files=[material("营业执照")], at=MONDAY)
     c["c5"] = accepted(d, immediate)
     c["c6"] = accepted(d, immediate)
     c["c1"] = decide(d, c["c1"], at(5))

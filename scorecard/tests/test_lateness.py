@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import actions as cases
 from cases.models import Case
@@ -20,7 +19,7 @@ from scorecard import actions, rollups
 from scorecard.compute import _score_unit, rank_units
 from scorecard.models import DailyRollup, Indicator, Standard
 from scorecard.tests.factories import second_office
-from scorecard.tests.fixtures import at, submit
+from scorecard.tests.fixtures import at, material, submit
 from zuofeng.duty.sweep import sweep
 from zuofeng.measures import get_measure
 
@@ -100,10 +99,8 @@ def test_deadline_rollups_follow_transfers_and_new_deadlines_as_a_rebuild_does(
     cases.transfer_case(actor=district.alice, case=late, to_unit=district.hr, reason="属人社局")
     # A supplement pauses the other case; supplying the material moves its deadline later.
     cases.request_supplement(actor=district.alice, case=paused, materials=["营业执照"], at=at(4))
-    license = SimpleUploadedFile("license.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    cases.supply_materials(
-        actor=district.alice, case=paused, files=[("营业执照", license)], at=at(11)
-    )
+    supplied = [material("营业执照")]
+    cases.supply_materials(actor=district.alice, case=paused, files=supplied, at=at(11))
     sweep(at(20))
 
     incremental = snapshot()
