@@ -46,7 +46,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management.color import no_style
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
@@ -341,6 +341,8 @@ class RestoreReport:
     audit_chains: int = 0
     audit_events: int = 0
     audit_problems: list[str] = field(default_factory=list)
+    # Only checkpoints newer than the backup disagree: expected after losing data.
+    older_than_checkpoints: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -544,6 +546,12 @@ def restore_backup(
         )
     report = RestoreReport(manifest=manifest)
     roots = file_roots()
+    unknown_roots = {f["root"] for f in manifest["files"]} - set(roots)
+    if unknown_roots:
+        raise BackupError(
+            f"备份中有 {'、'.join(sorted(unknown_roots))} 目录的文件，但当前配置没有该目录"
+            "（PRIVATE_MEDIA_ROOT）：请按备份时的配置设置后再恢复"
+        )
     staging: dict[str, Path] = {}
     member_model = {
         part["member"]: by_label[t["model"]] for t in manifest["tables"] for part in t["parts"]
@@ -586,7 +594,10 @@ def restore_backup(
             for name, data in pending_last.items():
                 report.rows += _load_member(member_model[name], data)
             reader.drain()
-            connection.check_constraints()
+            try:
+                connection.check_constraints()
+            except IntegrityError as exc:
+                raise BackupError(f"恢复的数据外键不一致（{exc}）：已回滚") from None
             if connection.vendor == "postgresql":
                 statements = connection.ops.sequence_reset_sql(no_style(), order)
                 with connection.cursor() as cursor:
@@ -602,13 +613,13 @@ def restore_backup(
         for stage in staging.values():
             if stage.exists():
                 _remove_tree(stage)
-    cache.clear()
     try:
-        from zuofeng.workdays import calendar
+        cache.clear()
+    except Exception as exc:  # a cache that is not there yet (no createcachetable) is no loss
+        report.notes.append(f"缓存未能清空（{exc}）：请重启应用进程")
+    from zuofeng.workdays import calendar
 
-        calendar.clear_cache()
-    except ImportError:  # pragma: no cover
-        pass
+    calendar.clear_cache()
     _verify_audit(report)
     return report
 
@@ -656,6 +667,7 @@ def _verify_audit(report: RestoreReport) -> None:
     if result.problems and all(
         p.event_id == 0 and "外部检查点" in p.problem for p in result.problems
     ):
+        report.older_than_checkpoints = True
         report.notes.append(
             "检查点比备份新：备份之后写入的审计记录不在备份中（恢复点之后的数据已丢失），"
             "数据库内的审计链本身完整"

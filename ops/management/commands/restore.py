@@ -52,7 +52,7 @@ class Command(BaseCommand):
         if report.audit_problems:
             for problem in report.audit_problems:
                 self.stderr.write(problem)
-            if not report.notes:
+            if not report.older_than_checkpoints:
                 raise CommandError(
                     f"数据已恢复，但审计链校验失败（{len(report.audit_problems)} 处）：见上；"
                     "请检查审计密钥（ZUOFENG_AUDIT_KEY）是否与备份时一致"
