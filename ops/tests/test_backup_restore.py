@@ -61,10 +61,10 @@ def empty_everything(media_root: Path) -> None:
         path.unlink() if path.is_file() else path.rmdir()
 
 
-@pytest.fixture
-def drill(district: Any, media_root: Path, tmp_path: Path) -> dict[str, Any]:
-    cases_of_november(district, overdue=1, on_time=2)
-    computed(district, publish=True)
+def build(district: Any, media_root: Path, tmp_path: Path, *, month: bool) -> dict[str, Any]:
+    if month:
+        cases_of_november(district, overdue=1, on_time=2)
+        computed(district, publish=True)
     complaint, _code = complaints.file_complaint(
         actor=None,
         channel=Complaint.Channel.WEB,
@@ -96,6 +96,18 @@ def drill(district: Any, media_root: Path, tmp_path: Path) -> dict[str, Any]:
         "events": AuditEvent.objects.count(),
         "users": User.objects.count(),
     }
+
+
+@pytest.fixture
+def drill(district: Any, media_root: Path, tmp_path: Path) -> dict[str, Any]:
+    """The district with a published month and a complaint with its identity and a photo."""
+    return build(district, media_root, tmp_path, month=True)
+
+
+@pytest.fixture
+def small(district: Any, media_root: Path, tmp_path: Path) -> dict[str, Any]:
+    """The same without the month (the refusals need something to back up, not a month)."""
+    return build(district, media_root, tmp_path, month=False)
 
 
 def backup(drill: dict[str, Any], *extra: str) -> None:
@@ -156,63 +168,89 @@ def test_restore_drill_brings_back_rankings_identities_files_and_a_valid_audit_c
 
 
 @pytest.mark.django_db
-def test_a_backup_is_not_written_over_without_force(drill: dict[str, Any]) -> None:
-    backup(drill)
-    first = drill["archive"].read_bytes()
+def test_a_backup_is_not_written_over_without_force(small: dict[str, Any]) -> None:
+    backup(small)
+    first = small["archive"].read_bytes()
     with pytest.raises(CommandError, match="已经存在"):
-        backup(drill)
-    assert drill["archive"].read_bytes() == first
-    backup(drill, "--force")
-    assert drill["archive"].read_bytes() != first  # a fresh salt: a new file
+        backup(small)
+    assert small["archive"].read_bytes() == first
+    backup(small, "--force")
+    assert small["archive"].read_bytes() != first  # a fresh salt: a new file
 
 
 @pytest.mark.django_db
 def test_a_wrong_key_is_refused_and_changes_nothing(
-    drill: dict[str, Any], media_root: Path, tmp_path: Path
+    small: dict[str, Any], media_root: Path, tmp_path: Path
 ) -> None:
-    backup(drill)
+    backup(small)
     empty_everything(media_root)
     other = tmp_path / "other.key"
     other.write_text(generate_key())
     with pytest.raises(CommandError, match="备份密钥不对"):
-        restore(drill, key_file=other)
+        restore(small, key_file=other)
     assert not User.objects.exists() and files(media_root) == {}
 
 
 @pytest.mark.parametrize("where", ["middle", "end"])
 @pytest.mark.django_db
 def test_a_tampered_or_cut_archive_is_refused_and_changes_nothing(
-    drill: dict[str, Any], media_root: Path, where: str
+    small: dict[str, Any], media_root: Path, where: str
 ) -> None:
-    backup(drill)
-    data = bytearray(drill["archive"].read_bytes())
+    backup(small)
+    data = bytearray(small["archive"].read_bytes())
     if where == "middle":
         data[len(data) // 2] ^= 0x01
     else:
         del data[-100:]
-    drill["archive"].write_bytes(bytes(data))
+    small["archive"].write_bytes(bytes(data))
     empty_everything(media_root)
     with pytest.raises(CommandError, match="篡改"):
-        restore(drill)
+        restore(small)
     assert not User.objects.exists() and files(media_root) == {}
 
 
 @pytest.mark.django_db
-def test_a_database_in_use_is_refused(drill: dict[str, Any], media_root: Path) -> None:
-    backup(drill)
+def test_a_database_in_use_is_refused(small: dict[str, Any], media_root: Path) -> None:
+    backup(small)
     with pytest.raises(CommandError, match="目标数据库不是空的"):
-        restore(drill)
-    assert AuditEvent.objects.count() == drill["events"]
-    assert files(media_root) == drill["files"]
+        restore(small)
+    assert AuditEvent.objects.count() == small["events"]
+    assert files(media_root) == small["files"]
 
 
 @pytest.mark.django_db
 def test_the_backup_key_must_not_be_an_application_key(
-    drill: dict[str, Any], settings: Any, tmp_path: Path
+    small: dict[str, Any], settings: Any, tmp_path: Path
 ) -> None:
     key = generate_key()
     settings.AUDIT_KEYS = [key]
-    drill["key_file"].write_text(key)
+    small["key_file"].write_text(key)
     with pytest.raises(CommandError, match="不能与"):
-        backup(drill)
-    assert not drill["archive"].exists()
+        backup(small)
+    assert not small["archive"].exists()
+
+
+@pytest.mark.django_db
+def test_a_backup_older_than_the_audit_checkpoints_is_restored_with_a_warning(
+    small: dict[str, Any], media_root: Path, settings: Any, tmp_path: Path
+) -> None:
+    """The disaster case: the database is lost after the backup was made and after the sweep
+    wrote a checkpoint of later events. The restore succeeds and says what was lost."""
+    from zuofeng.audit.checkpoints import write_checkpoint
+
+    settings.AUDIT_CHECKPOINT_DIR = str(tmp_path / "checkpoints")
+    backup(small)
+    complaints.file_complaint(
+        actor=None,
+        channel=Complaint.Channel.WEB,
+        text="备份之后的举报：窗口午休时间提前关门",
+        unit=Unit.objects.get(code="MKT"),
+    )
+    write_checkpoint()
+    empty_everything(media_root)
+
+    output = restore(small)
+
+    assert "检查点比备份新" in output
+    assert AuditEvent.objects.count() == small["events"]
+    assert identities() == small["identities"]
