@@ -47,3 +47,11 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
     request.session[HAS_DEVICE] = user_has_device(user, confirmed=True)
     request.session[STAFF] = is_staff_like(user)
     request.session[LAST_SEEN] = int(time.time())
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address django-axes locks out behind a reverse proxy: the proxy's header
+    (settings.RATELIMIT_IP_META_KEY, from REAL_IP_HEADER), as django-ratelimit reads it."""
+    key = getattr(settings, "RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+    value = request.META.get(key) or request.META.get("REMOTE_ADDR")
+    return value.split(",")[0].strip() if value else None

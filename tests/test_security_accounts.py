@@ -29,8 +29,10 @@ def mfa_required(settings: Any) -> None:
     settings.ZUOFENG_MFA_REQUIRED_ROLES = PRODUCTION_MFA_ROLES
 
 
-def log_in(username: str, password: str = PASSWORD, address: str = "10.0.0.1") -> Any:
-    client = Client(REMOTE_ADDR=address)
+def log_in(
+    username: str, password: str = PASSWORD, address: str = "10.0.0.1", **headers: str
+) -> Any:
+    client = Client(REMOTE_ADDR=address, **headers)
     response = client.post("/accounts/login/", {"username": username, "password": password})
     return client, response
 
@@ -69,6 +71,18 @@ def test_wrong_passwords_from_one_address_lock_that_address(district: District) 
     assert response.status_code == 429
     _, elsewhere = log_in("bob", address="10.0.3.4")
     assert elsewhere.status_code == 302  # the account itself is not locked
+
+
+def test_behind_a_proxy_the_forwarded_address_is_locked_out(
+    district: District, settings: Any
+) -> None:
+    settings.AXES_CLIENT_IP_CALLABLE = "accounts.mfa.client_ip"
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    proxy = "10.9.9.9"
+    for name in ["u1", "u2", "u3", "u4", "u5"]:
+        log_in(name, "guess", address=proxy, HTTP_X_REAL_IP="203.0.113.7")
+    assert log_in("bob", address=proxy, HTTP_X_REAL_IP="203.0.113.7")[1].status_code == 429
+    assert log_in("bob", address=proxy, HTTP_X_REAL_IP="203.0.113.8")[1].status_code == 302
 
 
 def test_the_security_administrator_unlocks_in_the_admin(district: District) -> None:

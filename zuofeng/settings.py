@@ -359,9 +359,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Behind a proxy the client address is the header the proxy sets (REAL_IP_HEADER), as for
+# the other rate limits; otherwise REMOTE_ADDR (never a header a client could forge).
 if NUM_PROXIES:
-    AXES_IPWARE_PROXY_COUNT = NUM_PROXIES
-    AXES_IPWARE_META_PRECEDENCE_ORDER = [RATELIMIT_IP_META_KEY, "REMOTE_ADDR"]
+    AXES_CLIENT_IP_CALLABLE = "accounts.mfa.client_ip"
 # TOTP second factor (django-otp): required for these roles, available to everyone. The demo
 # requires it of nobody unless ZUOFENG_MFA_REQUIRED_ROLES says otherwise.
 ZUOFENG_MFA_REQUIRED_ROLES = env_list(
