@@ -140,6 +140,19 @@ class ZuofengUserAdmin(UserAdmin):
                 after={"fields": sorted(n for n in form.changed_data if "password" not in n)},
             )
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):
+        """A password set by an administrator is audited: the account's holder must be able to
+        see that someone else could have used it."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            with transaction.atomic():
+                record(
+                    actor=request.user,
+                    action="admin.set_password",
+                    obj=User.objects.get(pk=id),
+                )
+        return response
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         if isinstance(form, RolesForm):
             return  # set_roles did it

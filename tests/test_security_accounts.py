@@ -284,3 +284,16 @@ def test_the_security_administrator_grants_roles_audited_never_to_themselves(
         actions.set_roles(actor=three["security"], user=three["security"], roles=["admin"])
     with pytest.raises(ValidationError):
         actions.set_roles(actor=three["system"], user=district.alice, roles=["supervisor"])
+
+
+def test_a_password_set_by_the_system_administrator_is_audited(
+    district: District, three: dict[str, User]
+) -> None:
+    client = district.client_for(three["system"])
+    response = client.post(
+        f"/admin/auth/user/{district.olivia.pk}/password/",
+        {"password1": "Another-pw-2026!", "password2": "Another-pw-2026!"},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="admin.set_password")
+    assert event.actor == three["system"] and event.object_id == str(district.olivia.pk)
