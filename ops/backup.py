@@ -252,6 +252,9 @@ def create_backup(path: Path, key: bytes, *, force: bool = False) -> BackupResul
         raise BackupError(f"{path} 已经存在：换一个文件名，或加 --force 覆盖")
     if path.is_dir():
         raise BackupError(f"{path} 是一个目录：请给出备份文件的路径")
+    for root in file_roots().values():
+        if path.resolve().is_relative_to(root.resolve()):
+            raise BackupError(f"备份文件不能写在上传文件目录 {root} 之内：请换一个目录")
     now = timezone.now()
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".backup-", suffix=".part")

@@ -26,6 +26,7 @@ import hmac
 import os
 import secrets
 import struct
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
@@ -64,7 +65,7 @@ def parse_key(text: str) -> bytes:
     return raw
 
 
-def load_key(key_file: str | None, *, forbidden: list[str] = ()) -> bytes:  # type: ignore[assignment]
+def load_key(key_file: str | None, *, forbidden: Sequence[str] = ()) -> bytes:
     """The operator's key: from `key_file` when given, else from ZUOFENG_BACKUP_KEY.
     `forbidden`: the application's own secrets, which must not double as the backup key."""
     if key_file:

@@ -254,3 +254,25 @@ def test_a_backup_older_than_the_audit_checkpoints_is_restored_with_a_warning(
     assert "检查点比备份新" in output
     assert AuditEvent.objects.count() == small["events"]
     assert identities() == small["identities"]
+
+
+@pytest.mark.django_db
+def test_force_replaces_a_database_in_use_by_the_backup(
+    small: dict[str, Any], media_root: Path
+) -> None:
+    backup(small)
+    later, _code = complaints.file_complaint(
+        actor=None,
+        channel=Complaint.Channel.WEB,
+        text="备份之后的举报：窗口午休时间提前关门",
+        unit=Unit.objects.get(code="MKT"),
+        identity=Identity(name="李四", phone="13900000000"),
+    )
+    (media_root / "stray.txt").write_text("not in the backup")
+
+    restore(small, "--force")
+
+    assert not Complaint.objects.filter(pk=later.pk).exists()
+    assert identities() == small["identities"]
+    assert files(media_root) == small["files"]
+    call_command("verify_audit", verbosity=0)
