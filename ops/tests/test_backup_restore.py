@@ -214,6 +214,8 @@ def test_a_database_in_use_is_refused(small: dict[str, Any], media_root: Path) -
     backup(small)
     with pytest.raises(CommandError, match="目标数据库不是空的"):
         restore(small)
+    # Checking a backup is allowed anywhere and changes nothing.
+    assert "备份文件完整" in restore(small, "--check")
     assert AuditEvent.objects.count() == small["events"]
     assert files(media_root) == small["files"]
 

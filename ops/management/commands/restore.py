@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ops.backup import restore_backup
+from ops.backup import read_manifest_checked, restore_backup
 from ops.crypto import KEY_ENV, BackupError
 from ops.management.commands._keys import operator_key
 
@@ -28,6 +28,11 @@ class Command(BaseCommand):
             help="replace ALL data of a non-empty database by the backup",
         )
         parser.add_argument(
+            "--check",
+            action="store_true",
+            help="only check the file (key, every chunk, every member's hash) and stop",
+        )
+        parser.add_argument(
             "--no-migrate", action="store_true", help="do not run migrate first (tests)"
         )
 
@@ -35,6 +40,18 @@ class Command(BaseCommand):
         path = Path(options["backup"])
         try:
             key = operator_key(options["key_file"])
+            if options["check"]:
+                manifest = read_manifest_checked(path, key)
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"备份文件完整：{manifest['created_at']} 的备份，"
+                        f"版本 {manifest['app']['version']}（commit {manifest['app']['commit']}），"
+                        f"{len(manifest['tables'])} 张表共 "
+                        f"{sum(t['rows'] for t in manifest['tables'])} 行，"
+                        f"{len(manifest['files'])} 个文件；未作任何改动"
+                    )
+                )
+                return
             report = restore_backup(
                 path,
                 key,
