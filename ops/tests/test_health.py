@@ -37,9 +37,14 @@ def production_like(settings: Any, tmp_path: Path) -> Path:
 
 
 def run_worker() -> None:
-    call_command(
-        "db_worker", batch=True, startup_delay=False, queue_name="*", reload=False, verbosity=0
-    )
+    """The real `manage.py db_worker --batch`, minus its connection recycling: in a test's
+    transaction close_old_connections would close the test's own connection (PostgreSQL)."""
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command(
+            "db_worker", batch=True, startup_delay=False, queue_name="*", reload=False, verbosity=0
+        )
 
 
 def get(client: Client) -> tuple[int, dict[str, Any]]:
