@@ -90,11 +90,13 @@ def test_the_office_imports_a_hotline_export_and_triages_it_in_bulk(
     assert office.locator('[data-tile="total"]').inner_text() == "7"
     office.get_by_role("link", name="去甄别分办").click()
     office.get_by_role("heading", name="甄别分办").wait_for()
+    office.screenshot(path="/tmp/zf_office_triage.png", full_page=True)
 
     # 3. Filter by unit; the default threshold (90 %) reaches two of the three suggestions.
     office.get_by_label("被举报单位").select_option(label=district.market.name)
     office.get_by_role("button", name="筛选").click()
     assert office.locator("tr[data-triage-row]").count() == 3
+    office.screenshot(path="/tmp/zf_office_triage_filtered.png", full_page=True)
     office.get_by_role("link", name="批量确认 2 件…").wait_for()
 
     # The office lowers its threshold to 80 % (audited), and the filtered queue now offers 3.
