@@ -12,9 +12,10 @@ Lateness is charged to the month the deadline passed, not the month the case was
 the deadline measures (`case_due*`) attribute a case to the local day of its `due_at`, so a
 case received in October and due in November counts as late in November, and a month that
 has ended (the only kind that can be published) already holds every case due in it. Cases
-are one model with two attributions: `CaseSource` (by receipt) carries, in every mark it
-makes, the case's deadline attribution too (`Attributed.also`), so a transfer or a new
-deadline re-marks the deadline day it leaves as well as the one it arrives at.
+are one model with two sources in the registry: `cases.case` (by receipt) and
+`cases.case.due` (by deadline, `CASES_BY_DEADLINE`); every mark of a case marks both, so a
+transfer or a new deadline re-marks the deadline day it leaves as well as the one it arrives
+at.
 
 Buck-passing is also measured per transfer (`cases.transfer`): a flagged transfer counts
 against the unit that passed the case on (`from_unit`) on the day it did so, not against the
@@ -26,14 +27,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from cases.models import Case, Transfer
-from zuofeng.measures import Source
 from zuofeng.periods import month_range, month_start
 from zuofeng.workdays.calendar import LOCAL_TZ
 
@@ -192,44 +190,6 @@ def transfer_flagged() -> Q:
 CASES_BY_DEADLINE = "cases.case.due"  # the deadline attribution's key (DirtyDay.source)
 
 
-class Attributed(tuple):  # type: ignore[type-arg]
-    """A (unit_id, day) attribution that also carries the record's other attributions:
-    `also` is ((source key, (unit_id, day)), ...). The rollups' dirty sink marks those too."""
-
-    also: tuple[tuple[str, tuple[int, dt.date]], ...] = ()
-
-
-@dataclass(frozen=True)
-class KeyedSource(Source):
-    """A second attribution of a model that already has a source: `label` is only its key
-    (in the registry and in DirtyDay.source); the rows are `model_label`'s."""
-
-    model_label: str = ""
-
-    @property
-    def model(self) -> Any:
-        return apps.get_model(self.model_label)
-
-
-@dataclass(frozen=True)
-class CaseSource(Source):
-    """Cases by the day received; each attribution carries the attributions of `also`."""
-
-    also: tuple[Source, ...] = ()
-
-    def attribution(self, obj: Any) -> tuple[int, dt.date] | None:
-        pair = super().attribution(obj)
-        if pair is None:
-            return None
-        marked = Attributed(pair)
-        marked.also = tuple(
-            (other.label, found)
-            for other in self.also
-            if (found := other.attribution(obj)) is not None
-        )
-        return marked
-
-
 def settled_q(now: dt.datetime) -> Q:
     """A case whose timeliness is known: decided, or still running past its deadline."""
     found = flag_q("decided", now) | flag_q("overdue", now)  # type: ignore[operator]
@@ -248,8 +208,8 @@ def register_measures() -> None:
     # Only an accepted case can be overdue, and acceptance starts the clock that the
     # decision stops.
     running = Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True)
-    by_deadline = KeyedSource(
-        CASES_BY_DEADLINE,
+    by_deadline = Source(
+        "cases.case",
         "unit",
         "due_at",
         "办件（按办理期限所在日）",
@@ -258,16 +218,9 @@ def register_measures() -> None:
         # its own that this source does not score.
         base=Q(accepted_at__isnull=False),
         deadlines=(("due_at", running),),
-        model_label="cases.case",
+        key=CASES_BY_DEADLINE,
     )
-    cases = CaseSource(
-        "cases.case",
-        "unit",
-        "submitted_at",
-        "办件",
-        deadlines=(("due_at", running),),
-        also=(by_deadline,),
-    )
+    cases = Source("cases.case", "unit", "submitted_at", "办件", deadlines=(("due_at", running),))
 
     def flag(name: str) -> Callable[[dt.datetime], Q]:
         def condition(now: dt.datetime) -> Q:

@@ -49,19 +49,12 @@ BATCH = 2000  # marks per bulk upsert
 
 
 def mark_dirty(source: str, pairs: Iterable[tuple[int, dt.date]]) -> None:
-    """Mark (unit_id, day) pairs of one source (a model label) for recomputation. A pair may
-    carry the record's other attributions (`also`: a case's deadline day besides the day it
-    was received, see `cases.measures.CaseSource`): those are marked too."""
+    """Mark (unit_id, day) pairs of one source (by its key, `Source.key`) for
+    recomputation."""
     now = timezone.now()
-    keys: set[tuple[str, int, dt.date]] = set()
-    for pair in pairs:
-        unit_id, day = pair
-        keys.add((source, unit_id, day))
-        for other, (other_unit, other_day) in getattr(pair, "also", ()):
-            keys.add((other, other_unit, other_day))
     rows = [
-        DirtyDay(source=label, unit_id=unit_id, day=day, marked_at=now)
-        for label, unit_id, day in keys
+        DirtyDay(source=source, unit_id=unit_id, day=day, marked_at=now)
+        for unit_id, day in set(pairs)
     ]
     if rows:
         DirtyDay.objects.bulk_create(
@@ -193,7 +186,7 @@ def _mark_deadlines_passed(since: dt.datetime, now: dt.datetime) -> None:
         for name, pending in source.deadlines:
             passed |= pending & Q(**{f"{name}__gt": since, f"{name}__lte": now})
         rows = source.rows().filter(passed).values_list(source.unit_column, source.time_field)
-        mark_dirty(source.label, ((unit_id, local_date(at)) for unit_id, at in rows))
+        mark_dirty(source.key, ((unit_id, local_date(at)) for unit_id, at in rows))
 
 
 def _mark_new_escalations(since: dt.datetime | None, now: dt.datetime) -> None:
@@ -207,7 +200,7 @@ def _mark_new_escalations(since: dt.datetime | None, now: dt.datetime) -> None:
         units = list(Unit.objects.order_by().values_list("pk", flat=True))
         rows = rows.filter(created_at__gt=since, unit_id__in=units)
     pairs = rows.values_list("unit_id", "created_at")
-    mark_dirty(source.label, ((unit_id, local_date(at)) for unit_id, at in pairs))
+    mark_dirty(source.key, ((unit_id, local_date(at)) for unit_id, at in pairs))
 
 
 def _claim(limit: int) -> list[tuple[str, int, dt.date]]:
@@ -284,7 +277,7 @@ def rebuild(
             _replace(source, rolled, values)
             written += len(values)
             # Marks inside the span are now satisfied.
-            marks = DirtyDay.objects.filter(source=source.label)
+            marks = DirtyDay.objects.filter(source=source.key)
             if start is not None:
                 marks = marks.filter(day__gte=start)
             if end is not None:

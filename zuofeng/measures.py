@@ -25,18 +25,25 @@ scorecard installed they go nowhere.
 
 Public API:
 
-- `register_measure(measure)`; `MEASURES` (code → Measure), `SOURCES` (label → Source)
+- `register_measure(measure)`; `MEASURES` (code → Measure), `SOURCES` (key → Source)
 - `get_measure(code)` → Measure (KeyError for an unknown code); `is_known(code)`
 - `measure_choices()` → [(code, "中文名")] for forms and the admin; `measures_of(source)`
 - `Measure.records(unit_id, start, end, now)` → the rows behind the value for one unit over
   local days [start, end) (the drill-down)
-- `source_for(obj)`, `attribution(obj)`, `mark_changed(obj, before=)`, `mark_pairs(label, pairs)`
+- `source_for(obj)` → every source of the record's model; `attribution(obj)` → {key: (unit, day)};
+  `mark_changed(obj, before=)`, `mark_pairs(key, pairs)`; `sources_timed_by(model, field)`
+
+A model may have several sources, one per way its rows are attributed: a case counts for the
+day it was received (`cases.case`) and, for lateness, for the day its deadline falls
+(`cases.case.due`). Each source has a `key` (default: the model label) that names it in
+`SOURCES` and in the rollups' dirty marks (`scorecard.DirtyDay.source`); marking a record
+marks every source of its model, before and after the change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,7 +58,7 @@ from zuofeng.workdays.calendar import local_date
 class Source:
     """One model whose rows measures count, and how a row is attributed to (unit, day)."""
 
-    label: str  # the model's label_lower, also DirtyDay.source
+    label: str  # the model's label_lower
     unit_field: str
     time_field: str
     label_zh: str
@@ -66,6 +73,13 @@ class Source:
     # `complaint_*_due_idx`, `rectification_open_due_idx`), so each search is an index
     # range scan instead of a pass over the whole table.
     deadlines: tuple[tuple[str, Q], ...] = ()
+    # The source's name in SOURCES and DirtyDay.source; default the model label. A second
+    # attribution of the same model needs its own key (e.g. "cases.case.due").
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.label)
 
     @property
     def model(self) -> type[Model]:
@@ -136,7 +150,10 @@ SOURCES: dict[str, Source] = {}
 
 
 def register_measure(measure: Measure) -> None:
-    SOURCES.setdefault(measure.source.label, measure.source)
+    source = measure.source
+    known = SOURCES.setdefault(source.key, source)
+    if known != source:
+        raise ValueError(f"two different sources share the key {source.key!r}")
     MEASURES[measure.code] = measure
 
 
@@ -153,7 +170,7 @@ def measure_choices() -> list[tuple[str, str]]:
 
 
 def measures_of(source: Source) -> list[Measure]:
-    return [m for m in MEASURES.values() if m.source.label == source.label]
+    return [m for m in MEASURES.values() if m.source.key == source.key]
 
 
 # --- dirty marks: which (unit, day) of which source must be recomputed -----------------------
@@ -168,28 +185,50 @@ def register_dirty_sink(sink: Callable[[str, list[Attribution]], None]) -> None:
         _dirty_sinks.append(sink)
 
 
-def source_for(obj: Any) -> Source | None:
-    return SOURCES.get(obj._meta.label_lower)
+def source_for(obj: Any) -> list[Source]:
+    """Every source of the record's model (none if its model is not counted)."""
+    label = obj._meta.label_lower
+    return [source for source in SOURCES.values() if source.label == label]
 
 
-def attribution(obj: Any) -> Attribution | None:
-    """(unit_id, local day) the record counts for now, or None (not a source, or unattributed)."""
-    source = source_for(obj)
-    return source.attribution(obj) if source is not None else None
+def sources_timed_by(model: type[Model], field_name: str) -> list[Source]:
+    """The sources of `model` whose attribution day is taken from `field_name` (e.g. the
+    deadline sources of a duty model: a bulk update of `due_at` must re-mark them)."""
+    label = model._meta.label_lower
+    return [s for s in SOURCES.values() if s.label == label and s.time_field == field_name]
 
 
-def mark_pairs(label: str, pairs: list[Attribution]) -> None:
-    """Mark unit-days of one source (a model label) for recomputation."""
+def attribution(obj: Any) -> dict[str, Attribution]:
+    """{source key: (unit_id, local day)} the record counts for now; a source under which it
+    counts nowhere yet (unattributed) is absent."""
+    found = {}
+    for source in source_for(obj):
+        pair = source.attribution(obj)
+        if pair is not None:
+            found[source.key] = pair
+    return found
+
+
+def mark_pairs(key: str, pairs: list[Attribution]) -> None:
+    """Mark unit-days of one source (by its key) for recomputation."""
     if pairs:
         for sink in _dirty_sinks:
-            sink(label, pairs)
+            sink(key, pairs)
 
 
-def mark_changed(obj: Any, *, before: Attribution | None = None) -> None:
-    """Mark the unit-days a record counted for before a change (`before`, from `attribution`
-    taken before it) and counts for now. A transfer moves a case to another unit: both days."""
-    source = source_for(obj)
-    if source is None:
-        return
-    pairs = [pair for pair in (before, source.attribution(obj)) if pair is not None]
-    mark_pairs(source.label, pairs)
+def mark_changed(
+    obj: Any, *, before: Mapping[str, Attribution] | Attribution | None = None
+) -> None:
+    """Mark, for every source of the record's model, the unit-day it counted for before a
+    change (`before`, from `attribution` taken before it) and the one it counts for now. A
+    transfer moves a case to another unit, a new deadline moves its deadline day: both days.
+    A bare pair as `before` is the attribution of the source keyed by the model label."""
+    if before is not None and not isinstance(before, Mapping):
+        before = {obj._meta.label_lower: before}
+    for source in source_for(obj):
+        pairs = [
+            pair
+            for pair in ((before or {}).get(source.key), source.attribution(obj))
+            if pair is not None
+        ]
+        mark_pairs(source.key, pairs)
