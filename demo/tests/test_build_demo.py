@@ -132,6 +132,14 @@ class TestBuiltDistrict:
         assert authorities[Matter.WindowAuthority.RECEIVE_ONLY] > 0
         assert authorities[Matter.WindowAuthority.NOT_IN_HALL] > 0
 
+    def test_every_matter_says_where_when_and_at_which_window(self) -> None:
+        matters = list(Matter.objects.all())
+        for matter in matters:
+            assert matter.place and matter.hours, matter.code
+        # Matters received at the unit's own office have no hall window; the rest name one.
+        in_hall = [m for m in matters if m.window_authority != Matter.WindowAuthority.NOT_IN_HALL]
+        assert sum(bool(m.window) for m in in_hall) >= 0.9 * len(in_hall)
+
     def test_search_finds_several_business_licence_matters(self) -> None:
         found = search_matters(Matter.objects.public(), "营业执照")
         named = [matter for matter in found if "营业执照" in matter.name]
