@@ -22,7 +22,7 @@ from complaints.identity import Identity
 from complaints.intake import actions
 from complaints.models import Complaint
 from org.models import Unit
-from zuofeng.forms import FastSelect, MultipleFileField
+from zuofeng.forms import FastSelect, MultipleFileField, MultipleFileInput, date_input
 from zuofeng.forms import add_action_errors as shared_add_action_errors
 from zuofeng.uploads import FILE_ACCEPT, check_upload, upload_help
 from zuofeng.validation import PHONE_PATTERN, TextField, resident_id_is_valid
@@ -51,13 +51,6 @@ def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
 
 def _input(**attrs: Any) -> forms.TextInput:
     return forms.TextInput(attrs={"class": "input", **attrs})
-
-
-class MultipleFileInput(forms.FileInput):
-    """The public form's file input: several files at once, styled like its other inputs. The
-    field that cleans them to a list is the staff pages. `zuofeng.forms.MultipleFileField`."""
-
-    allow_multiple_selected = True
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -96,14 +89,14 @@ class ComplaintForm(forms.Form):
         label="发生日期",
         required=False,
         help_text="选填",
-        widget=forms.DateInput(attrs={"class": "input", "type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         error_messages={"invalid": "日期格式不正确，请按 年-月-日 填写"},
     )
     attachments = MultipleFileField(
         label="附件",
         required=False,
         help_text=f"选填，最多 {MAX_ATTACHMENTS} 个；每个为 " + upload_help(),
-        widget=MultipleFileInput(attrs={"class": "input", "accept": FILE_ACCEPT}),
+        widget=MultipleFileInput(attrs={"accept": FILE_ACCEPT}),
     )
     name = TextField(label="姓名", required=False, widget=_input(autocomplete="name", maxlength=40))
     phone = TextField(

@@ -7,7 +7,7 @@ from django import forms
 from complaints.form_fields import UnitChoiceField
 from complaints.identity import Identity
 from complaints.models import Complaint
-from zuofeng.forms import MultipleFileField, text_input, textarea
+from zuofeng.forms import MultipleFileField, date_input, text_input, textarea
 from zuofeng.validation import TextField
 
 STAFF_ENTRY_CHANNELS = [
@@ -34,7 +34,8 @@ class StaffFileForm(forms.Form):
     occurred_on = forms.DateField(
         label="发生日期（可选）",
         required=False,
-        widget=forms.DateInput(attrs={"class": "input", "type": "date"}),
+        widget=date_input(),
+        error_messages={"invalid": "日期格式不正确，请按 年-月-日 填写"},
     )
     name = TextField(
         label="举报人姓名（可选，匿名可不填）", required=False, max_length=40, widget=text_input()

@@ -491,3 +491,16 @@ def test_on_a_phone_a_resident_files_anonymously_reads_the_receipt_and_follows_u
     assert complaint.status == Complaint.Status.CLOSED
     assert complaint.callback == Complaint.Callback.SATISFIED
     context.close()
+
+
+def test_a_link_from_a_case_page_starts_the_form_with_its_unit(district: District) -> None:
+    page = Client().get(FILE_URL, {"unit": district.market.pk}).content.decode()
+    assert f'<option value="{district.market.pk}" selected>' in page
+    # A malformed unit is ignored, not an error.
+    assert Client().get(FILE_URL, {"unit": "x'"}).status_code == 200
+
+
+def test_dates_and_files_are_asked_for_in_chinese(district: District) -> None:
+    page = Client().get(FILE_URL).content.decode()
+    assert 'type="date"' not in page and "年-月-日" in page
+    assert "选择文件（可多选）" in page

@@ -83,7 +83,12 @@ def new_complaint(request: HttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return _limited(request, file_rate(), "提交过于频繁", "complaints:file")
     posted = request.method == "POST"
-    form = ComplaintForm(request.POST, request.FILES) if posted else ComplaintForm()
+    if posted:
+        form = ComplaintForm(request.POST, request.FILES)
+    else:
+        # Links from a case page name the unit (?unit=<id>): the form starts with it chosen.
+        unit = request.GET.get("unit", "")
+        form = ComplaintForm(initial={"unit": int(unit)} if unit.isdigit() else None)
     if posted and form.is_valid():
         try:
             complaint, code = actions.file_complaint(
