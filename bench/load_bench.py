@@ -22,6 +22,29 @@
    time goes (cProfile, top functions).
 5. Stops gunicorn and drops the database, also after an error or Ctrl-C; stops itself within
    --time-limit. Only loopback addresses are contacted.
+
+Run of 2026-12-03 02:03 UTC (commit 2a05371 plus the rating-link fix; the shared 2-core machine
+at load average 9–12, so absolute figures are low; the ratios are the comparable result):
+
+    page                            req/s   p50 ms   p99 ms   5xx   × bare
+    catalogue /matters/             114.3     27.9     96.1     0     0.18   (paired rounds)
+    matter page                      89.5     44.3     90.2     0     0.14
+    lookup page (GET)               417.8      4.0     57.9     0     0.65
+    lookup (POST, finds the case)   593.0      4.9     44.3     0     0.92
+    complaint form                  221.5      8.6    110.1     0     0.34
+    SMS rating link                  70.7     54.5    129.6     0     0.11
+    static CSS (gzip, WhiteNoise)  1336.5      1.9     12.2     0     2.08
+    /healthz                        238.7      9.6     71.7     0     0.37
+    bare view (paired rounds)       643.5      3.2     30.2
+
+No 5xx: PASS. Catalogue ≥ 0.5 × bare: 0.18, FAIL (the previous run, at load 10–12: 0.12).
+In-process profile of /matters/ (3 queries, ~36 ms under cProfile): ~75 % template rendering
+(the 20-row table with a {% url %} and localized numbers per row, the ~40-unit <select>),
+~20 % the three queries (a COUNT, the page, a DISTINCT join for the unit filter), and 5,790
+asgiref Local lookups per 30 requests (translation and URL-resolver state, ~18 % of the
+time). What would reach the target (catalog/, not changed here): cache the anonymous page by
+query string under a catalogue generation key that catalog's actions bump on every matter
+change (a hit costs about a bare view); short of that, cache the unit list and the count.
 """
 
 from __future__ import annotations
