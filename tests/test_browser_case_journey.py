@@ -10,10 +10,11 @@ import pytest
 
 from catalog.tests.factories import make_matter
 from conftest import PASSWORD
+from tests.files import real_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.4\n% zuofeng test\n"
+PDF = real_pdf()  # uploads are checked by parsing them
 
 
 def resident_id(body17: str) -> str:

@@ -19,12 +19,13 @@ from catalog.actions import archive_matter
 from catalog.models import Matter
 from catalog.tests.factories import make_matter
 from conftest import District
+from tests.files import real_pdf
 from zuofeng.duty.models import WarningLevel
 from zuofeng.transitions import Conflict
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n%test\n"
+PDF = real_pdf()  # uploads are checked by parsing them
 FULL_NAME, FULL_PHONE, FULL_ID = "张三丰", "13800001234", "110101199001011234"
 
 

@@ -23,11 +23,12 @@ from catalog.tests.factories import make_matter
 from conftest import PASSWORD, District
 from org.actions import add_person
 from org.roles import Role
+from tests.files import real_pdf, real_png
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+PDF = real_pdf()  # uploads are checked by parsing them
+PNG = real_png()
 RESIDENT_ID = "11010519491231002X"
 CREDIT_CODE = "91350100M000100Y43"
 

@@ -23,13 +23,14 @@ from catalog.actions import archive_matter
 from catalog.models import Matter
 from catalog.tests.factories import make_matter
 from conftest import District
+from tests.files import real_pdf, real_png
 from zuofeng.audit.chain import verify_chain
 from zuofeng.audit.models import AuditEvent
 from zuofeng.transitions import Conflict
 
 SH = ZoneInfo("Asia/Shanghai")
-PDF = b"%PDF-1.4\n%test\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+PDF = real_pdf()  # uploads are checked by parsing them
+PNG = real_png()
 
 
 def at(y: int, m: int, d: int, h: int = 10, minute: int = 0) -> dt.datetime:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 from typing import Any
-
-from pypdf import PdfWriter
 
 from catalog import actions
 from catalog.models import Matter
 from org.models import Unit
+from tests.files import real_pdf  # noqa: F401  (re-exported: tests import it from here)
 
 _numbers = itertools.count(1)
 
@@ -39,12 +37,3 @@ def make_matter(
     if materials is None:
         materials = [{"name": "居民身份证", "originals": 1, "copies": 1, "notes": ""}]
     return actions.create_matter(actor=actor, materials=materials, **values)
-
-
-def real_pdf() -> bytes:
-    """A one-page PDF that parses (uploads are checked by reading them)."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=72, height=72)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
