@@ -145,6 +145,16 @@ class Case(Duty):
                 name="case_running_due_idx",
                 condition=Q(clock_started_at__isnull=False, clock_stopped_at__isnull=True),
             ),
+            # Lateness by the month the deadline passes (the `cases.case.due` source): the
+            # rollups' recomputation of a unit's deadline days, `WHERE accepted_at IS NOT NULL
+            # AND unit_id IN (…) AND due_at >= day AND due_at < next day`, grouped by unit and
+            # local day, and the drill-down of one unit's cases due in a month. Only accepted
+            # cases have a promised deadline, hence the condition (the source's `base`).
+            models.Index(
+                fields=["unit", "due_at"],
+                name="case_unit_due_idx",
+                condition=Q(accepted_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -324,3 +324,36 @@ def test_people_without_a_unit_or_the_office_get_no_measures(district: District)
         password="pw-zuofeng-1",
     )
     assert district.client_for(outsider).get("/staff/cases/measures/").status_code == 200
+
+
+def test_a_units_cases_due_in_a_month_are_found_through_the_unit_deadline_index(
+    district: District, matter: Matter
+) -> None:
+    """The deadline source's query (rollup recomputation and the drill-down of one unit's
+    cases due in a month) reads `case_unit_due_idx`, not the whole table."""
+    from zuofeng.measures import get_measure
+
+    case = actions.accept_case(actor=district.alice, case=submit(district, matter), at=MONDAY)
+    # A year of the unit's cases, each month's deadlines a twelfth of them (copies of one).
+    copies = []
+    for i in range(600):
+        copy = Case.objects.get(pk=case.pk)
+        copy.pk, copy.number = None, f"T{i:06d}"
+        copy.due_at = case.due_at - dt.timedelta(days=i % 360)
+        copies.append(copy)
+    Case.objects.bulk_create(copies)
+    records = get_measure("case_due_on_time").records(
+        district.market.pk, NOVEMBER, dt.date(2026, 12, 1), LATER
+    )
+    # Unordered, as the rollups' GROUP BY reads it (the default order by receipt would
+    # rather walk the receipt index).
+    sql, params = records.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE cases_case")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "case_unit_due_idx" in plan, plan
