@@ -152,7 +152,8 @@ def _encode(value: Any) -> Any:
 
 
 def _columns(model: type[models.Model]) -> list[models.Field]:
-    return list(model._meta.local_concrete_fields)
+    # Generated columns are computed by the database, never inserted.
+    return [f for f in model._meta.local_concrete_fields if not getattr(f, "generated", False)]
 
 
 def _decoder(f: models.Field) -> Any:
@@ -257,6 +258,9 @@ def create_backup(path: Path, key: bytes, *, force: bool = False) -> BackupResul
             raise BackupError(f"备份文件不能写在上传文件目录 {root} 之内：请换一个目录")
     now = timezone.now()
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Who took a full copy of everyone's data, and where to: recorded first, so the backup
+    # holds its own event.
+    _record("ops.backup", path, {"at": now.isoformat()})
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".backup-", suffix=".part")
     tables: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []
@@ -624,7 +628,39 @@ def restore_backup(
 
     calendar.clear_cache()
     _verify_audit(report)
+    # The restored chains go on with the restore itself.
+    _record(
+        "ops.restore",
+        path,
+        {
+            "backup_created_at": manifest["created_at"],
+            "commit": manifest["app"].get("commit", ""),
+            "rows": report.rows,
+            "files": report.files,
+            "forced": bool(occupied),
+        },
+    )
     return report
+
+
+def _record(action: str, path: Path, after: dict[str, Any]) -> None:
+    import getpass
+
+    from zuofeng.audit.chain import SYSTEM_CHAIN, record
+
+    try:
+        operator = getpass.getuser()
+    except (KeyError, OSError):
+        operator = "unknown"
+    with transaction.atomic():
+        record(
+            actor=None,
+            action=action,
+            object_type="ops.backup",
+            object_id=path.name[-64:],
+            after={**after, "path": str(path.resolve()), "os_user": operator},
+            chain=SYSTEM_CHAIN,
+        )
 
 
 def _verify_counts(manifest: dict[str, Any], by_label: dict[str, type[models.Model]]) -> None:

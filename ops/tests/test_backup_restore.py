@@ -154,7 +154,12 @@ def test_restore_drill_brings_back_rankings_identities_files_and_a_valid_audit_c
     assert identities() == drill["identities"]
     assert identities()[next(iter(drill["identities"]))].phone == "13812345678"
     assert files(media_root) == drill["files"]
-    assert AuditEvent.objects.count() == drill["events"]
+    # Everything, plus the backup's own event and the restore's.
+    assert AuditEvent.objects.count() == drill["events"] + 2
+    assert list(AuditEvent.objects.order_by("-id").values_list("action", flat=True)[:2]) == [
+        "ops.restore",
+        "ops.backup",
+    ]
     assert User.objects.count() == drill["users"]
     # Work goes on after the restore: new rows get new keys (sequences moved on PostgreSQL),
     # and new audit events extend the restored chains.
@@ -216,7 +221,7 @@ def test_a_database_in_use_is_refused(small: dict[str, Any], media_root: Path) -
         restore(small)
     # Checking a backup is allowed anywhere and changes nothing.
     assert "备份文件完整" in restore(small, "--check")
-    assert AuditEvent.objects.count() == small["events"]
+    assert AuditEvent.objects.count() == small["events"] + 1  # only the backup's own
     assert files(media_root) == small["files"]
 
 
@@ -254,7 +259,7 @@ def test_a_backup_older_than_the_audit_checkpoints_is_restored_with_a_warning(
     output = restore(small)
 
     assert "检查点比备份新" in output
-    assert AuditEvent.objects.count() == small["events"]
+    assert AuditEvent.objects.count() == small["events"] + 2  # the backup's, the restore's
     assert identities() == small["identities"]
 
 
