@@ -11,11 +11,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.utils import timezone
 
 from complaints import actions as complaints
 from complaints.identity import Identity, unseal
@@ -24,9 +23,8 @@ from ops.crypto import generate_key
 from org.models import Unit
 from scorecard.models import Scorecard, UnitScore
 from scorecard.tests.factories import cases_of_november, computed
+from tests.files import real_png
 from zuofeng.audit.models import AuditEvent
-
-PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8  # stored bytes, not checked here
 
 
 def rankings() -> list[tuple[Any, ...]]:
@@ -65,26 +63,14 @@ def build(district: Any, media_root: Path, tmp_path: Path, *, month: bool) -> di
     if month:
         cases_of_november(district, overdue=1, on_time=2)
         computed(district, publish=True)
-    complaint, _code = complaints.file_complaint(
+    complaints.file_complaint(
         actor=None,
         channel=Complaint.Channel.WEB,
         text="窗口工作人员态度恶劣，办理营业执照时推诿扯皮",
         unit=district.market,
         identity=Identity(name="张三丰", phone="13812345678", id_number="110101199001011234"),
+        attachments=[SimpleUploadedFile("现场.png", real_png(), content_type="image/png")],
     )
-    # Stored as `zuofeng.uploads.store_upload` stores a checked upload (the checker is not
-    # what this drill is about).
-    attachment = ComplaintAttachment(
-        complaint=complaint,
-        token="a" * 32,
-        extension=".jpg",
-        original_name="现场.jpg",
-        content_type="image/jpeg",
-        size=len(PHOTO),
-        uploaded_at=timezone.now(),
-    )
-    attachment.file.save("a" * 32 + ".jpg", ContentFile(PHOTO), save=False)
-    attachment.save()
     key_file = tmp_path / "backup.key"
     key_file.write_text(generate_key())
     return {
@@ -140,7 +126,7 @@ def test_restore_drill_brings_back_rankings_identities_files_and_a_valid_audit_c
     backup(drill)
     raw = drill["archive"].read_bytes()
     assert "张三丰".encode() not in raw and b"13812345678" not in raw  # encrypted
-    assert PHOTO not in raw
+    assert ComplaintAttachment.objects.get().file.read() not in raw
 
     empty_everything(media_root)
     assert not User.objects.exists() and not AuditEvent.objects.exists()

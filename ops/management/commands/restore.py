@@ -60,7 +60,7 @@ class Command(BaseCommand):
                 migrate=None if options["no_migrate"] else self._migrate,
             )
         except BackupError as exc:
-            raise CommandError(f"恢复被拒绝，数据库和文件均未改动：{exc}") from None
+            raise CommandError(f"恢复被拒绝，数据和文件均未改动：{exc}") from None
         self.stdout.write(
             f"已恢复 {report.rows} 行、{report.files} 个文件；行数与文件 SHA-256 均与清单一致。"
         )
