@@ -31,7 +31,7 @@ Public API:
 - `Measure.records(unit_id, start, end, now)` → the rows behind the value for one unit over
   local days [start, end) (the drill-down)
 - `source_for(obj)` → every source of the record's model; `attribution(obj)` → {key: (unit, day)};
-  `mark_changed(obj, before=)`, `mark_pairs(key, pairs)`; `sources_timed_by(model, field)`
+  `mark_changed(obj, before=)`, `mark_pairs(key, pairs)`
 
 A model may have several sources, one per way its rows are attributed: a case counts for the
 day it was received (`cases.case`) and, for lateness, for the day its deadline falls
@@ -189,13 +189,6 @@ def source_for(obj: Any) -> list[Source]:
     """Every source of the record's model (none if its model is not counted)."""
     label = obj._meta.label_lower
     return [source for source in SOURCES.values() if source.label == label]
-
-
-def sources_timed_by(model: type[Model], field_name: str) -> list[Source]:
-    """The sources of `model` whose attribution day is taken from `field_name` (e.g. the
-    deadline sources of a duty model: a bulk update of `due_at` must re-mark them)."""
-    label = model._meta.label_lower
-    return [s for s in SOURCES.values() if s.label == label and s.time_field == field_name]
 
 
 def attribution(obj: Any) -> dict[str, Attribution]:

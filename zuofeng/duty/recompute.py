@@ -7,8 +7,12 @@ day, gets the deadline the clock gives with the calendar as it now is; a deadlin
 day is untouched, since counting up to it never looked at the changed days.
 
 Runs inside the admin's transaction: the calendar change, the moved deadlines, their audit
-events and the units' notifications commit or roll back together. Warning levels and the
-scorecard's rollups follow at the next `sweep`, which recomputes both from `due_at`.
+events, the units' notifications and the rollup marks commit or roll back together. The
+deadlines move by bulk UPDATE, outside the one state-change path, so the marks are made here:
+for every measures source of the duty's model that depends on `due_at` (attributed by it, as
+lateness by the month the deadline passes, or with a measure that changes when it passes),
+the unit-days a moved duty counted for before and counts for after. Warning levels follow at
+the next `sweep`.
 
 Working days already counted as paused (补正) when a clock resumed are a recorded fact and are
 not recounted.
@@ -23,6 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from zuofeng import measures
 from zuofeng.audit.chain import PendingEvent, record_many
 from zuofeng.duty.clock import recompute_due
 from zuofeng.duty.models import Notification
@@ -55,6 +60,10 @@ def _recompute(
     columns = ["clock_started_at", "limit_workdays", "paused_workdays", "due_at", unit_id]
     if kind.label_field != "pk":
         columns.append(kind.label_field)
+    sources = _sources_of_deadline(kind.model)
+    for source in sources:
+        columns += [source.unit_column, source.time_field]
+    columns = list(dict.fromkeys(columns))
     open_duties = (
         kind.model.objects.filter(
             clock_started_at__isnull=False, clock_stopped_at__isnull=True, due_at__gte=since
@@ -74,12 +83,18 @@ def _recompute(
             break
         last_pk = batch[-1].pk
         moved_to: dict[dt.datetime, list[Any]] = defaultdict(list)
+        marks: dict[str, set[measures.Attribution]] = defaultdict(set)
         events = []
         for duty in batch:
             before = duty.due_at
+            counted_before = [(source, source.attribution(duty)) for source in sources]
             recompute_due(duty)
             if duty.due_at == before:
                 continue
+            for source, pair in counted_before:
+                marks[source.key].update(
+                    found for found in (pair, source.attribution(duty)) if found is not None
+                )
             assert before is not None and duty.due_at is not None  # filtered on due_at
             label = getattr(duty, kind.label_field)
             moved_to[duty.due_at].append(duty.pk)
@@ -108,10 +123,24 @@ def _recompute(
         # UPDATE per value instead of bulk_update's CASE over every row.
         for due_at, pks in moved_to.items():
             kind.model.objects.filter(pk__in=pks).update(due_at=due_at)
+        for key, pairs in marks.items():
+            measures.mark_pairs(key, sorted(pairs))
         record_many(actor=actor, events=events)
         moved += len(events)
     digest.save()
     return moved
+
+
+def _sources_of_deadline(model: Any) -> list[measures.Source]:
+    """The measures sources of a duty model that a moved `due_at` changes: attributed to the
+    deadline's day, or with a measure that depends on the deadline having passed."""
+    label = model._meta.label_lower
+    return [
+        source
+        for source in measures.SOURCES.values()
+        if source.label == label
+        and (source.time_field == "due_at" or "due_at" in source.deadline_fields)
+    ]
 
 
 def _local(moment: dt.datetime) -> str:

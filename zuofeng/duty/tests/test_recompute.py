@@ -185,3 +185,59 @@ def test_the_admin_screen_moves_open_deadlines_when_a_day_is_added_or_deleted(
     assert response.status_code == 302
     assert due_day(duty) == D(2027, 2, 10)
     assert not DayOverride.objects.exists()
+
+
+def test_a_deadline_moved_into_another_month_moves_the_cases_lateness_as_a_rebuild_does(
+    district: District,
+) -> None:
+    """A case overdue since its deadline on Fri 29 January 2027 counts as late in January.
+    The admin then corrects the calendar (20 January was a rest day): the deadline moves to
+    Mon 1 February, and the rollups, refreshed without a rebuild, charge February instead."""
+    from cases import actions as cases
+    from cases.models import Case
+    from catalog.tests.factories import make_matter
+    from scorecard import rollups
+    from scorecard.models import DailyRollup
+
+    start = D(2026, 12, 1)
+    limit = next(
+        n for n in range(30, 60) if calendar.add_workdays_to_date(start, n) == D(2027, 1, 29)
+    )
+    matter = make_matter(
+        district.market,
+        name="建设工程消防验收",
+        promised_limit_days=limit,
+        statutory_limit_days=limit,
+    )
+    accepted = dt.datetime(2026, 12, 1, 10, tzinfo=SH)
+    case = cases.submit_case(
+        actor=district.amy,
+        matter=matter,
+        channel=Case.Channel.WINDOW,
+        applicant_name="张三",
+        applicant_phone="13800001234",
+        applicant_id_number="110101199001011234",
+        at=accepted,
+    )
+    case = cases.accept_case(actor=district.alice, case=case, at=accepted)
+    assert due_day(case) == D(2027, 1, 29)
+
+    def late() -> dict[D, int]:
+        rows = DailyRollup.objects.filter(unit=district.market, measure="case_due_late")
+        return {day: value for day, value in rows.values_list("day", "value")}
+
+    now = dt.datetime(2027, 2, 3, 10, tzinfo=SH)
+    with time_machine.travel(now, tick=False):
+        rollups.refresh(now)
+        assert late() == {D(2027, 1, 29): 1}
+
+        enter(D(2027, 1, 20), working=False)
+        assert due_day(case) == D(2027, 2, 1)
+        rollups.refresh(now)
+
+        incremental = set(DailyRollup.objects.values_list("unit_id", "day", "measure", "value"))
+        assert late() == {D(2027, 2, 1): 1}
+        rollups.rebuild(now=now)
+        assert incremental == set(
+            DailyRollup.objects.values_list("unit_id", "day", "measure", "value")
+        )
