@@ -219,8 +219,9 @@ def test_the_office_can_list_only_what_was_escalated_to_it(
     chore = overdue_chore(district)
     fresh = accepted_case(district, at(2026, 11, 30))  # due 7 December
     sweep(at(2026, 12, 8, 20))
-    client = district.client_for(district.olivia)
     with time_machine.travel(at(2026, 12, 8, 20), tick=False):
+        # Logged in at the travelled time: a staff session idle for days has expired.
+        client = district.client_for(district.olivia)
         page = client.get(reverse("followup:overdue"), {"escalated": "office"}).content.decode()
         assert overdue_case.number in page and chore.title in page
         assert fresh.number not in page  # a day late: escalated to its head only
