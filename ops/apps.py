@@ -8,3 +8,8 @@ class OpsConfig(AppConfig):
 
     name = "ops"
     verbose_name = "运维"
+
+    def ready(self) -> None:
+        from ops import health
+
+        health.register()  # the sweep queues the worker/sweep heartbeat that /healthz reads
