@@ -78,6 +78,7 @@ def main() -> int:
             **os.environ,
             "PYTHONPATH": os.pathsep.join([tmp, str(ROOT)]),
             "DJANGO_SETTINGS_MODULE": "classify_bench_settings",
+            "ZUOFENG_DEMO": "1",  # the public demo keys; production refuses them
         }
         cmd = [sys.executable, str(ROOT / "manage.py"), "classify"]
 

@@ -32,6 +32,8 @@ def bench_env(
         ZUOFENG_VAR_DIR=str(workdir / "var"),
         DB_CONN_MAX_AGE="600",
         LOG_LEVEL="ERROR",
+        # The benchmarks run on the public demo keys; production refuses them (zuofeng/env.py).
+        ZUOFENG_DEMO="1",
     )
     if cache_url:
         env["CACHE_URL"] = cache_url

@@ -354,6 +354,7 @@ def run_child(
         MEDIA_ROOT=str(workdir / "media"),
         LOG_LEVEL="ERROR",
         DEBUG="false",
+        ZUOFENG_DEMO="1",  # the public demo keys; production refuses them
     )
     database = f"zuofeng_bench_hotline_{os.getpid()}"
     if engine == "postgres":

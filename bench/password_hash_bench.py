@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zuofeng.settings")
+os.environ.setdefault("ZUOFENG_DEMO", "1")  # the public demo keys; production refuses them
 
 import django
 

@@ -219,6 +219,7 @@ def main() -> int:
 
     database = f"zuofeng_bench_sweep_{os.getpid()}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.setdefault("ZUOFENG_DEMO", "1")  # the public demo keys; production refuses them
     os.environ["DATABASE_URL"] = f"postgres://{PG_USER}@{PG_HOST}:5432/{database}"
     os.environ.pop("CACHE_URL", None)
     with admin() as connection:

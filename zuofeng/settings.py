@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from ops.logging import logging_config
 from zuofeng.env import (
     env_bool,
     env_int,
@@ -34,6 +35,11 @@ _INSECURE_OK = DEBUG or ZUOFENG_DEMO
 DEMO_SECRET_KEY = "zuofeng-demo-insecure-key-change-me-in-production"
 # The demo key only ever signs demo sessions; production must set SECRET_KEY.
 SECRET_KEY = require_secret("SECRET_KEY", demo=DEMO_SECRET_KEY, allow_demo=_INSECURE_OK)
+# Old keys still verify what they signed (receipt-code hashes, sessions) while a new key rolls
+# out: comma-separated, kept until nothing signed with them matters.
+SECRET_KEY_FALLBACKS = [
+    key.strip() for key in env_secret("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()
+]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -271,12 +277,11 @@ SMS_SIGNATURE = env_str("SMS_SIGNATURE", "")
 # Texts one phone may receive per period (django-ratelimit syntax, e.g. "10/h").
 SMS_RATE = env_str("SMS_RATE", "10/h")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# Everything to stdout; JSON lines in production (a collector parses them), plain lines when
+# a developer reads runserver's output.
+LOGGING = logging_config(
+    env_str("LOG_LEVEL", "WARNING"), json_lines=env_bool("LOG_JSON", not _INSECURE_OK)
+)
 
 # --- Domain configuration: time limits and thresholds are settings, never literals in code.
 ZUOFENG = {
@@ -346,6 +351,26 @@ AUDIT_KEYS = [
 ]
 AUDIT_CHECKPOINT_DIR = env_str("ZUOFENG_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
 AUDIT_CHECKPOINT_MINUTES = env_int("ZUOFENG_AUDIT_CHECKPOINT_MINUTES", 60, minimum=1)
+
+# --- /healthz (ops/health.py): how old the sweep's and the worker's heartbeats, a running
+# task and the newest audit checkpoint may be before the check answers 503.
+HEALTH_SWEEP_MAX_SECONDS = env_int("ZUOFENG_HEALTH_SWEEP_MAX_SECONDS", 300, minimum=1)
+HEALTH_WORKER_MAX_SECONDS = env_int("ZUOFENG_HEALTH_WORKER_MAX_SECONDS", 300, minimum=1)
+HEALTH_WORKER_MAX_RUN_SECONDS = env_int("ZUOFENG_HEALTH_WORKER_MAX_RUN_SECONDS", 3600, minimum=1)
+HEALTH_AUDIT_CHECKPOINT_MAX_MINUTES = env_int(
+    "ZUOFENG_HEALTH_AUDIT_CHECKPOINT_MAX_MINUTES", 2 * AUDIT_CHECKPOINT_MINUTES + 10, minimum=1
+)
+
+# --- Texts that leave the site (SMS links, QR codes on printed receipts) need the address
+# residents reach the platform at, and the supervision hotline printed on documents.
+ZUOFENG_PUBLIC_URL = env_str(
+    "ZUOFENG_PUBLIC_URL",
+    "http://127.0.0.1:8000" if _INSECURE_OK else f"https://{ALLOWED_HOSTS[0]}",
+)
+CASE_SUPERVISION_PHONE = env_str("ZUOFENG_SUPERVISION_PHONE", "0000-12345")
+# Complainants' and applicants' personal data is anonymised this many days after closing
+# (`manage.py purge_personal_data`).
+PERSONAL_DATA_RETENTION_DAYS = env_int("ZUOFENG_PERSONAL_DATA_RETENTION_DAYS", 1095, minimum=1)
 
 # --- Accounts: brute-force lockout, second factor, idle sessions (accounts/, issue 13).
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords for one account, or from one address,
