@@ -42,3 +42,16 @@ def test_the_office_has_the_12345_import_and_triage_in_the_menu(district: Distri
     assert "12345 导入" not in clerk and "甄别分办" not in clerk and "超期升级" not in clerk
     head = nav_links(district.client_for(district.ahead).get("/staff/").content.decode())
     assert head["超期升级"] == "/staff/cases/escalated/"
+
+
+def test_supervision_and_follow_ups_are_in_each_role_s_menu(district: District) -> None:
+    office = nav_links(district.client_for(district.olivia).get("/staff/").content.decode())
+    assert office["决策部署"] == "/staff/supervision/"
+    assert office["超期督办"] == "/staff/followup/overdue/"
+    clerk = nav_links(district.client_for(district.alice).get("/staff/").content.decode())
+    assert clerk["督办任务"] == "/staff/supervision/mine/" and "超期督办" not in clerk
+    assert clerk["催办督办"] == "/staff/followup/"
+    discipline = nav_links(district.client_for(district.dora).get("/staff/").content.decode())
+    assert "督办任务" not in discipline and "催办督办" in discipline
+    public = nav_links(district.client_for(district.ruth).get("/").content.decode())
+    assert public["重点工作"] == "/supervision/"
