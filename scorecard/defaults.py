@@ -11,6 +11,16 @@ handful of records is not ranked on them), and lateness is counted in the month 
 passed (`case_due*`, see `cases.measures`) instead of the month the case was received. It is a
 new standard, never an edit of one that scored a month (`upgrade`).
 
+The third version (`STANDARD_2027`, migration 0006, issue 12 item 7) adds the government's own
+follow-through: supervision tasks closed on time (督办任务按期销号率), tasks lagging behind the
+elapsed time (督办任务进度滞后率), progress reports returned (督办进展报送退回率) and
+supervision notices answered late (督办通知超期办复率), from the measures `supervision` and
+`followup` declare. Rates with a minimum sample like the others; a unit with no supervision
+work that month has them as 数据不足 and is scored on the rest, as before. The weights of the
+indicators with the smallest samples are reduced to make room (still 100 in all; the core
+case and rating rates keep theirs, see `WEIGHTS_2027`). Added by `upgrade_2027`, never
+by editing a standard that scored a month.
+
 `install(apps)` takes the migration's app registry, so the historical models are used.
 """
 
@@ -233,6 +243,92 @@ REVISED_INDICATORS: list[tuple[Any, ...]] = [
 ]
 
 
+STANDARD_2027 = {
+    "name": "作风建设考核办法（2027年修订）",
+    "note": "按月考核各部门、乡镇（街道）；部门与乡镇（街道）分别排名。"
+    "全部指标按比率计算，样本不足的指标记为“数据不足”；"
+    "超期按办理期限所在月份计入（期限在哪个月届满，就计入哪个月）。"
+    "新增督查督办指标：督办任务按期销号率、进度滞后率、进展报送退回率和督办通知超期办复率。",
+}
+
+# The 2026 revision's weights (88 in all now) and the supervision indicators (12). The core
+# case and rating rates keep their weights (62): a unit is ranked only when indicators with
+# data carry at least `SCORECARD_MIN_VALID_WEIGHT` (60 %) of its weight, and most units have no
+# supervision task due in a given month, so taking weight from those rates would leave busy
+# units without supervision work unranked. The 12 come from the indicators with the smallest
+# samples (即办件, work orders, complaints).
+WEIGHTS_2027 = {
+    "on_time": 20,
+    "immediate": 6,
+    "first_time": 8,
+    "satisfaction": 12,
+    "rectification": 5,
+    "complaint_response": 5,
+    "complaint_resolution": 5,
+    "complaint_satisfaction": 5,
+    "buck_passing": 8,
+    "forwarded": 6,
+    "overdue": 8,
+}
+
+# Five tasks, reports or notices before a rate is judged, as for work orders and complaints.
+SUPERVISION_INDICATORS: list[tuple[Any, ...]] = [
+    (
+        "supervision_on_time",
+        "督办任务按期销号率",
+        "supervision_tasks_on_time",
+        "完成时限在当月、在时限内经第二人审核销号的本单位牵头末级督办任务数",
+        "supervision_tasks_due",
+        "完成时限在当月的本单位牵头末级督办任务数（按时限所在月计）",
+        "higher",
+        5,
+        "0.95",
+        5,
+    ),
+    (
+        "supervision_lagging",
+        "督办任务进度滞后率",
+        "supervision_tasks_lagging",
+        "完成时限在当月、经核实进度落后于时间进度超过设定幅度的本单位牵头末级督办任务数",
+        "supervision_tasks_due",
+        "完成时限在当月的本单位牵头末级督办任务数（按时限所在月计）",
+        "lower",
+        2,
+        "0.10",
+        5,
+    ),
+    (
+        "supervision_returned",
+        "督办进展报送退回率",
+        "supervision_reports_returned",
+        "当月报送、经督查室审核退回的督办任务进展报送数",
+        "supervision_reports",
+        "当月报送的督办任务进展报送数",
+        "lower",
+        2,
+        "0.10",
+        5,
+    ),
+    (
+        "followup_overdue",
+        "督办通知超期办复率",
+        "followup_notice_overdue",
+        "办复期限在当月、未在期限内办复的督办通知数",
+        "followup_notice_due",
+        "办复期限在当月的督办通知数（按期限届满之日所在月计）",
+        "lower",
+        3,
+        "0",
+        5,
+    ),
+]
+
+INDICATORS_2027: list[tuple[Any, ...]] = [
+    *((*row[:7], WEIGHTS_2027[row[0]], *row[8:]) for row in REVISED_INDICATORS),
+    *SUPERVISION_INDICATORS,
+]
+
+
 def _create(apps: Any, fields: dict[str, Any], rows: list[tuple[Any, ...]]) -> Any:
     Standard = apps.get_model("scorecard", "Standard")
     Indicator = apps.get_model("scorecard", "Indicator")
@@ -258,14 +354,42 @@ def _create(apps: Any, fields: dict[str, Any], rows: list[tuple[Any, ...]]) -> A
 
 
 def install_current(apps: Any) -> None:
-    """A database with no standard gets the current default (the revised one)."""
+    """A database with no standard gets the current default (the 2027 revision)."""
     Standard = apps.get_model("scorecard", "Standard")
     if not Standard.objects.exists():
         _create(
             apps,
-            {**REVISED_STANDARD, "effective_from": DEFAULT_STANDARD["effective_from"]},
-            REVISED_INDICATORS,
+            {**STANDARD_2027, "effective_from": DEFAULT_STANDARD["effective_from"]},
+            INDICATORS_2027,
         )
+
+
+def upgrade_2027(apps: Any) -> None:
+    """Migration 0006: the 2027 revision as a new standard, like `upgrade`. The previous
+    default (the 2026 revision) is never edited: if it scored any month, the new one takes
+    effect from the month after the last one it scored; if it scored nothing, the new one
+    replaces it. A database where the office already has a standard starting from then on,
+    or where the 2027 revision exists, is left alone."""
+    Standard = apps.get_model("scorecard", "Standard")
+    if Standard.objects.filter(name=STANDARD_2027["name"]).exists():
+        return
+    previous = (
+        Standard.objects.filter(name=REVISED_STANDARD["name"]).order_by("-effective_from").first()
+    )
+    if previous is None:
+        install_current(apps)
+        return
+    last = previous.scorecards.order_by("-month").first()
+    if last is None:
+        starts = previous.effective_from
+        if Standard.objects.filter(effective_from__gt=starts).exists():
+            return
+        previous.delete()
+    else:
+        starts = next_month(last.month)
+        if Standard.objects.filter(effective_from__gte=starts).exists():
+            return
+    _create(apps, {**STANDARD_2027, "effective_from": starts}, INDICATORS_2027)
 
 
 def upgrade(apps: Any) -> None:
