@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.cache import bump_version
 from catalog.models import FormFile, Material, Matter
 from zuofeng.audit.chain import record, snapshot
 from zuofeng.uploads import store_upload
@@ -57,6 +58,7 @@ def create_matter(
         obj=matter,
         after={**snapshot(matter, MATTER_FIELDS), "materials": _materials_summary(matter)},
     )
+    bump_version()  # the public catalogue shows it once committed
     return matter
 
 
@@ -91,6 +93,7 @@ def update_matter(
         after={k: after[k] for k in changed},
         reason=reason,
     )
+    bump_version()
     return matter
 
 
@@ -110,6 +113,7 @@ def archive_matter(*, actor: Any, matter: Matter, reason: str) -> Matter:
         after={"archived": True},
         reason=reason,
     )
+    bump_version()
     return matter
 
 
@@ -149,6 +153,7 @@ def add_form_file(
             "file": form_file.original_name,
         },
     )
+    bump_version()
     return form_file
 
 
@@ -171,3 +176,4 @@ def remove_form_file(*, actor: Any, form_file: FormFile) -> None:
     stored = form_file.file
     form_file.delete()
     transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    bump_version()

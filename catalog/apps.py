@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = "政务服务事项"
+
+    def ready(self) -> None:
+        from catalog.cache import connect_signals
+
+        connect_signals()

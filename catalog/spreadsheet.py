@@ -22,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from catalog.cache import bump_version
 from catalog.models import MATTER_CODE_PATTERN, MATTER_CODE_RULE, Material, Matter
 from org.models import Unit
 from zuofeng.audit.chain import record
@@ -430,3 +431,4 @@ def _write(
             "unchanged": report.unchanged,
         },
     )
+    bump_version()  # bulk writes send no signals: invalidate the public catalogue here

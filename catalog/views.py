@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog import actions
+from catalog import cache as catalog_cache
 from catalog.forms import FormFileForm, MatterForm
 from catalog.models import FormFile, Matter
 from catalog.search import query_terms, search_matters
@@ -24,47 +32,142 @@ def get_matter_for_staff(user: object, pk: int) -> Matter:
     return get_object_or_404(Matter.objects.editable_by(user).select_related("unit"), pk=pk)
 
 
-def matter_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    unit_code = request.GET.get("unit", "")
-    immediate = request.GET.get("immediate") == "1"
-    online = request.GET.get("online") == "1"
+PER_PAGE = 20
+# In the cached content, where the print time goes: "<" never comes out of escaped user text.
+PRINTED_AT_MARKER = "<!--catalog-printed-at-->"
+
+
+def _list_params(request: HttpRequest) -> dict[str, Any]:
+    """The catalogue's query, normalised: only these values shape the page (other
+    parameters are ignored, so they neither split the cache nor reach the page's links)."""
+    raw_page = request.GET.get("page", "")
+    return {
+        "q": request.GET.get("q", "").strip()[:100],
+        "unit": request.GET.get("unit", "").strip()[:40],
+        "immediate": request.GET.get("immediate") == "1",
+        "online": request.GET.get("online") == "1",
+        "page": int(raw_page) if raw_page.isdigit() and len(raw_page) <= 6 else 1,
+    }
+
+
+def _unit_choices(current: int) -> list[tuple[str, str]]:
+    """The unit dropdown: units with a current matter, cached under the catalogue version."""
+    return catalog_cache.get_or_build(
+        catalog_cache.key("units", "", current=current),
+        lambda: list(
+            Unit.objects.active()
+            .filter(matters__archived=False)
+            .distinct()
+            .order_by("sort_order", "code")
+            .values_list("code", "name")
+        ),
+    )
+
+
+def _catalogue_page(matters: Any, params: dict[str, Any], current: int) -> Any:
+    """The requested page, without a COUNT where it can be avoided: the total is cached per
+    filter under the catalogue version, and a first page shorter than a page is its own
+    total."""
+    filters = (params["q"], params["unit"], params["immediate"], params["online"])
+    count_key = catalog_cache.key("count", "", *filters, current=current)
+    count = catalog_cache.get(count_key)
+    head = None
+    if count is None and params["page"] == 1:
+        head = list(matters[: PER_PAGE + 1])
+        if len(head) <= PER_PAGE:
+            count = len(head)
+    if count is None:
+        count = matters.count()
+    catalog_cache.put(count_key, count)
+    paginator = Paginator(matters, PER_PAGE)
+    paginator.count = count  # a cached_property: set, it is not queried again
+    page = paginator.get_page(params["page"])
+    if head is not None and page.number == 1:
+        page.object_list = head[:PER_PAGE]
+    return page
+
+
+def _render_list_content(params: dict[str, Any], current: int) -> tuple[str, str]:
+    query = params["q"]
     matters = Matter.objects.public().select_related("unit").order_by("unit__sort_order", "code")
     if query:
         matters = search_matters(matters, query)  # ranked: name matches first
-    if unit_code:
-        matters = matters.filter(unit__code=unit_code)
-    if immediate:
+    if params["unit"]:
+        matters = matters.filter(unit__code=params["unit"])
+    if params["immediate"]:
         matters = matters.filter(promised_limit_days=0)
-    if online:
+    if params["online"]:
         matters = matters.filter(online=True)
-    page = Paginator(matters, 20).get_page(request.GET.get("page"))
-    units = (
-        Unit.objects.active()
-        .filter(matters__archived=False)
-        .distinct()
-        .order_by("sort_order", "code")
-    )
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "catalog/matter_list.html",
+    page = _catalogue_page(matters, params, current)
+    links = {key: params[key] for key in ("q", "unit") if params[key]}
+    links.update({key: "1" for key in ("immediate", "online") if params[key]})
+    content = render_to_string(
+        "catalog/_matter_list_content.html",
         {
             "page": page,
             "query": query,
-            "units": units,
-            "unit_code": unit_code,
-            "immediate": immediate,
-            "online": online,
-            "querystring": params.urlencode(),
+            "units": _unit_choices(current),
+            "unit_code": params["unit"],
+            "immediate": params["immediate"],
+            "online": params["online"],
+            "querystring": urlencode(links),
+            # One reverse() for the page, not one {% url %} per row (codes need no quoting:
+            # MATTER_CODE_PATTERN).
+            "detail_prefix": reverse("catalog:detail", args=["0"])[:-2],
             # "办理" or "怎么申请" alone says nothing about what is to be done.
             "vague": bool(query) and not query_terms(query),
         },
     )
+    return "办事指南", content
 
 
-def matter_detail(request: HttpRequest, code: str) -> HttpResponse:
+def _public_page(request: HttpRequest, kind: str, parts: tuple[Any, ...], build: Any) -> Any:
+    """Serve a public catalogue page from the cache, or build, cache and serve it.
+
+    The content is shared by everyone; the whole page only among anonymous visitors with no
+    message waiting (a logged-in user's navigation bar, inbox count and logout form with its
+    CSRF token are theirs alone, so their page is assembled around the shared content)."""
+    language = getattr(request, "LANGUAGE_CODE", "")
+    current = catalog_cache.version()
+    whole = not request.user.is_authenticated and not len(messages.get_messages(request))
+    page_key = catalog_cache.key(f"{kind}-page", language, *parts, current=current)
+    if whole:
+        html = catalog_cache.get(page_key)
+        if html is not None:
+            return HttpResponse(_printed_now(html))
+    content_key = catalog_cache.key(kind, language, *parts, current=current)
+    built = catalog_cache.get(content_key)
+    if built is None:
+        built = build(current)
+        catalog_cache.put(content_key, built)
+    title, content = built
+    html = render_to_string(
+        "catalog/public_page.html",
+        {"title": title, "content": mark_safe(content)},  # rendered and escaped above
+        request=request,
+    )
+    if whole:
+        catalog_cache.put(page_key, html)
+    return HttpResponse(_printed_now(html))
+
+
+def _printed_now(html: str) -> str:
+    if PRINTED_AT_MARKER not in html:
+        return html
+    return html.replace(PRINTED_AT_MARKER, date_format(timezone.localtime(), "Y年n月j日 H:i"))
+
+
+def matter_list(request: HttpRequest) -> HttpResponse:
+    params = _list_params(request)
+    return _public_page(
+        request,
+        "list",
+        tuple(params.values()),
+        lambda current: _render_list_content(params, current),
+    )
+
+
+def _render_matter_content(code: str) -> tuple[str, str]:
     matter = get_object_or_404(
         Matter.objects.public().select_related("unit").prefetch_related("materials", "form_files"),
         code=code,
@@ -74,17 +177,21 @@ def matter_detail(request: HttpRequest, code: str) -> HttpResponse:
     for material in materials:
         material.form_files = [f for f in files if f.material_name == material.name]
     names = {material.name for material in materials}
-    return render(
-        request,
-        "catalog/matter_detail.html",
+    content = render_to_string(
+        "catalog/_matter_detail_content.html",
         {
             "matter": matter,
             "materials": materials,
             # A form whose material was since renamed or removed still belongs to the matter.
             "matter_files": [f for f in files if f.material_name not in names],
-            "now": timezone.now(),
+            "printed_at_marker": mark_safe(PRINTED_AT_MARKER),
         },
     )
+    return matter.name, content
+
+
+def matter_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _public_page(request, "detail", (code,), lambda current: _render_matter_content(code))
 
 
 def form_file_download(request: HttpRequest, code: str, token: str) -> FileResponse:
