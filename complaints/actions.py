@@ -6,12 +6,15 @@ the sub-package it belongs to; the public follow page, which uses both, imports 
 from __future__ import annotations
 
 from complaints.handling.actions import (
+    anonymise_identities,
+    anonymised_at,
     answer,
     apply_callback,
     close,
     may_reveal,
     record_callback,
     reopen,
+    reseal_identities,
     resolve_workdays,
     respond,
     reveal_identity,
@@ -41,6 +44,8 @@ from complaints.intake.actions import (
 __all__ = [
     "RECEIPT_ALPHABET",
     "STAFF_CHANNELS",
+    "anonymise_identities",
+    "anonymised_at",
     "answer",
     "apply_callback",
     "assign_number",
@@ -63,6 +68,7 @@ __all__ = [
     "record_callback",
     "reopen",
     "require_channel_actor",
+    "reseal_identities",
     "resolve_workdays",
     "respond",
     "reveal_identity",

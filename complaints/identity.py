@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import Any
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
@@ -69,3 +70,26 @@ def seal(identity: Identity) -> str:
 
 def unseal(sealed: str) -> Identity:
     return Identity(**json.loads(cipher().decrypt(sealed.encode())))
+
+
+def reseal(sealed: str) -> str:
+    """The same identity sealed with the newest key (key rotation: `reseal_identities`)."""
+    return cipher().rotate(sealed.encode()).decode()
+
+
+def reseal_original(stored: Any) -> None:
+    """Re-encrypt a photo's sealed original (zuofeng.uploads) with the newest key. The new
+    copy is written under a temporary name first, so that a crash never loses the original."""
+    from django.core.files.base import ContentFile
+
+    from zuofeng.uploads import SEALED_SUFFIX
+
+    name = stored.name + SEALED_SUFFIX
+    with stored.storage.open(name, "rb") as handle:
+        rotated = cipher().rotate(handle.read())
+    spare = stored.storage.save(name + ".rotating", ContentFile(rotated))
+    stored.storage.delete(name)
+    saved = stored.storage.save(name, ContentFile(rotated))
+    if saved != name:
+        raise RuntimeError(f"resealed original stored as {saved!r}, expected {name!r}")
+    stored.storage.delete(spare)

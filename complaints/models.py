@@ -276,6 +276,9 @@ class ComplainantIdentity(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     sealed = models.TextField()
+    # Set by `handling.actions.anonymise_identities` once the retention period after closing
+    # has passed: `sealed` then holds an empty identity and `user` is cleared, for good.
+    anonymised_at = models.DateTimeField("匿名化时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "举报人身份（加密）"

@@ -7,6 +7,7 @@ days) and raises its `Conflict` when the complaint is not in a state the step st
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,24 +15,28 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from complaints.handling.routing import names_head, route
-from complaints.identity import Identity, unseal
+from complaints.identity import Identity, reseal, reseal_original, unseal
 from complaints.models import (
     COMPLAINT_FIELDS,
     ComplainantIdentity,
     Complaint,
+    ComplaintAttachment,
     ComplaintCategory,
     ComplaintEvent,
     TriageSettings,
 )
+from complaints.texts import text_answer_ready
 from org.models import Unit
 from org.roles import Role
 from org.scoping import has_role, require_member, sees_all_units, unit_of
-from zuofeng.audit.chain import record
+from zuofeng.audit.chain import PendingEvent, chain_for, record, record_many
 from zuofeng.duty import clock
 from zuofeng.transitions import Conflict, transition
+from zuofeng.uploads import SEALED_SUFFIX, has_original
 from zuofeng.validation import plain_text, required_text
 from zuofeng.workdays.calendar import add_workdays, local_date
 
@@ -333,8 +338,22 @@ def answer(
             at=at,
             public_note=text,
         )
+    phone = _complainant_phone(complaint)
+    if phone:
+        text_answer_ready(complaint, phone)
 
     return complaint
+
+
+def _complainant_phone(complaint: Complaint) -> str:
+    """The complainant's phone, opened here only to text them: it never leaves this call
+    (no return to a view, no audit, no log)."""
+    sealed = (
+        ComplainantIdentity.objects.filter(complaint=complaint)
+        .values_list("sealed", flat=True)
+        .first()
+    )
+    return unseal(sealed).phone if sealed else ""
 
 
 @transaction.atomic
@@ -539,3 +558,136 @@ def identity_of_reveal(*, actor: Any, complaint: Complaint, event_id: int) -> Id
         .first()
     )
     return unseal(sealed) if sealed else Identity()
+
+
+# --- retention and key rotation --------------------------------------------------------------
+
+RETENTION_BATCH = 500
+
+
+def anonymised_at(complaint: Complaint) -> dt.datetime | None:
+    """When the complainant's identity was anonymised by the retention purge (None if not)."""
+    return (
+        ComplainantIdentity.objects.filter(complaint=complaint, anonymised_at__isnull=False)
+        .values_list("anonymised_at", flat=True)
+        .first()
+    )
+
+
+def due_for_anonymising(closed_before: dt.datetime) -> Any:
+    """The complaints closed before `closed_before` whose identity is not anonymised yet
+    (anonymous ones included: their photos' originals may still identify someone)."""
+    done = ComplainantIdentity.objects.filter(complaint=OuterRef("pk"), anonymised_at__isnull=False)
+    return Complaint.objects.filter(
+        status=Complaint.Status.CLOSED, closed_at__lt=closed_before
+    ).exclude(Exists(done))
+
+
+def _delete_originals(files: list[Any]) -> None:
+    for stored in files:
+        if has_original(stored):
+            stored.storage.delete(stored.name + SEALED_SUFFIX)
+
+
+def anonymise_identities(*, actor: Any, closed_before: dt.datetime) -> int:
+    """The retention purge: for every complaint closed before `closed_before` whose identity
+    is not anonymised yet, the sealed identity is emptied, the link to the applicant account
+    dropped and the row marked anonymised (so a second run finds nothing), and the sealed
+    originals of its photos are deleted (the metadata-free copies stay with the complaint's
+    text, the record of the unit's conduct). One audit event per complaint, without any
+    personal data. `actor` is an office user, or None for the operator's command. Runs in
+    batches, each its own transaction; returns how many complaints were anonymised."""
+    if actor is not None:
+        _require_office(actor)
+    reason = f"举报人个人信息超过保存期限（{local_date(closed_before):%Y-%m-%d} 前办结）"
+    total = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                due_for_anonymising(closed_before)
+                .order_by("pk")
+                .only("pk", "number", "unit_id", "handling_unit_id")[:RETENTION_BATCH]
+            )
+            if not batch:
+                return total
+            now = timezone.now()
+            pks = [complaint.pk for complaint in batch]
+            rows = ComplainantIdentity.objects.select_for_update().filter(complaint_id__in=pks)
+            had_identity = set(rows.values_list("complaint_id", flat=True))
+            rows.update(sealed="", user=None, anonymised_at=now)
+            ComplainantIdentity.objects.bulk_create(
+                [
+                    ComplainantIdentity(complaint_id=pk, sealed="", anonymised_at=now)
+                    for pk in pks
+                    if pk not in had_identity
+                ]
+            )
+            files: list[Any] = []
+            originals: Counter[int] = Counter()
+            for attachment in ComplaintAttachment.objects.filter(complaint_id__in=pks):
+                if has_original(attachment.file):
+                    files.append(attachment.file)
+                    originals[attachment.complaint_id] += 1
+            record_many(
+                actor=actor,
+                events=[
+                    PendingEvent(
+                        action="complaints.anonymise_identity",
+                        object_type=Complaint._meta.label_lower,
+                        object_id=str(complaint.pk),
+                        object_label=complaint.number,
+                        after={
+                            "identity_anonymised": True,
+                            "had_identity": complaint.pk in had_identity,
+                            "photo_originals_deleted": originals.get(complaint.pk, 0),
+                        },
+                        reason=reason,
+                        chain=chain_for(complaint),
+                    )
+                    for complaint in batch
+                ],
+            )
+            # Files are not transactional: gone only once the batch is committed.
+            transaction.on_commit(lambda files=files: _delete_originals(files))
+            total += len(batch)
+
+
+def reseal_identities(*, actor: Any = None, batch_size: int = RETENTION_BATCH) -> dict[str, int]:
+    """Key rotation: re-encrypt every sealed identity (and every sealed photo original) with
+    the newest key of ZUOFENG_IDENTITY_KEYS, in batches, so that the older keys can be
+    removed afterwards. Audited once per run, with the counts only. Idempotent: a token
+    already sealed with the newest key is simply sealed again."""
+    if actor is not None:
+        _require_office(actor)
+    identities = 0
+    last = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                ComplainantIdentity.objects.select_for_update()
+                .filter(pk__gt=last)
+                .exclude(sealed="")
+                .order_by("pk")
+                .only("pk", "sealed")[:batch_size]
+            )
+            if not batch:
+                break
+            for row in batch:
+                row.sealed = reseal(row.sealed)
+            ComplainantIdentity.objects.bulk_update(batch, ["sealed"])
+            identities += len(batch)
+            last = batch[-1].pk
+    originals = 0
+    for attachment in ComplaintAttachment.objects.order_by("pk").iterator(chunk_size=batch_size):
+        if has_original(attachment.file):
+            reseal_original(attachment.file)
+            originals += 1
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="complaints.reseal_identities",
+            object_type=ComplainantIdentity._meta.label_lower,
+            after={"identities": identities, "photo_originals": originals},
+            reason="用最新的身份密钥重新加密举报人身份",
+        )
+    return {"identities": identities, "photo_originals": originals}

@@ -36,6 +36,7 @@ from complaints.models import (
     ComplaintCluster,
     ComplaintEvent,
 )
+from complaints.texts import text_receipt
 from org.models import Unit
 from org.roles import Role
 from org.scoping import has_role, sees_all_units
@@ -342,6 +343,9 @@ def file_complaint(
     filer = actor if channel in STAFF_CHANNELS else None
     filed_event(complaint, filer).save()
     record_many(actor=filer, events=[filed_audit_event(complaint)])
+    if identity.phone:
+        # Sent after the commit (a refused upload rolls back the text with the complaint).
+        text_receipt(complaint, code, identity.phone)
     return complaint, code
 
 

@@ -340,6 +340,11 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     if not actions.may_reveal(request.user, complaint):
         raise PermissionDenied("只有督查室和纪检人员可以查看举报人身份")
     context: dict[str, Any] = {"complaint": complaint}
+    gone = actions.anonymised_at(complaint)
+    if gone is not None:
+        # Nothing left to reveal (the retention purge emptied it): said so, nothing logged.
+        context["anonymised_at"] = gone
+        return render(request, "complaints/staff/reveal.html", context)
     if request.method == "POST":
         form = RevealForm(request.POST)
         if form.is_valid():

@@ -236,7 +236,13 @@ def follow(request: HttpRequest) -> HttpResponse:
         if step is not None:
             messages.info(request, "查看时间已过，请重新输入举报编号和查询码。")
             return redirect("complaints:follow")
-        return render(request, "complaints/public/follow.html", {"form": FollowForm()})
+        # The texts link here with the number filled in (never the code: it is typed).
+        number = request.GET.get("number", "")[:24]
+        return render(
+            request,
+            "complaints/public/follow.html",
+            {"form": FollowForm(initial={"number": number})},
+        )
     if step is not None:
         return _complainant_step(request, complaint, reverse("complaints:follow"))
     return _detail(request, complaint, action_url=reverse("complaints:follow"))
