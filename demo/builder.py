@@ -36,7 +36,7 @@ from demo.scorecard import build_scorecards
 from demo.supervision import build_supervision
 from org.actions import add_person, create_unit, set_unit_head
 from org.models import Unit
-from org.roles import Role
+from org.roles import ADMIN_ROLES, Role
 from zuofeng.audit.chain import record
 from zuofeng.workdays.calendar import local_date
 
@@ -48,6 +48,8 @@ DEFAULT_SEED = 1
 # belong to 区市场监督管理局.
 ROLE_ACCOUNTS: tuple[tuple[str, Role], ...] = (
     ("admin", Role.ADMIN),
+    ("security", Role.SECURITY_ADMIN),
+    ("auditor", Role.AUDIT_ADMIN),
     ("office", Role.SUPERVISOR),
     ("discipline", Role.DISCIPLINE),
     ("head", Role.UNIT_HEAD),
@@ -265,15 +267,21 @@ def plan_people(seed: int) -> list[PersonPlan]:
                 )
             )
 
-    plans.append(
-        PersonPlan(
-            username="admin",
-            full_name=_person_name(rng, used_names),
-            roles=(Role.ADMIN,),
-            unit=None,
-            is_superuser=True,
+    # 三员分立: the system, security and audit administrators are three people, and none is a
+    # superuser (a superuser holds every permission, which is what the separation forbids).
+    for username, role in (
+        ("admin", Role.ADMIN),
+        ("security", Role.SECURITY_ADMIN),
+        ("auditor", Role.AUDIT_ADMIN),
+    ):
+        plans.append(
+            PersonPlan(
+                username=username,
+                full_name=_person_name(rng, used_names),
+                roles=(role,),
+                unit=None,
+            )
         )
-    )
     for n in range(1, APPLICANT_COUNT + 1):
         plans.append(
             PersonPlan(
@@ -295,6 +303,8 @@ class DemoPeople:
     staff: dict[str, list[User]] = field(default_factory=dict)
     windows: dict[str, User] = field(default_factory=dict)
     admin: User | None = None
+    # The system, security and audit administrators (admin among them).
+    administrators: list[User] = field(default_factory=list)
     applicants: list[User] = field(default_factory=list)
 
     @property
@@ -310,7 +320,7 @@ class DemoPeople:
             len(self.heads)
             + sum(len(users) for users in self.staff.values())
             + len(self.windows)
-            + (1 if self.admin else 0)
+            + len(self.administrators)
             + len(self.applicants)
         )
 
@@ -354,6 +364,11 @@ def build_people(seed: int, units: dict[str, Unit]) -> DemoPeople:
         elif plan.is_superuser:
             _grant_superuser(user)
             people.admin = user
+            people.administrators.append(user)
+        elif set(plan.roles) & set(ADMIN_ROLES):
+            people.administrators.append(user)
+            if plan.username == "admin":
+                people.admin = user
         else:
             people.applicants.append(user)
     return people

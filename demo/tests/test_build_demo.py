@@ -102,9 +102,15 @@ class TestBuiltDistrict:
         assert User.objects.get(username="window").staff.unit == market
         assert User.objects.get(username="office").groups.filter(name=Role.SUPERVISOR).exists()
         assert User.objects.get(username="discipline").groups.filter(name=Role.DISCIPLINE).exists()
-        admin = User.objects.get(username="admin")
-        assert admin.is_superuser
-        assert admin.is_staff
+        # 三员分立: three administrators, none a superuser.
+        for username, role in (
+            ("admin", Role.ADMIN),
+            ("security", Role.SECURITY_ADMIN),
+            ("auditor", Role.AUDIT_ADMIN),
+        ):
+            user = User.objects.get(username=username)
+            assert user.is_staff and not user.is_superuser
+            assert list(user.groups.values_list("name", flat=True)) == [role]
         assert User.objects.get(username="resident").groups.filter(name=Role.APPLICANT).exists()
         for username, _ in ROLE_ACCOUNTS:
             assert check_password(DEMO_PASSWORD, User.objects.get(username=username).password)

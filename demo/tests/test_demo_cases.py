@@ -174,7 +174,11 @@ class TestDemoCases:
     def test_clock_fields_are_consistent(self) -> None:
         for case in Case.objects.select_related("matter"):
             if case.accepted_at is None:
-                assert case.clock_started_at is None and case.due_at is None, case
+                # Waiting for acceptance runs the acceptance clock (Art. 32); otherwise none.
+                if case.clock_phase == Case.ClockPhase.ACCEPTANCE:
+                    assert case.status == Case.Status.SUBMITTED and case.due_at is not None, case
+                else:
+                    assert case.clock_started_at is None and case.due_at is None, case
                 assert case.status in (
                     Case.Status.SUBMITTED,
                     Case.Status.SUPPLEMENT,
