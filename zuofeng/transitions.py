@@ -10,8 +10,10 @@ task closed) is always the same five steps in one transaction:
    message, the API answers 409 with it);
 3. run the change (the caller's code inside the `with` block);
 4. write the audit event of exactly what changed (`record_change` of the named fields);
-5. mark the rollup days the record counted for before and counts for after
-   (`zuofeng.measures.mark_changed`), so the scorecard sees the change.
+5. mark the rollup days the record counted for before and counts for after, under every
+   source of its model (a case by the day received and by its deadline's day:
+   `zuofeng.measures.attribution` before, `mark_changed` after), so the scorecard sees the
+   change.
 
     with transition(case, actor=actor, action="cases.accept_case", fields=CASE_FIELDS,
                     allowed=[Case.Status.SUBMITTED], doing="受理") as change:
