@@ -34,6 +34,11 @@ def _matter_form(matter: Matter, **overrides: object) -> dict[str, object]:
         "materials-0-originals": "1",
         "materials-0-copies": "0",
         "materials-0-notes": "",
+        # The blank forms and samples inline (catalog.FormFile), left empty.
+        "form_files-TOTAL_FORMS": "0",
+        "form_files-INITIAL_FORMS": "0",
+        "form_files-MIN_NUM_FORMS": "0",
+        "form_files-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
