@@ -33,6 +33,7 @@ from complaints.texts import text_answer_ready
 from org.models import Unit
 from org.roles import Role
 from org.scoping import has_role, require_member, sees_all_units, unit_of
+from sms.models import SmsMessage
 from zuofeng.audit.chain import PendingEvent, chain_for, record, record_many
 from zuofeng.duty import clock
 from zuofeng.transitions import Conflict, transition
@@ -622,6 +623,12 @@ def anonymise_identities(*, actor: Any, closed_before: dt.datetime) -> int:
                     if pk not in had_identity
                 ]
             )
+            # The texts to the complainant hold their phone (and the receipt code): emptied too.
+            texts = SmsMessage.objects.filter(
+                related_type=Complaint._meta.label_lower, related_id__in=[str(pk) for pk in pks]
+            )
+            texted = set(texts.values_list("related_id", flat=True))
+            texts.update(phone="", text="（举报人个人信息已匿名化）")
             files: list[Any] = []
             originals: Counter[int] = Counter()
             for attachment in ComplaintAttachment.objects.filter(complaint_id__in=pks):
@@ -640,6 +647,7 @@ def anonymise_identities(*, actor: Any, closed_before: dt.datetime) -> int:
                             "identity_anonymised": True,
                             "had_identity": complaint.pk in had_identity,
                             "photo_originals_deleted": originals.get(complaint.pk, 0),
+                            "texts_emptied": str(complaint.pk) in texted,
                         },
                         reason=reason,
                         chain=chain_for(complaint),

@@ -18,6 +18,7 @@ from PIL import Image
 from complaints import actions
 from complaints.identity import Identity, unseal
 from complaints.models import ComplainantIdentity, Complaint, ComplaintAttachment
+from sms.models import SmsMessage
 from zuofeng.audit.models import AuditEvent
 from zuofeng.uploads import has_original, open_original, store_upload
 
@@ -107,6 +108,11 @@ def test_the_purge_is_a_dry_run_until_applied_then_anonymises_old_closed_complai
     attachment.refresh_from_db()
     assert not has_original(attachment.file)
     assert attachment.file.storage.exists(attachment.file.name)
+    # The receipt text (the phone, the receipt code) is emptied; the recent one's stays.
+    texts = SmsMessage.objects.filter(related_type="complaints.complaint")
+    assert not texts.filter(related_id=str(old.pk)).exclude(phone="").exists()
+    assert PHONE not in str(list(texts.filter(related_id=str(old.pk)).values()))
+    assert set(texts.filter(related_id=str(recent.pk)).values_list("phone", flat=True)) == {PHONE}
     # The applicant's account no longer lists it.
     assert old.number not in applicant.get("/my/complaints/").content.decode()
 
