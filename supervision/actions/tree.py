@@ -15,6 +15,7 @@ from complaints.intake.similarity import signatures
 from org.models import Unit
 from supervision import rollup
 from supervision.models import Directive, DirectiveAttachment, Milestone, Task
+from zuofeng import measures
 from zuofeng.duty.clock import start_clock
 from zuofeng.transitions import record_created, transition
 from zuofeng.uploads import store_all, store_upload
@@ -228,10 +229,13 @@ def add_task(
                 Task.objects.filter(pk=pk).update(weight=weight)
         if parent is not None and parent.clock_started_at is not None:
             # A leaf that is split becomes a parent: its own clock and progress are its
-            # children's from now on.
+            # children's from now on, and it leaves the rollups it counted in.
+            counted = measures.attribution(parent)
             Task.objects.filter(pk=parent.pk).update(
                 clock_started_at=None, due_at=None, limit_workdays=None, warning_level="none"
             )
+            parent.refresh_from_db()
+            measures.mark_changed(parent, before=counted)
         if directive.status == Directive.Status.ISSUED:
             _start(task, now)
             task.save()
@@ -366,6 +370,7 @@ def issue_directive(
         directive.issued_at = now
         directive.save()
         leaves = list(directive.tasks.filter(children__isnull=True))
+        before = {leaf.pk: measures.attribution(leaf) for leaf in leaves}
         for leaf in leaves:
             _start(leaf, now)
         Task.objects.bulk_update(
@@ -373,6 +378,9 @@ def issue_directive(
             ["limit_workdays", "clock_started_at", "clock_paused_at", "paused_workdays",
              "clock_stopped_at", "due_at", "warning_level", "escalation_level"],
         )  # fmt: skip
+        # bulk_update bypasses the state-change path: the leaves enter the rollups here.
+        for leaf in leaves:
+            measures.mark_changed(leaf, before=before[leaf.pk])
     return directive
 
 

@@ -62,3 +62,24 @@ def test_measures_count_tasks_on_time_overdue_and_returned_reports(district: Any
     assert count("supervision_tasks_overdue") == 1
     assert count("supervision_reports") == 1
     assert count("supervision_reports_returned") == 1
+
+
+def test_issued_and_split_tasks_enter_the_rollups_as_a_rebuild_counts_them(district: Any) -> None:
+    from scorecard import rollups
+
+    codes = ["supervision_tasks_due"]
+    start, end = dt.date(2026, 11, 1), dt.date(2026, 12, 1)
+    now = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)
+    rollups.rebuild()
+    leaf = issued_leaf(district, dt.date(2026, 11, 20))
+    rollups.refresh(now)
+    assert rollups.totals(start, end, codes).get(district.market.pk) == {"supervision_tasks_due": 1}
+    # Split after issue: the leaf becomes a parent, leaves its own count, its child enters.
+    with time_machine.travel(now, tick=False):
+        task(leaf.directive, district.olivia, district.market, parent=leaf, weight=100,
+             deadline=dt.date(2026, 11, 18))  # fmt: skip
+    rollups.refresh(now)
+    incremental = rollups.totals(start, end, codes)
+    rollups.rebuild()
+    assert incremental == rollups.totals(start, end, codes)
+    assert incremental[district.market.pk] == {"supervision_tasks_due": 1}
