@@ -139,6 +139,8 @@ def test_the_default_period_is_the_setting_and_the_office_sees_the_identity_is_g
     assert "已匿名化 1 件" in run("--apply")
 
     office = district.client_for(district.olivia)
+    detail = office.get(f"/staff/complaints/{complaint.pk}/").content.decode()
+    assert "匿名化" in detail and "查看举报人身份</a>" not in detail
     url = f"/staff/complaints/{complaint.pk}/reveal/"
     page = office.get(url).content.decode()
     assert "匿名化" in page and NAME not in page

@@ -276,11 +276,13 @@ def _detail_context(
             .exclude(pk=complaint.pk)
             .only("number", "received_at", "status")[:20]
         )
+    may_reveal = actions.may_reveal(user, complaint)
     return {
         "complaint": complaint,
         "handler": is_handler(user, complaint),
         "office": sees_all_units(user),
-        "may_reveal": actions.may_reveal(user, complaint),
+        "may_reveal": may_reveal,
+        "anonymised_at": actions.anonymised_at(complaint) if may_reveal else None,
         "forms": _step_forms(complaint, user, bound),
         "remaining": remaining,
         "events": visible_events(complaint, user),
