@@ -368,6 +368,9 @@ ZUOFENG_PUBLIC_URL = env_str(
     "http://127.0.0.1:8000" if _INSECURE_OK else f"https://{ALLOWED_HOSTS[0]}",
 )
 CASE_SUPERVISION_PHONE = env_str("ZUOFENG_SUPERVISION_PHONE", "0000-12345")
+# 行政许可法 Art. 32: accept, refuse or give the one-time notice within this many working
+# days of receipt, or the application counts as accepted from receipt.
+CASE_ACCEPTANCE_WORKDAYS = env_int("ZUOFENG_CASE_ACCEPTANCE_WORKDAYS", 5, minimum=1)
 # Complainants' and applicants' personal data is anonymised this many days after closing
 # (`manage.py purge_personal_data`).
 PERSONAL_DATA_RETENTION_DAYS = env_int("ZUOFENG_PERSONAL_DATA_RETENTION_DAYS", 1095, minimum=1)
