@@ -69,8 +69,9 @@ def photo() -> SimpleUploadedFile:
 
 
 def test_the_purge_is_a_dry_run_until_applied_then_anonymises_old_closed_complaints_once(
-    district: Any, django_capture_on_commit_callbacks: Any
+    district: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:
+    monkeypatch.setattr("complaints.handling.actions.RETENTION_BATCH", 1)  # one per batch
     who = Identity(name=NAME, phone=PHONE, id_number=ID_NUMBER)
     old = closed(district, 400, actor=district.ruth, identity=who)
     anonymous = closed(district, 400)
