@@ -41,6 +41,7 @@ def text_receipt(complaint: Complaint, code: str, phone: str) -> None:
         f"（请妥善保管，勿告诉他人）。凭编号和查询码查看办理进展：{follow_link(complaint)}",
         purpose=SmsMessage.Purpose.COMPLAINT_RECEIPT,
         related=complaint,
+        secret=code,  # only its hash is kept anywhere else: the stored text loses it once sent
     )
 
 

@@ -16,8 +16,16 @@ logger = logging.getLogger("sms")
 STALE_MINUTES = 10
 
 
+def _without_secret(message: SmsMessage) -> str:
+    if message.secret_at is None:
+        return message.text
+    at, end = message.secret_at, message.secret_at + message.secret_length
+    return message.text[:at] + "*" * 4 + message.text[end:]
+
+
 def deliver(message_id: int) -> str:
-    """Send one queued message once; returns its final status."""
+    """Send one queued message once; returns its final status. A secret in the text is kept
+    only until the gateway has it (or has refused it): the stored copy loses it then."""
     message = SmsMessage.objects.filter(pk=message_id).first()
     if message is None or message.status != SmsMessage.Status.QUEUED:
         return message.status if message else ""
@@ -33,17 +41,22 @@ def deliver(message_id: int) -> str:
         provider_id = get_backend().send(message.phone, message.text, message_id=message.pk)
     except SmsDeliveryError as error:
         SmsMessage.objects.filter(pk=message_id).update(
-            status=SmsMessage.Status.FAILED, error=str(error)[:300]
+            status=SmsMessage.Status.FAILED, error=str(error)[:300], text=_without_secret(message)
         )
         return SmsMessage.Status.FAILED
     except Exception as error:  # a backend bug must still leave the row explained
         logger.exception("SMS backend %s failed", path)
         SmsMessage.objects.filter(pk=message_id).update(
-            status=SmsMessage.Status.FAILED, error=f"发送异常：{type(error).__name__}"
+            status=SmsMessage.Status.FAILED,
+            error=f"发送异常：{type(error).__name__}",
+            text=_without_secret(message),
         )
         return SmsMessage.Status.FAILED
     SmsMessage.objects.filter(pk=message_id).update(
-        status=SmsMessage.Status.SENT, provider_id=provider_id[:100], sent_at=timezone.now()
+        status=SmsMessage.Status.SENT,
+        provider_id=provider_id[:100],
+        sent_at=timezone.now(),
+        text=_without_secret(message),
     )
     return SmsMessage.Status.SENT
 

@@ -33,6 +33,10 @@ class SmsMessage(models.Model):
     provider_id = models.CharField("网关回执号", max_length=100, blank=True)
     created_at = models.DateTimeField("创建时间")
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    # Where a secret (a complaint's receipt code) sits in `text`: it is blanked out once the
+    # text has been handed to the gateway, so a copy of the database cannot follow anything.
+    secret_at = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    secret_length = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

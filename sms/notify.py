@@ -64,6 +64,7 @@ def send_text(
     *,
     purpose: str,
     related: models.Model | None = None,
+    secret: str = "",
 ) -> SmsMessage:
     """Queue one text to one phone; see the module docstring. Returns the stored message."""
     if purpose not in SmsMessage.Purpose.values:
@@ -77,6 +78,8 @@ def send_text(
         related_type=related._meta.label_lower if related is not None else "",
         related_id=str(related.pk) if related is not None else "",
         created_at=timezone.now(),
+        secret_at=body.find(secret) if secret and secret in body else None,
+        secret_length=len(secret) if secret and secret in body else 0,
     )
     if not _MOBILE.fullmatch(number):
         message.status, message.error = SmsMessage.Status.FAILED, "手机号码无效"

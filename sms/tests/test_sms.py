@@ -61,6 +61,26 @@ def test_a_text_is_sent_after_commit_and_marked_sent(district: District, committ
     assert list(messages_about(district.market)) == [message]
 
 
+def test_a_secret_reaches_the_phone_but_not_the_stored_copy(committed: Any) -> None:
+    text = "举报编号 2026120300001，查询码 K7QM-4XTR-9HNC，请妥善保管"
+    with committed():
+        message = send_text(
+            "13900001234", text, purpose=Purpose.COMPLAINT_RECEIPT, secret="K7QM-4XTR-9HNC"
+        )
+    assert memory.outbox[0].text == text
+    message.refresh_from_db()
+    assert message.status == SmsMessage.Status.SENT
+    assert message.text == "举报编号 2026120300001，查询码 ****，请妥善保管"
+    # A refused text loses its secret too; it is never sent again anyway.
+    memory.failing["13900005678"] = "短信网关拒绝：HTTP 503"
+    with committed():
+        failed = send_text(
+            "13900005678", text, purpose=Purpose.COMPLAINT_RECEIPT, secret="K7QM-4XTR-9HNC"
+        )
+    failed.refresh_from_db()
+    assert failed.status == SmsMessage.Status.FAILED and "K7QM" not in failed.text
+
+
 def test_a_rolled_back_action_sends_nothing(district: District, committed: Any) -> None:
     with committed(), pytest.raises(RuntimeError), transaction.atomic():
         send_text("13900001234", "回执", purpose=Purpose.COMPLAINT_RECEIPT)
