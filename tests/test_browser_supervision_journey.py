@@ -1,6 +1,6 @@
-"""Issue 12, done when (except the 督办 notice, which the follow-up module adds): a directive
-from the office down to a leaf, the unit's report returned once then accepted, a yellow card,
-销号 by a second person with the residents' callback, and the reopening by new complaints.
+"""Issue 12, done when: a directive from the office down to a leaf, the unit's report returned
+once then accepted, a yellow card, a 督办 notice from the task's page, 销号 by a second person
+with the residents' callback, and the reopening by new complaints.
 
 Every step a person takes goes through the pages, each person in their own session; the
 sweep steps and the new complaints are run as the scheduler and the public would.
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from complaints.intake.actions import file_complaint
 from conftest import District
+from followup.models import FollowUp
 from supervision.cards import sweep_cards
 from supervision.models import Report, Task
 from supervision.reopening import sweep_reopen
@@ -82,6 +83,18 @@ def test_a_directive_down_to_a_leaf_reported_carded_closed_and_reopened(
     office.reload()
     assert office.locator("h1 .tag", has_text="黄牌").count() == 1
     assert "进展报送被退回" in office.locator("#card-history").inner_text()
+
+    # 3b. The office issues a 督办 notice from the task's own page; the unit reads it there.
+    office.locator(".followup-panel").get_by_role("link", name="督办", exact=True).click()
+    office.get_by_label("督办要求").fill("请补齐清掏记录和验收材料，三个工作日内书面办复")
+    office.get_by_label("办复时限（工作日）").fill("3")
+    office.get_by_role("button", name="下一步：确认").click()
+    office.get_by_role("button", name="确认督办").click()
+    office.get_by_role("article", name="督办通知书").wait_for()
+    notice = FollowUp.objects.get(kind=FollowUp.Kind.NOTICE, object_id=str(leaf.pk))
+    unit.reload()
+    assert notice.number in unit.locator(".followup-panel").inner_text()
+    office.goto(f"/staff/supervision/tasks/{leaf.pk}/")
 
     # 4. The unit reports again with facts; the office accepts; the tree shows 100 %.
     unit.get_by_role("link", name="报送进展").click()
