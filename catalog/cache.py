@@ -82,12 +82,15 @@ def _changed(sender: Any, **kwargs: Any) -> None:
 
 
 def connect_signals() -> None:
-    """Changes made outside catalog's actions (the admin, a unit renamed, archived or
-    re-sorted in org) invalidate too; the actions and the import bump explicitly."""
-    from catalog.models import FormFile, Material, Matter
+    """Changes made outside catalog's actions invalidate too: a matter saved in the admin (its
+    materials and forms are inlines there, saved with it) and a unit renamed, archived or
+    re-sorted in org. Materials are deliberately not watched: the actions and the import
+    rewrite them in bulk and bump once themselves, and a delete signal receiver would make
+    Django fetch and signal every deleted row."""
+    from catalog.models import Matter
     from org.models import Unit
 
-    for model in (Matter, Material, FormFile, Unit):
+    for model in (Matter, Unit):
         post_save.connect(_changed, sender=model, dispatch_uid=f"catalog-cache-{model.__name__}")
         post_delete.connect(
             _changed, sender=model, dispatch_uid=f"catalog-cache-del-{model.__name__}"

@@ -173,3 +173,31 @@ def test_a_message_waiting_for_an_anonymous_visitor_is_shown_not_a_cached_page(
     client.cookies[storage.cookie_name] = storage._encode(storage._queued_messages)
 
     assert "您已退出登录" in client.get("/matters/").content.decode()
+
+
+def test_a_unit_archived_in_org_leaves_the_cached_catalogue_at_once(
+    district: District, licence: Matter, django_capture_on_commit_callbacks: Any
+) -> None:
+    from org import actions as org_actions
+
+    assert "失业保险金申领" in Client().get("/matters/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        org_actions.archive_unit(actor=district.root, unit=district.hr, reason="机构改革")
+
+    page = Client().get("/matters/").content.decode()
+    assert "失业保险金申领" not in page
+    assert "区人力资源和社会保障局" not in page  # nor in the unit list
+
+
+def test_a_matter_saved_in_the_admin_shows_at_once(
+    district: District, licence: Matter, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert "个体工商户营业执照办理" in Client().get("/matters/MKT-0001/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        licence.refresh_from_db()
+        licence.hours = "周六上午也可办理"
+        licence.save()  # what the admin's change form does
+
+    assert "周六上午也可办理" in Client().get("/matters/MKT-0001/").content.decode()
