@@ -67,6 +67,18 @@ def fresh_calendar() -> Any:
     calendar.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Any:
+    """Every test starts with an empty shared cache: inside a test's transaction the on-commit
+    hooks that bump cached pages' versions (the catalogue's) never run, so a page cached by an
+    earlier test in the same process could otherwise be served; rate-limit counters too."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def district(db: Any) -> District:
     from org import actions
