@@ -32,7 +32,7 @@ from complaints.classifier.words import whole_words
 from complaints.handling import actions
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from org.models import Unit
-from zuofeng.access import IsStaffMember
+from zuofeng.access import IsStaffMember, api_permission
 from zuofeng.api_params import ConflictResponse, action_error_detail, refuse_unknown_params
 from zuofeng.duty.models import WarningLevel
 from zuofeng.duty.ordering import with_urgency
@@ -323,7 +323,12 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(serializer.data)
 
     @_step_schema("甄别分办：确认或更正类别和被举报单位，转承办单位（督查室）", TriageInput)
-    @action(detail=True, methods=["post"])
+    # Only the office triages: anyone else gets the 404 every office-only page gives, not 403.
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated, IsStaffMember, api_permission("office", "未找到。")],
+    )
     def triage(self, request: Request, pk: str | None = None) -> Response:
         return self._run(
             request,

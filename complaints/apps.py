@@ -27,3 +27,7 @@ class ComplaintsConfig(AppConfig):
             )
         )
         register_measures()
+        from complaints.intake.open311.views import input_error
+        from zuofeng.middleware_input import register_renderer
+
+        register_renderer("/open311/", input_error)

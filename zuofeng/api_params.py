@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import QueryDict
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -19,6 +20,9 @@ from zuofeng.transitions import Conflict
 
 
 def refuse_unknown_params(request: Request, allowed: Iterable[str]) -> None:
+    """Refuses unknown parameters, and drops blank ones: `?q=%20` is the same as no `q`
+    (a search for nothing crashed the full-text query on both engines)."""
+    _drop_blank_params(request)
     allowed = set(allowed)
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
@@ -26,6 +30,19 @@ def refuse_unknown_params(request: Request, allowed: Iterable[str]) -> None:
         raise ValidationError(
             {"detail": f"不支持的查询参数：{'、'.join(unknown)}；可用参数：{names}"}
         )
+
+
+def _drop_blank_params(request: Request) -> None:
+    params = request._request.GET
+    if not any(v and not v.strip() for _, values in params.lists() for v in values):
+        return
+    cleaned = QueryDict(mutable=True)
+    for name, values in params.lists():
+        kept = [value for value in values if value.strip() or not value]
+        if kept:
+            cleaned.setlist(name, kept)
+    cleaned._mutable = False
+    request._request.GET = cleaned
 
 
 def action_error_detail(exc: DjangoValidationError) -> Any:

@@ -200,6 +200,9 @@ def filing(params: QueryDict) -> dict[str, Any]:
     aside). GeoReport v2 requires a location: lat and long together, or address_string, or
     address_id. We keep no address directory, so an address_id alone cannot be resolved and
     is refused with the same advice as a missing location."""
+    repeated = sorted(name for name, values in params.lists() if len(values) > 1)
+    if repeated:
+        raise invalid(repeated[0][:60], "同一参数只能提供一个值，请去掉重复的参数")
     code = _value(params, "service_code")
     if not code:
         raise invalid("service_code", "缺少举报类别代码（见 services 接口）")

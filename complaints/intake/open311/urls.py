@@ -17,4 +17,6 @@ urlpatterns: list[URLPattern] = [
     re_path(r"^requests" + FORMAT, views.requests, name="requests"),
     re_path(r"^requests/(?P<number>[^/]{1,40}?)" + FORMAT, views.request_detail, name="request"),
     re_path(r"^tokens/(?P<token>[^/]{1,64}?)" + FORMAT, views.token, name="token"),
+    # Anything else (an unknown endpoint, an over-long id): a 404 in the spec's format.
+    re_path(r"^(?P<rest>.*)$", views.not_found, name="not_found"),
 ]

@@ -25,6 +25,7 @@ from complaints.intake.open311.params import (
     request_filter,
 )
 from complaints.models import Complaint, ComplaintCategory
+from zuofeng.middleware_input import input_problem
 from zuofeng.ratelimits import setting_rate
 
 View = Callable[..., HttpResponse]
@@ -64,6 +65,11 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                     raise Open311Error(405, f"不支持 {request.method} 请求")
                 if _address_is_limited(request):
                     raise Open311Error(429, LIMITED)
+                # The same check as zuofeng.middleware_input, so Open311 refuses NUL, other
+                # control characters, invalid UTF-8 and oversize forms even without it.
+                problem = input_problem(request)
+                if problem is not None:
+                    raise Open311Error(*problem)
                 return view(request, fmt, **kwargs)
             except Open311Error as error:
                 response = formats.errors(fmt, error.status, error.descriptions)
@@ -174,3 +180,22 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
         "receipt_code": code,
     }
     return formats.respond(fmt, "service_requests", "request", [row], status=201)
+
+
+def _format_of(path: str) -> str:
+    fmt = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    return fmt if fmt in formats.FORMATS else formats.DEFAULT_FORMAT
+
+
+def input_error(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """Bad input refused before any view (zuofeng.middleware_input), in the spec's format."""
+    return formats.errors(_format_of(request.path_info), status, [message])
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any other path under /open311/v2/ (an unknown endpoint, an id or token too long to
+    be one): a 404 in the spec's error format, not the site's page."""
+    return formats.errors(
+        _format_of(request.path_info), 404, ["没有这个接口或编号（编号不超过 40 个字符）"]
+    )
