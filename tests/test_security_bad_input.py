@@ -14,6 +14,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from catalog.tests.factories import make_matter
 from complaints.intake.open311 import keys
 from complaints.models import Complaint, Open311Client
 from complaints.tests.test_open311 import assert_error
@@ -140,10 +141,12 @@ def test_a_nul_in_a_matter_search_or_detail_is_a_400_in_chinese(
     assert "控制字符" in response.content.decode()
 
 
-def test_a_blank_matter_search_lists_everything(district: District) -> None:
-    response = Client().get("/api/matters/", {"q": " "})
+@pytest.mark.parametrize("blank", [" ", "   ", "\u3000"])
+def test_a_blank_matter_search_lists_everything(district: District, blank: str) -> None:
+    matter = make_matter(district.market, name="食品经营许可证核发")
+    response = Client().get("/api/matters/", {"q": blank})
     assert response.status_code == 200
-    assert "results" in response.json()
+    assert [row["code"] for row in response.json()["results"]] == [matter.code]
 
 
 def test_a_nul_in_a_form_field_is_a_400_and_nothing_changes(district: District) -> None:
