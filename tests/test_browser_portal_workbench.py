@@ -52,3 +52,18 @@ def test_head_at_phone_width_workbench_then_inbox(browser_page: Any, district: A
     assert page.locator(".inbox-item.is-unread").count() == 0
     assert page.locator(".inbox-badge").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_every_role_s_menu_bar_fits_a_laptop_screen(browser_page: Any, district: Any) -> None:
+    # A bar wider than 1280 px pushed 账户安全 and 退出 off a laptop's screen.
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for username, start in (("olivia", "/staff/"), ("ahead", "/staff/"), ("ruth", "/")):
+        page.context.clear_cookies()
+        log_in(page, username)
+        page.goto(start)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, username
+        # 账户安全 and 退出 open from the user's name.
+        page.locator(".navbar-end .has-dropdown").hover()
+        page.get_by_role("button", name="退出").wait_for()
+        assert page.get_by_role("link", name="账户安全").is_visible()
