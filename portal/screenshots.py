@@ -22,6 +22,10 @@ PAGES = [
     ("discipline", "discipline", "/staff/"),
     ("resident", "resident", "/my/cases/"),
     ("inbox-head", "head", "/inbox/"),
+    ("supervision-office", "office", "/staff/supervision/"),
+    ("overdue-office", "office", "/staff/followup/overdue/"),
+    ("supervision-public", "resident", "/supervision/"),
+    ("catalogue-public", "resident", "/matters/?q=办理营业执照"),
 ]
 WIDTHS = {"desktop": (1280, 900), "phone": (360, 1000)}
 
