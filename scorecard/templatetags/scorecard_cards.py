@@ -8,10 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from org.scoping import sees_all_units, unit_of
+from scorecard.actions import publishable_from
 from scorecard.models import Commitment, Interview, Scorecard, UnitScore
 from scorecard.tables import losses, unit_scores_with_indicators
+from zuofeng.workdays.calendar import local_date
 
 LOSSES_SHOWN = 3  # the card's biggest losses; the unit page lists every indicator
 
@@ -25,9 +28,17 @@ def scorecard_card(context: dict[str, Any]) -> dict[str, Any]:
         return {
             "show": True,
             "office": True,
-            "draft": Scorecard.objects.filter(status=Scorecard.Status.DRAFT)
-            .order_by("-month", "-version")
-            .first(),
+            # Only a draft that may be published now: the running month's preview is not.
+            "draft": next(
+                (
+                    draft
+                    for draft in Scorecard.objects.filter(status=Scorecard.Status.DRAFT).order_by(
+                        "-month", "-version"
+                    )[:24]
+                    if publishable_from(draft.month) <= local_date(timezone.now())
+                ),
+                None,
+            ),
             "flagged": Interview.objects.filter(status=Interview.Status.FLAGGED).count(),
         }
     unit = unit_of(user)

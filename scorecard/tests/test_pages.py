@@ -4,6 +4,7 @@ the records behind it; another unit's score is a 404."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from complaints import actions as complaint_actions
 from complaints.identity import Identity
 from complaints.models import Complaint
 from conftest import District
+from scorecard import actions
 from scorecard.models import Commitment, IndicatorScore, Interview, Scorecard, Standard
 from scorecard.tests.factories import (
     CLOSED,
@@ -457,6 +459,18 @@ def test_staff_home_card_points_the_office_to_the_draft_and_the_head_to_the_scor
     market = published.unit_scores.get(unit=district.market)
     assert f"总分 <strong>{market.total}</strong>" in head_home
     assert reverse("scorecard:my_unit") in head_home
+
+
+def test_the_office_card_does_not_offer_the_running_month_for_publication(
+    district: District, november: Month
+) -> None:
+    # 3 December: a preview of December may be computed, but it cannot be published yet.
+    preview = actions.compute_month(actor=district.olivia, month=dt.date(2026, 12, 1), now=CLOSED)
+    office_home = text_of(district.client_for(district.olivia).get(reverse("portal:staff_home")))
+    assert reverse("scorecard:review", args=[preview.pk]) not in office_home
+    november_draft = computed(district)
+    office_home = text_of(district.client_for(district.olivia).get(reverse("portal:staff_home")))
+    assert reverse("scorecard:review", args=[november_draft.pk]) in office_home
 
 
 def test_month_pages_cost_a_fixed_number_of_queries(
