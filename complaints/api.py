@@ -142,7 +142,11 @@ class ComplaintDetailSerializer(ComplaintSerializer):
     events = ComplaintEventSerializer(source="timeline", many=True, read_only=True)
     attachment_count = serializers.IntegerField(read_only=True)
     cluster_size = serializers.IntegerField(
-        source="cluster.size", read_only=True, default=None, help_text="同类举报件数"
+        source="cluster.size",
+        read_only=True,
+        default=None,
+        allow_null=True,  # not in a cluster: null, and the schema says so
+        help_text="同类举报件数（未归入同类时为空）",
     )
 
     class Meta(ComplaintSerializer.Meta):

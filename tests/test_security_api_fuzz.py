@@ -13,6 +13,9 @@ from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
+from cases.tests.test_api import submit
+from catalog.tests.factories import make_matter
+from complaints.tests.test_staff_pages import routed
 from conftest import District
 from zuofeng.wsgi import application
 
@@ -33,13 +36,12 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", app)
 
 
 @pytest.fixture
-def session_of(district: District) -> dict[str, str]:
+def session_of(district: District) -> dict[str, Any]:
+    """What `case.call` needs to act as alice (unit staff of 市场监管局)."""
     client = Client()
     client.force_login(district.alice)
-    return {
-        "Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={CSRF}",
-        "X-CSRFToken": CSRF,
-    }
+    cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF}
+    return {"headers": {"X-CSRFToken": CSRF}, "cookies": cookies}
 
 
 @schema.parametrize()
@@ -53,7 +55,36 @@ def session_of(district: District) -> dict[str, str]:
 )
 @pytest.mark.django_db
 def test_every_operation_answers_without_a_server_error_and_as_documented(
-    case: Any, session_of: dict[str, str]
+    case: Any, session_of: dict[str, Any]
 ) -> None:
-    response = case.call(headers=session_of)
+    response = case.call(**session_of)
+    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+
+
+# Random ids rarely hit a record, so the reads are also checked on real ones: a complaint
+# routed to the user's unit (in a cluster, and not), a case and a matter.
+READS = [
+    ("/api/complaints/{id}/", "complaint"),
+    ("/api/cases/{id}/", "case"),
+    ("/api/matters/{code}/", "matter"),
+    ("/api/complaints/", None),
+    ("/api/cases/", None),
+    ("/api/matters/", None),
+]
+
+
+@pytest.mark.parametrize(("path", "record"), READS)
+@pytest.mark.django_db
+def test_real_records_read_as_documented(
+    district: District, session_of: dict[str, Any], path: str, record: str | None
+) -> None:
+    matter = make_matter(district.market, code="MKT-9001", name="食品经营许可")
+    records = {
+        "complaint": {"id": routed(district).pk},
+        "case": {"id": submit(district, matter).pk},
+        "matter": {"code": matter.code},
+    }
+    case = schema[path]["GET"].Case(path_parameters=records[record] if record else {})
+    response = case.call(**session_of)
+    assert response.status_code == 200
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
