@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
@@ -33,6 +35,25 @@ def app(environ: dict[str, Any], start_response: Any) -> Any:
 
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", app)
+
+
+@pytest.fixture(autouse=True)
+def with_input_middleware(settings: Any) -> None:
+    """The production middleware list, with the bad-input check until settings.py has it."""
+    name = "zuofeng.middleware_input.RefuseBadInputMiddleware"
+    if name not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE[:2], name, *settings.MIDDLEWARE[2:]]
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Any:
+    """As Django's test client does: a request must not close the test's database connection
+    (its transaction holds the fixtures) when it starts or ends."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
