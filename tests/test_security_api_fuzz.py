@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
@@ -26,23 +27,29 @@ from zuofeng.wsgi import application
 CSRF = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"
 EXAMPLES = 8
 
+# The handler builds its middleware chain once: a test that changes MIDDLEWARE swaps it.
+handler: list[Any] = [application]
+
 
 def app(environ: dict[str, Any], start_response: Any) -> Any:
     """The project's WSGI application, with the client address every real server sets
     (schemathesis's in-process client leaves it out; the rate limits key on it)."""
     environ.setdefault("REMOTE_ADDR", "127.0.0.1")
-    return application(environ, start_response)
+    return handler[0](environ, start_response)
 
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", app)
 
 
 @pytest.fixture(autouse=True)
-def with_input_middleware(settings: Any) -> None:
+def with_input_middleware(settings: Any) -> Any:
     """The production middleware list, with the bad-input check until settings.py has it."""
     name = "zuofeng.middleware_input.RefuseBadInputMiddleware"
     if name not in settings.MIDDLEWARE:
         settings.MIDDLEWARE = [*settings.MIDDLEWARE[:2], name, *settings.MIDDLEWARE[2:]]
+    handler[0] = WSGIHandler()
+    yield
+    handler[0] = application
 
 
 @pytest.fixture(autouse=True)

@@ -54,7 +54,7 @@ def _default_renderer(request: HttpRequest, status: int, message: str) -> HttpRe
 
 
 def _name(name: str) -> str:
-    return repr(_ANY_CONTROL.sub("?", name[:40]))
+    return "“" + _ANY_CONTROL.sub("?", name[:40]) + "”"
 
 
 def _is_utf8(raw: bytes) -> bool:
