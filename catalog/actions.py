@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.cache import bump_version
-from catalog.models import FormFile, Material, Matter
+from catalog.models import FormFile, Material, Matter, refuse_markup
 from zuofeng.audit.chain import record, snapshot
 from zuofeng.uploads import store_upload
 
@@ -38,10 +38,18 @@ def _materials_summary(matter: Matter) -> list[list[Any]]:
 
 
 def _replace_materials(matter: Matter, materials: list[dict[str, Any]]) -> None:
-    matter.materials.all().delete()
-    Material.objects.bulk_create(
+    rows = [
         Material(matter=matter, position=index, **fields) for index, fields in enumerate(materials)
-    )
+    ]
+    for row in rows:  # bulk_create skips validation: the texts are checked here
+        try:
+            refuse_markup(row, ("name", "notes"))
+        except ValidationError as error:
+            raise ValidationError(
+                {"materials": [f"材料“{row.name[:20]}”：{m}" for m in error.messages]}
+            ) from None
+    matter.materials.all().delete()
+    Material.objects.bulk_create(rows)
 
 
 @transaction.atomic

@@ -3,16 +3,35 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
 from org.scoping import scope_to_unit
+from zuofeng.validation import plain_text
 
 # Codes appear in public addresses (/matters/<code>/): a slash or space would break the
 # catalogue's links, so codes are checked against this wherever they are entered.
 MATTER_CODE_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
 MATTER_CODE_RULE = "事项编码只能包含字母、数字和“-”“_”“.”，且以字母或数字开头"
+
+
+# The matter's free texts that reach the public page.
+TEXT_FIELDS = ("name", "legal_basis", "steps", "fee", "contact_phone", "place", "hours", "window")
+
+
+def refuse_markup(obj: models.Model, fields: tuple[str, ...]) -> None:
+    """ValidationError keyed by field for every listed text holding HTML or script."""
+    errors = {}
+    for name in fields:
+        label = str(obj._meta.get_field(name).verbose_name)
+        try:
+            plain_text(getattr(obj, name), label, max_chars=1_000_000, required=False)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 class MatterQuerySet(models.QuerySet):
@@ -100,6 +119,12 @@ class Matter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+    def clean(self) -> None:
+        # Any unit's staff (and the Excel import, and the admin) write these texts, which the
+        # public page shows: markup is refused where it is typed, as complaints refuse it,
+        # not only escaped on output.
+        refuse_markup(self, TEXT_FIELDS)
 
     @property
     def is_immediate(self) -> bool:

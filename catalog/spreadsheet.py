@@ -16,6 +16,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -23,7 +24,14 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from catalog.cache import bump_version
-from catalog.models import MATTER_CODE_PATTERN, MATTER_CODE_RULE, Material, Matter
+from catalog.models import (
+    MATTER_CODE_PATTERN,
+    MATTER_CODE_RULE,
+    TEXT_FIELDS,
+    Material,
+    Matter,
+    refuse_markup,
+)
 from org.models import Unit
 from zuofeng.audit.chain import record
 from zuofeng.spreadsheets import append_row
@@ -347,6 +355,16 @@ def import_matters(*, actor: Any, data: bytes, filename: str = "") -> ImportRepo
             "contact_phone": _text(cell("contact_phone"))[:30],
             **later,
         }
+        # Markup is refused here as in the staff form (the rows are written in bulk, which
+        # skips the model's validation).
+        for row in (Matter(**fields), *(Material(**m) for m in materials)):
+            try:
+                refuse_markup(row, TEXT_FIELDS if isinstance(row, Matter) else ("name", "notes"))
+            except ValidationError as error:
+                problems.extend(error.messages)
+        if problems:
+            report.errors.extend(RowError(number, message) for message in problems)
+            continue
         parsed.append((fields, materials))
 
     if report.errors:

@@ -24,6 +24,7 @@ from catalog.spreadsheet import ImportRefused, export_matters, import_matters
 from org.models import Unit
 from org.scoping import sees_all_units
 from zuofeng.access import staff_required
+from zuofeng.forms import add_action_errors
 from zuofeng.uploads import FILE_ACCEPT, private_download
 
 
@@ -237,7 +238,7 @@ def staff_matter_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 materials=form.cleaned_data["materials_text"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc, {"materials": "materials_text"})
         else:
             messages.success(request, f"已保存“{matter.name}”")
             return redirect("catalog:staff_list")

@@ -294,6 +294,11 @@ def test_the_export_has_the_template_headers_and_one_row_per_matter(district: Di
         (row(code="X-2", materials="身份证|100000|0"), "第 3 行：申请材料“身份证|100000|0”"),
         (row(code="X/2"), "第 3 行：事项编码只能"),
         (row(code="X" * 41), "第 3 行：事项编码不能超过 40 个字符"),
+        (row(code="X-2", name="<b>营业执照</b>"), "第 3 行：事项名称不能包含网页代码"),
+        (
+            row(code="X-2", materials="申请书|1|0|<script>x</script>"),
+            "第 3 行：备注不能包含网页代码",
+        ),
     ],
     ids=[
         "duplicate-code",
@@ -312,6 +317,8 @@ def test_the_export_has_the_template_headers_and_one_row_per_matter(district: Di
         "absurd-material-count",
         "slash-in-code",
         "long-code",
+        "markup-in-name",
+        "markup-in-a-material",
     ],
 )
 def test_a_bad_row_is_reported_by_number_and_nothing_is_imported(

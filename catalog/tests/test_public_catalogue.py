@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -284,8 +285,12 @@ def test_an_unknown_matter_page_is_not_found(catalogue: dict[str, Matter]) -> No
     assert Client().get("/matters/NO-SUCH/").status_code == 404
 
 
-def test_the_matter_page_escapes_what_staff_typed(district: District) -> None:
-    make_matter(district.market, code="MKT-0011", name="<script>alert(1)</script>许可")
+def test_markup_is_refused_and_older_markup_is_still_escaped(district: District) -> None:
+    with pytest.raises(ValidationError, match="不能包含网页代码"):
+        make_matter(district.market, code="MKT-0011", name="<script>alert(1)</script>许可")
+    # A row stored before the rule (or by hand in the database) is escaped on the page.
+    matter = make_matter(district.market, code="MKT-0011", name="许可")
+    Matter.objects.filter(pk=matter.pk).update(name="<script>alert(1)</script>许可")
 
     page = Client().get("/matters/MKT-0011/").content.decode()
 

@@ -103,6 +103,10 @@ def test_the_confirmation_names_the_matter_as_saved(district: District, matter: 
         ({"kind": "bogus"}, "选择一个有效的选项。"),
         ({"materials_text": "身份证|一份|0"}, "申请材料“身份证|一份|0”格式不对"),
         ({"materials_text": "身份证|100000|0"}, "申请材料“身份证|100000|0”的份数不能超过"),
+        ({"name": "<b>食品</b>经营许可"}, "事项名称不能包含网页代码"),
+        ({"steps": "申请\n<script>alert(1)</script>"}, "办理流程不能包含网页代码"),
+        ({"place": '<a href="javascript:alert(1)">市民中心</a>'}, "办理地点不能包含网页代码"),
+        ({"materials_text": "申请书|1|0|<img src=x onerror=alert(1)>"}, "备注不能包含网页代码"),
     ],
     ids=[
         "promised-over-statutory",
@@ -113,6 +117,10 @@ def test_the_confirmation_names_the_matter_as_saved(district: District, matter: 
         "unknown-kind",
         "bad-material",
         "absurd-material-count",
+        "markup-in-name",
+        "markup-in-steps",
+        "markup-in-place",
+        "markup-in-a-material",
     ],
 )
 def test_an_invalid_form_is_shown_again_with_a_chinese_message_and_nothing_saved(
