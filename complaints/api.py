@@ -375,7 +375,12 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     @_step_schema("办结（督查室，须写明理由）", CloseInput)
-    @action(detail=True, methods=["post"])
+    # Office only, like triage: anyone else gets 404, not 403.
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated, IsStaffMember, api_permission("office", "未找到。")],
+    )
     def close(self, request: Request, pk: str | None = None) -> Response:
         return self._run(
             request,

@@ -150,6 +150,9 @@ def test_integrity_goes_to_discipline_through_the_api(district: District) -> Non
 def test_the_office_closes_with_a_reason(district: District) -> None:
     complaint = routed(district)
     actions.answer(actor=district.alice, complaint=complaint, text="已整改")
+    # The unit that answered cannot close it itself: the office's step answers 404 to anyone else.
+    alice = district.client_for(district.alice)
+    assert post(alice, step_url(complaint, "close"), {"reason": "已办"}).status_code == 404
     olivia = district.client_for(district.olivia)
     assert post(olivia, step_url(complaint, "close"), {"reason": ""}).status_code == 400
     assert post(olivia, step_url(complaint, "close"), {"reason": "联系不上"}).json()["status"] == (

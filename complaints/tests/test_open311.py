@@ -582,3 +582,16 @@ class TestAdmin:
         admin = district.client_for(district.root)
         client = Open311Client.objects.get()
         assert admin.get(self.URL + f"{client.pk}/delete/").status_code == 403
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_failure_inside_the_server_is_answered_in_the_spec_s_format(
+    district, monkeypatch, fmt
+) -> None:
+    from complaints.intake.open311 import payloads
+
+    def broken(category):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(payloads, "service", broken)
+    assert_error(Client().get(f"{BASE}services.{fmt}"), 500, "服务器内部错误")

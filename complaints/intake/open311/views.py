@@ -3,6 +3,7 @@ issued in the admin. Every answer, errors included, is in the format the URL ask
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,9 @@ BAD_KEY = "api_key 缺失或无效（或已停用），不能提交举报。请�
 
 address_rate = setting_rate("OPEN311_ADDRESS_RATE")
 key_rate = setting_rate("OPEN311_KEY_RATE")
+
+
+logger = logging.getLogger("complaints.open311")
 
 
 def _key_of(group: str, request: HttpRequest) -> str:
@@ -76,6 +80,11 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 if error.status == 405:
                     response["Allow"] = ", ".join(methods)
                 return response
+            except Exception:
+                # A client of the spec reads every error, ours included, in its format; the
+                # operators still get the traceback.
+                logger.exception("Open311 %s %s failed", request.method, request.path)
+                return formats.errors(fmt, 500, ["服务器内部错误，请稍后再试"])
 
         return wrapper
 
