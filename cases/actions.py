@@ -61,7 +61,7 @@ CASE_FIELDS = [
 
 def acceptance_limit() -> int:
     """Working days to accept, refuse or give the one-time notice (Art. 32: 5)."""
-    return int(getattr(settings, "CASE_ACCEPTANCE_WORKDAYS", 5))
+    return settings.CASE_ACCEPTANCE_WORKDAYS
 
 
 def set_acceptance_clock(case: Case, at: dt.datetime) -> None:

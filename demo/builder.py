@@ -37,7 +37,6 @@ from demo.supervision import build_supervision
 from org.actions import add_person, create_unit, set_unit_head
 from org.models import Unit
 from org.roles import ADMIN_ROLES, Role
-from zuofeng.audit.chain import record
 from zuofeng.workdays.calendar import local_date
 
 DEMO_PASSWORD = "zuofeng-demo"
@@ -195,7 +194,6 @@ class PersonPlan:
     title: str = ""
     phone: str = ""
     is_head: bool = False
-    is_superuser: bool = False
 
 
 def _person_name(rng: random.Random, used: set[str]) -> str:
@@ -325,20 +323,6 @@ class DemoPeople:
         )
 
 
-def _grant_superuser(user: User) -> None:
-    # org.actions.add_person has no way to create a superuser; record the grant ourselves so
-    # the audit chain still explains why this account can do everything.
-    user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
-    record(
-        actor=None,
-        action="org.grant_superuser",
-        obj=user,
-        after={"is_superuser": True},
-        reason="演示数据：系统管理员账号",
-    )
-
-
 def build_people(seed: int, units: dict[str, Unit]) -> DemoPeople:
     # Hashing is deliberately slow; one hash shared by every demo account keeps the build fast.
     password_hash = make_password(DEMO_PASSWORD)
@@ -361,10 +345,6 @@ def build_people(seed: int, units: dict[str, Unit]) -> DemoPeople:
             people.windows[plan.unit or ""] = user
         elif plan.unit is not None:
             people.staff.setdefault(plan.unit, []).append(user)
-        elif plan.is_superuser:
-            _grant_superuser(user)
-            people.admin = user
-            people.administrators.append(user)
         elif set(plan.roles) & set(ADMIN_ROLES):
             people.administrators.append(user)
             if plan.username == "admin":

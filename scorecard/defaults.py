@@ -364,21 +364,12 @@ def install_current(apps: Any) -> None:
         )
 
 
-def upgrade_2027(apps: Any) -> None:
-    """Migration 0006: the 2027 revision as a new standard, like `upgrade`. The previous
-    default (the 2026 revision) is never edited: if it scored any month, the new one takes
-    effect from the month after the last one it scored; if it scored nothing, the new one
-    replaces it. A database where the office already has a standard starting from then on,
-    or where the 2027 revision exists, is left alone."""
+def _supersede(apps: Any, previous: Any, fields: dict[str, Any], rows: list[Any]) -> None:
+    """A new default standard after `previous`, which is never edited: if it scored any month
+    (published or draft), the new one takes effect from the month after the last one it
+    scored; if it scored nothing, the new one replaces it. A database where the office
+    already has a standard starting from then on is left alone."""
     Standard = apps.get_model("scorecard", "Standard")
-    if Standard.objects.filter(name=STANDARD_2027["name"]).exists():
-        return
-    previous = (
-        Standard.objects.filter(name=REVISED_STANDARD["name"]).order_by("-effective_from").first()
-    )
-    if previous is None:
-        install_current(apps)
-        return
     last = previous.scorecards.order_by("-month").first()
     if last is None:
         starts = previous.effective_from
@@ -389,15 +380,27 @@ def upgrade_2027(apps: Any) -> None:
         starts = next_month(last.month)
         if Standard.objects.filter(effective_from__gte=starts).exists():
             return
-    _create(apps, {**STANDARD_2027, "effective_from": starts}, INDICATORS_2027)
+    _create(apps, {**fields, "effective_from": starts}, rows)
+
+
+def upgrade_2027(apps: Any) -> None:
+    """Migration 0006: the 2027 revision after the 2026 one (see `_supersede`); a database
+    where the 2027 revision exists is left alone."""
+    Standard = apps.get_model("scorecard", "Standard")
+    if Standard.objects.filter(name=STANDARD_2027["name"]).exists():
+        return
+    previous = (
+        Standard.objects.filter(name=REVISED_STANDARD["name"]).order_by("-effective_from").first()
+    )
+    if previous is None:
+        install_current(apps)
+        return
+    _supersede(apps, previous, STANDARD_2027, INDICATORS_2027)
 
 
 def upgrade(apps: Any) -> None:
-    """Migration 0005: the revised default as a new standard. The first version is never
-    edited: if it scored any month (published or draft), the revision takes effect from the
-    month after the last one it scored; if it never scored anything, the revision replaces
-    it. A standard the office set up itself (any other) is left alone, and so is a database
-    where the office already has a standard starting after the first version's last month."""
+    """Migration 0005: the 2026 revision after the first version (see `_supersede`). A
+    standard the office set up itself (any other) is left alone."""
     Standard = apps.get_model("scorecard", "Standard")
     first = Standard.objects.filter(
         effective_from=DEFAULT_STANDARD["effective_from"], name=DEFAULT_STANDARD["name"]
@@ -405,41 +408,15 @@ def upgrade(apps: Any) -> None:
     if first is None or Standard.objects.filter(name=REVISED_STANDARD["name"]).exists():
         install_current(apps)
         return
-    last = first.scorecards.order_by("-month").first()
-    if last is None:
-        starts = first.effective_from
-        first.delete()
-    else:
-        starts = next_month(last.month)
-        if Standard.objects.filter(effective_from__gte=starts).exists():
-            return
-    _create(apps, {**REVISED_STANDARD, "effective_from": starts}, REVISED_INDICATORS)
+    _supersede(apps, first, REVISED_STANDARD, REVISED_INDICATORS)
 
 
 def install(apps: Any) -> None:
     """The first version (migration 0003's history; later versions through `upgrade`)."""
     Standard = apps.get_model("scorecard", "Standard")
-    Indicator = apps.get_model("scorecard", "Indicator")
     if Standard.objects.filter(effective_from=DEFAULT_STANDARD["effective_from"]).exists():
         return
-    standard = Standard.objects.create(**DEFAULT_STANDARD)
-    for order, row in enumerate(DEFAULT_INDICATORS, start=1):
-        code, name, num, num_text, den, den_text, direction, weight, target, sample = row
-        Indicator.objects.create(
-            standard=standard,
-            code=code,
-            name=name,
-            numerator_measure=num,
-            numerator_text=num_text,
-            denominator_measure=den,
-            denominator_text=den_text,
-            direction=direction,
-            weight=Decimal(weight),
-            target=Decimal(target),
-            min_sample=sample,
-            unit_kinds=ALL,
-            sort_order=order,
-        )
+    _create(apps, DEFAULT_STANDARD, DEFAULT_INDICATORS)
 
 
 def after_migrate(*, using: str = "default", **kwargs: Any) -> None:

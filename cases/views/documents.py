@@ -27,13 +27,11 @@ from cases.models import Case, SupplementRequest
 from cases.views.staff import get_case_for_staff, is_member
 from zuofeng.access import staff_required
 
-# A fictional number for the demo; a district sets its own.
-DEFAULT_SUPERVISION_PHONE = "0000-12345"
-
 
 def supervision_phone() -> str:
-    """The number a resident calls about the unit's conduct (效能监督电话)."""
-    return str(getattr(settings, "CASE_SUPERVISION_PHONE", DEFAULT_SUPERVISION_PHONE))
+    """The number a resident calls about the unit's conduct (效能监督电话; a fictional demo
+    default, ZUOFENG_SUPERVISION_PHONE in production)."""
+    return settings.CASE_SUPERVISION_PHONE
 
 
 def public_lookup_url(request: HttpRequest, case: Case | None = None) -> str:
@@ -115,6 +113,4 @@ def refusal_decision(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_printing(request, pk)
     if case.accepted_at is not None or case.decided_at is None or not case.decision_reason:
         raise Http404
-    return render(
-        request, "cases/staff/print_refusal.html", _document_context(request, case)
-    )
+    return render(request, "cases/staff/print_refusal.html", _document_context(request, case))

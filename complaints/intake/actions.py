@@ -116,7 +116,7 @@ def _candidate_hashes(code: str) -> list[str]:
     cleaned = _clean_code(code)
     if _LEGACY_CODE.match(cleaned.lower()):
         return [hashlib.sha256(cleaned.lower().encode()).hexdigest()]
-    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    secrets_ = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     return [_keyed(cleaned, secret) for secret in secrets_]
 
 

@@ -12,7 +12,7 @@ from complaints.handling.actions import due_for_anonymising
 
 
 def retention_days() -> int:
-    return int(getattr(settings, "PERSONAL_DATA_RETENTION_DAYS", 1095))
+    return settings.PERSONAL_DATA_RETENTION_DAYS
 
 
 class Command(BaseCommand):
