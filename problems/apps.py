@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ProblemsConfig(AppConfig):
+    """Problems found by visits, surveys and forums: each a duty with an owner unit, a deadline and a callback to the person who raised it."""
+
+    name = "problems"
+    verbose_name = "调研发现问题"
+
+    def ready(self) -> None:
+        pass
