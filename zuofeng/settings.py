@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "followup",
     "problems",
     "visits",
+    "forums",
     "surveys",
     "reports",
     "federation",

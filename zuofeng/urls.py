@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("followup.urls")),
     path("", include("problems.urls")),
     path("", include("visits.urls")),
+    path("", include("forums.urls")),
     path("", include("surveys.urls")),
     path("", include("reports.urls")),
     path("", include("federation.urls")),
