@@ -37,6 +37,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from surveys import expressions
+
 
 class Kind:
     SINGLE = "single"
@@ -337,13 +339,7 @@ def _choice_list_errors(where: str, what: str, items: list[ChoiceSpec]) -> list[
     return problems
 
 
-_REF_RE = re.compile(r"\$\{([^}]*)\}")
-
-
 def expression_references(text: str) -> list[str]:
-    """The names an expression refers to as ${name}; ValueError if it cannot be used."""
-    try:
-        from surveys import expressions
-    except ImportError:  # pragma: no cover - only before expressions.py exists
-        return _REF_RE.findall(text)
+    """The names an expression refers to as ${name}; ExpressionError (a ValueError) if it
+    cannot be used."""
     return expressions.references(expressions.parse(text))
