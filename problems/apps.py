@@ -4,7 +4,8 @@ from django.apps import AppConfig
 
 
 class ProblemsConfig(AppConfig):
-    """Problems found by visits, surveys and forums: each a duty with an owner unit, a deadline and a callback to the person who raised it."""
+    """Problems found by visits, surveys and forums: each a duty with an owner unit, a deadline
+    and a callback to the person who raised it."""
 
     name = "problems"
     verbose_name = "调研发现问题"
