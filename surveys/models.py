@@ -69,8 +69,6 @@ class Survey(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     opened_at = models.DateTimeField("开始收集", null=True, blank=True)
     closed_at = models.DateTimeField("结束收集", null=True, blank=True)
-    # Denormalised count shown on lists (the tallies hold the same number).
-    response_count = models.PositiveIntegerField("答卷数", default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
