@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints.identity import Identity, seal
+from complaints.intake.actions import clean_identity
 from org.models import Unit
 from org.scoping import is_staff_member, sees_all_units, unit_of
 from supervision.formalism.shingles import fingerprint
@@ -213,6 +214,7 @@ def log_visit(
         if not is_staff_member(companion) or companion.pk == actor.pk:
             raise ValidationError({"companions": "同行人员须是本区其他工作人员"})
     _check_photos(photos)
+    identities = [clean_identity(c.identity()) for c in counterparts]
 
     with transaction.atomic():
         site = _site(unit, site_kind, site_name, latitude, longitude)
@@ -234,10 +236,7 @@ def log_visit(
         )
         if companions:
             visit.companions.set(companions)
-        sealed = []
-        for c in counterparts:
-            identity = c.identity()
-            sealed.append(identity)
+        for c, identity in zip(counterparts, identities, strict=True):
             Counterpart.objects.create(
                 visit=visit,
                 kind=c.kind,
@@ -259,7 +258,7 @@ def log_visit(
             from problems.actions import open_problem
 
             for problem in problems:
-                raised_by = sealed[problem.raiser] if problem.raiser is not None else None
+                raised_by = identities[problem.raiser] if problem.raiser is not None else None
                 logged.problems.append(
                     open_problem(
                         actor=actor,

@@ -46,4 +46,4 @@ def log(cadre: Any, **overrides: Any) -> Logged:
     return actions.log_visit(actor=cadre, **fields)
 
 
-__all__ = ["CounterpartInput", "ProblemInput", "SUMMARY", "day_at", "log", "photo"]
+__all__ = ["SUMMARY", "CounterpartInput", "ProblemInput", "day_at", "log", "photo"]

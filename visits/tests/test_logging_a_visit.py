@@ -81,9 +81,7 @@ def test_logging_is_audited_with_the_cadre(district: District) -> None:
 
 def test_photos_keep_their_facts_but_are_stored_without_exif(district: District) -> None:
     taken = day_at(3, 10)
-    visit = log(
-        district.alice, photos=[photo(1, taken_at=taken, position=(30.1, 120.2))]
-    ).visit
+    visit = log(district.alice, photos=[photo(1, taken_at=taken, position=(30.1, 120.2))]).visit
     stored = VisitPhoto.objects.get(visit=visit)
     assert stored.taken_at == taken and stored.phash is not None
     assert abs(stored.latitude - 30.1) < 1e-6
@@ -92,8 +90,9 @@ def test_photos_keep_their_facts_but_are_stored_without_exif(district: District)
 
 
 def test_a_document_is_not_a_photo(district: District) -> None:
-    from supervision.tests.factories import BLANK_PDF
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from supervision.tests.factories import BLANK_PDF
 
     with pytest.raises(ValidationError, match="只能上传 JPG 或 PNG"):
         log(district.alice, photos=[SimpleUploadedFile("a.pdf", BLANK_PDF)])
