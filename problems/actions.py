@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from complaints.classifier import classify
@@ -34,6 +35,7 @@ from problems.models import (
 )
 from zuofeng.audit.chain import record
 from zuofeng.duty.clock import restart_clock, start_clock, stop_clock, warning_for
+from zuofeng.duty.models import Notification
 from zuofeng.transitions import record_created, transition
 from zuofeng.validation import plain_text
 from zuofeng.workdays.calendar import local_date
@@ -72,6 +74,17 @@ def _require_not_owner(actor: Any, problem: Problem) -> None:
     own = unit_of(actor)
     if own is not None and own.pk == problem.unit_id:
         raise PermissionDenied("责任单位不能回访或核实本单位办理的问题")
+
+
+def _notify(problem: Problem, title: str, at: dt.datetime) -> None:
+    """Tell the owner unit's staff (their inbox links to the problem's page)."""
+    Notification.objects.create(
+        unit_id=problem.unit_id,
+        audience=Notification.Audience.UNIT_STAFF,
+        title=f"{title}：{problem.number} {problem.title}"[:200],
+        link=reverse("problems:detail", args=[problem.pk]),
+        created_at=at,
+    )
 
 
 def _step(problem: Problem, kind: str, *, actor: Any, at: dt.datetime, text: str = "") -> None:
@@ -141,10 +154,12 @@ def open_problem(
     if not identity.is_empty:
         ProblemRaiser.objects.create(problem=problem, sealed=seal(identity))
     _step(problem, ProblemStep.Kind.OPENED, actor=actor, at=at, text=f"交办{unit.name}办理")
+    _notify(problem, "新交办调研发现问题", at)
     record_created(problem, actor=actor, action="problems.open_problem", fields=PROBLEM_FIELDS)
     return problem, code
 
 
+@transaction.atomic
 def report_problem(
     problem: Problem, *, actor: Any, report: str, at: dt.datetime | None = None
 ) -> Problem:
@@ -215,11 +230,13 @@ def _judge(
             restart_clock(locked, at=at, limit_workdays=ProblemRules.current().redo_workdays)
             locked.warning_level = warning_for(locked, at)
             _step(locked, ProblemStep.Kind.RETURNED, actor=actor, at=at, text=note)
+            _notify(locked, "调研发现问题退回重办", at)
         change.reason = note
         locked.save()
     return locked
 
 
+@transaction.atomic
 def record_callback(
     problem: Problem, *, actor: Any, result: str, note: str = "", at: dt.datetime | None = None
 ) -> Problem:
@@ -244,6 +261,7 @@ def record_callback(
     )
 
 
+@transaction.atomic
 def verify_problem(
     problem: Problem, *, actor: Any, result: str, note: str, at: dt.datetime | None = None
 ) -> Problem:
@@ -264,6 +282,7 @@ def verify_problem(
     )
 
 
+@transaction.atomic
 def reclassify_problem(
     problem: Problem, *, actor: Any, category: ComplaintCategory, at: dt.datetime | None = None
 ) -> Problem:
@@ -285,6 +304,7 @@ def reclassify_problem(
     return locked
 
 
+@transaction.atomic
 def transfer_problem(
     problem: Problem, *, actor: Any, unit: Unit, reason: str, at: dt.datetime | None = None
 ) -> Problem:
@@ -309,6 +329,7 @@ def transfer_problem(
         locked.unit = unit
         locked.save()
         _step(locked, ProblemStep.Kind.OPENED, actor=actor, at=at, text=f"改交{unit.name}办理")
+        _notify(locked, "改交调研发现问题", at)
     return locked
 
 

@@ -11,4 +11,17 @@ class ProblemsConfig(AppConfig):
     verbose_name = "调研发现问题"
 
     def ready(self) -> None:
-        pass
+        from problems.measures import register_measures
+        from problems.models import Problem
+        from zuofeng.duty.registry import DutyKind, register_duty
+
+        register_duty(
+            DutyKind(
+                model=Problem,
+                unit_field="unit",
+                label_field="number",
+                url_name="problems:detail",
+                list_url_name="problems:list",
+            )
+        )
+        register_measures()
