@@ -97,6 +97,14 @@ def is_valid_name(name: str) -> bool:
     return bool(NAME_RE.fullmatch(name)) and not name.lower().startswith(_RESERVED_PREFIX)
 
 
+def _strip_text(item: Any) -> None:
+    """Text is kept without surrounding whitespace: spreadsheets (and so an XLSForm round
+    trip) drop it, and " 是" beside "是" is a mistake, not a second choice."""
+    for name, value in vars(item).items():
+        if isinstance(value, str):
+            setattr(item, name, value.strip())
+
+
 class SpecError(ValueError):
     """The definition is not valid; `messages` lists every problem in Chinese."""
 
@@ -111,6 +119,9 @@ class ChoiceSpec:
 
     name: str
     label: str
+
+    def __post_init__(self) -> None:
+        _strip_text(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ChoiceSpec:
@@ -132,6 +143,9 @@ class QuestionSpec:
     other: bool = False
     rows: list[ChoiceSpec] = field(default_factory=list)
     appearance: str = ""
+
+    def __post_init__(self) -> None:
+        _strip_text(self)
 
     @property
     def kind_label(self) -> str:
@@ -202,6 +216,9 @@ class FormSpec:
     version: str = ""
     questions: list[QuestionSpec] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        _strip_text(self)
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -235,6 +252,15 @@ class FormSpec:
         to."""
         return {key: q for q in self.questions for key in q.answer_keys()}
 
+    def referable_names(self) -> list[str]:
+        """The names expressions may refer to as ${name}: questions and matrix rows."""
+        return [
+            key
+            for q in self.questions
+            for key in q.answer_keys()
+            if not (q.other and key == q.other_name)
+        ]
+
     def answered_questions(self) -> Iterator[QuestionSpec]:
         return (q for q in self.questions if q.is_answered)
 
@@ -252,9 +278,10 @@ class FormSpec:
         seen: set[str] = set()
         for number, question in enumerate(self.questions, start=1):
             problems.extend(_question_errors(number, question, seen))
-        # References are checked after every name is known: skip logic may only point back or
-        # forward to names that exist (ODK allows both).
-        keys = set(self.answer_owner())
+        # References are checked after every name is known: skip logic may point back or
+        # forward (ODK allows both). The "other" text is not a question of its own in XLSForm
+        # (pyxform refuses ${q_other}), so it cannot be referred to.
+        keys = set(self.referable_names())
         for number, question in enumerate(self.questions, start=1):
             for column, label in (("relevant", "显示条件"), ("constraint", "答案约束")):
                 text = getattr(question, column)
