@@ -183,3 +183,39 @@ def test_after_resealing_the_old_identity_key_can_be_removed(district: Any, sett
     assert open_original(attachment.file) == original
     [event] = AuditEvent.objects.filter(action="complaints.reseal_identities")
     assert event.after == {"identities": 3, "photo_originals": 1}
+
+
+def test_both_commands_reach_every_registered_store_of_personal_data(
+    district: Any, monkeypatch: Any
+) -> None:
+    from zuofeng import personal_data
+
+    purged: list[dt.datetime] = []
+    resealed: list[int] = []
+
+    def purge(*, actor: Any, before: dt.datetime) -> int:
+        purged.append(before)
+        return 7
+
+    def reseal(*, actor: Any, batch_size: int) -> dict[str, int]:
+        resealed.append(batch_size)
+        return {"份走访对象联系方式": 4}
+
+    stores = dict(personal_data._STORES)
+    stores["test.counterparts"] = personal_data.PersonalDataStore(
+        key="test.counterparts",
+        label="走访对象联系方式",
+        due=lambda before: 5,
+        purge=purge,
+        reseal=reseal,
+    )
+    monkeypatch.setattr(personal_data, "_STORES", stores)
+
+    assert "5 件走访对象联系方式" in run("--older-than-days", "30")
+    assert purged == []
+    assert "走访对象联系方式：已匿名化 7 件" in run("--older-than-days", "30", "--apply")
+    assert len(purged) == 1 and purged[0] < timezone.now() - dt.timedelta(days=29)
+
+    out = io.StringIO()
+    call_command("reseal_identities", "--batch-size", "3", stdout=out)
+    assert "4 份走访对象联系方式" in out.getvalue() and resealed == [3]

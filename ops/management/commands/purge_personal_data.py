@@ -7,8 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from complaints.actions import anonymise_identities
-from complaints.handling.actions import due_for_anonymising
+from zuofeng.personal_data import personal_data_stores, purge_all
 
 
 def retention_days() -> int:
@@ -17,9 +16,10 @@ def retention_days() -> int:
 
 class Command(BaseCommand):
     help = (
-        "Anonymise the complainants' identities (sealed name, phone, ID number, contact; the "
-        "link to the applicant account; photo originals) of complaints closed more than N days "
-        "ago. A dry run unless --apply; every anonymisation is audited (docs/operations.md)."
+        "Anonymise the sealed personal data of every registered store (complainants' "
+        "identities, problem raisers, visit counterparts; zuofeng/personal_data.py) whose "
+        "matter ended more than N days ago. A dry run unless --apply; every anonymisation is "
+        "audited (docs/operations.md)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             "--older-than-days",
             type=int,
             default=None,
-            help="closed more than this many days ago (default: PERSONAL_DATA_RETENTION_DAYS)",
+            help="ended more than this many days ago (default: PERSONAL_DATA_RETENTION_DAYS)",
         )
         parser.add_argument(
             "--apply", action="store_true", help="anonymise (without it: only count)"
@@ -40,15 +40,12 @@ class Command(BaseCommand):
         if days < 1:
             raise CommandError("--older-than-days 必须是正整数")
         cutoff = timezone.now() - dt.timedelta(days=days)
+        when = f"{cutoff:%Y-%m-%d} 前办结，超过 {days} 天"
         if not options["apply"]:
-            count = due_for_anonymising(cutoff).count()
-            self.stdout.write(
-                f"试运行：{count} 件举报（{cutoff:%Y-%m-%d} 前办结，超过 {days} 天）的举报人身份"
-                "将被匿名化。加 --apply 执行。"
-            )
+            for store in personal_data_stores():
+                count = store.due(cutoff)
+                self.stdout.write(f"试运行：{count} 件{store.label}（{when}）将被匿名化。")
+            self.stdout.write("加 --apply 执行。")
             return
-        count = anonymise_identities(actor=None, closed_before=cutoff)
-        self.stdout.write(
-            f"已匿名化 {count} 件举报（{cutoff:%Y-%m-%d} 前办结，超过 {days} 天）的举报人身份，"
-            "每件已记入审计日志。"
-        )
+        for store, count in purge_all(actor=None, before=cutoff):
+            self.stdout.write(f"{store.label}：已匿名化 {count} 件（{when}），每件已记入审计日志。")
