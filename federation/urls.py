@@ -1,7 +1,14 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from federation import views
 
 app_name = "federation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("staff/federation/", views.dashboard, name="dashboard"),
+    path("staff/federation/districts/<slug:code>/", views.district, name="district"),
+    path("staff/federation/directives/", views.directives, name="directives"),
+    path("staff/federation/directives/<uuid:pk>/", views.directive, name="directive"),
+]
