@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,6 +49,18 @@ class AnswerErrors(Exception):
         super().__init__("；".join(errors.values()))
         self.errors = errors
         self.answers = answers
+
+
+@contextmanager
+def _step(survey: Survey, *, actor: Any, **kwargs: Any) -> Iterator[Any]:
+    """The kernel's transition, inside its own savepoint: an action that refuses (a
+    ValidationError from inside the block) rolls back only itself, so the page that called it
+    can still read the database to show the errors."""
+    with (
+        transaction.atomic(),
+        transition(survey, actor=actor, permit=_office(actor), **kwargs) as change,
+    ):
+        yield change
 
 
 def _office(actor: Any) -> Any:
@@ -113,14 +127,13 @@ def update_survey(survey: Survey, *, actor: Any, **details: Any) -> Survey:
         raise TypeError(f"unknown fields {unknown}")
     if "title" in details and not str(details["title"]).strip():
         raise ValidationError({"问卷标题": "必须填写问卷标题"})
-    with transition(
+    with _step(
         survey,
         actor=actor,
         action="surveys.update_survey",
         fields=DETAIL_FIELDS,
         allowed=DRAFT_ONLY,
         doing="修改",
-        permit=_office(actor),
     ) as change:
         locked = change.obj
         for name, value in details.items():
@@ -145,14 +158,13 @@ def _area_question(spec: FormSpec) -> str:
 
 
 def _edit_spec(survey: Survey, *, actor: Any, action: str, edit: Any) -> Survey:
-    with transition(
+    with _step(
         survey,
         actor=actor,
         action=action,
         fields=["definition"],
         allowed=DRAFT_ONLY,
         doing="修改题目（问卷开始收集后题目即冻结）",
-        permit=_office(actor),
     ) as change:
         locked = change.obj
         spec = spec_of(locked)
@@ -222,14 +234,13 @@ def set_quota(
 ) -> Quota:
     if cap < 1:
         raise ValidationError({"上限": "上限至少为 1"})
-    with transition(
+    with _step(
         survey,
         actor=actor,
         action="surveys.set_quota",
         fields=["definition"],
         allowed=DRAFT_ONLY,
         doing="设置配额",
-        permit=_office(actor),
         reason=f"{question}={choice} 上限 {cap}",
     ) as change:
         spec = spec_of(change.obj)
@@ -251,27 +262,25 @@ def set_quota(
 
 
 def delete_quota(survey: Survey, quota_id: int, *, actor: Any) -> None:
-    with transition(
+    with _step(
         survey,
         actor=actor,
         action="surveys.delete_quota",
         fields=["definition"],
         allowed=DRAFT_ONLY,
         doing="删除配额",
-        permit=_office(actor),
     ) as change:
         Quota.objects.filter(survey=change.obj, pk=quota_id).delete()
 
 
 def open_survey(survey: Survey, *, actor: Any) -> Survey:
-    with transition(
+    with _step(
         survey,
         actor=actor,
         action="surveys.open_survey",
         fields=STATUS_FIELDS,
         allowed=DRAFT_ONLY,
         doing="开始收集",
-        permit=_office(actor),
     ) as change:
         locked = change.obj
         spec = spec_of(locked)
@@ -287,14 +296,13 @@ def open_survey(survey: Survey, *, actor: Any) -> Survey:
 
 
 def close_survey(survey: Survey, *, actor: Any) -> Survey:
-    with transition(
+    with _step(
         survey,
         actor=actor,
         action="surveys.close_survey",
         fields=STATUS_FIELDS,
         allowed=[Survey.Status.OPEN],
         doing="结束收集",
-        permit=_office(actor),
     ) as change:
         locked = change.obj
         locked.status = Survey.Status.CLOSED
@@ -307,14 +315,13 @@ def issue_tokens(survey: Survey, *, actor: Any, size: int, label: str = "") -> T
     """A batch of one-time codes to print (draft or open surveys)."""
     if not 1 <= size <= MAX_TOKENS_PER_BATCH:
         raise ValidationError({"份数": f"每批可生成 1 至 {MAX_TOKENS_PER_BATCH} 份"})
-    with transition(
+    with _step(
         survey,
         actor=actor,
         action="surveys.issue_tokens",
         fields=["allow_tokens"],
         allowed=[Survey.Status.DRAFT, Survey.Status.OPEN],
         doing="生成答题码",
-        permit=_office(actor),
         reason=f"{label.strip() or '答题码'} {size} 份",
     ) as change:
         locked = change.obj
