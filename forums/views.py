@@ -43,7 +43,8 @@ def forum_list(request: HttpRequest) -> HttpResponse:
     forums = (
         Forum.objects.select_related("unit")
         .prefetch_related("attendance")
-        .annotate(people=Sum("attendance__count", distinct=False))
+        .annotate(people=Sum("attendance__count"))
+        .order_by("-held_on", "-id")
     )
     page = Paginator(forums, PAGE_SIZE).get_page(request.GET.get("page"))
     # Problems per forum on this page, in one query.

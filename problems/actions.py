@@ -33,6 +33,7 @@ from problems.models import (
     ProblemStep,
     source_kind_name,
 )
+from zuofeng import measures
 from zuofeng.audit.chain import record
 from zuofeng.duty.clock import restart_clock, start_clock, stop_clock, warning_for
 from zuofeng.duty.models import Notification
@@ -213,9 +214,11 @@ def _judge(
         locked.callback_result = result
         locked.callback_note = note
         locked.callback_at = at
-        ProblemCallback.objects.create(
+        callback = ProblemCallback.objects.create(
             problem=locked, unit_id=locked.unit_id, result=result, note=note, at=at, by=actor
         )
+        # The callback is counted on its own (satisfaction measures): its day is marked too.
+        measures.mark_changed(callback)
         label = Problem.Result(result).label
         _step(locked, kind, actor=actor, at=at, text=f"{label}。{note}".rstrip("。") + "。")
         if result in Problem.SOLVED_RESULTS:
