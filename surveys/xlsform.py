@@ -82,6 +82,10 @@ class ImportResult:
     spec: FormSpec
     unsupported: list[UnsupportedRow] = field(default_factory=list)
 
+    def __iter__(self) -> Iterator[Any]:
+        """`spec, unsupported = import_xlsform(file)` works too."""
+        return iter((self.spec, self.unsupported))
+
 
 class XLSFormError(ValueError):
     """The workbook is not a valid XLSForm (or its supported part is not a valid survey)."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -20,82 +21,83 @@ ANSWERS = {
     "none": None,
 }
 TODAY = dt.date(2026, 12, 3)
+DOT = ". >= 1 and . <= 20"
 
 
 def truth(text: str, current: object = None) -> bool:
     return holds(parse(text), ANSWERS, current, today=TODAY)
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("${visited} = 'yes'", True),
-        ("${visited} != 'yes'", False),
-        ("${age} > 18 and ${age} < 60", True),
-        ("${age} >= 35 or ${visited} = 'no'", False),
-        ("not(${age} = 34)", False),
-        ("${age} = '34'", True),  # a number against text compares as numbers
-        ("${age} + 1 = 35", True),
-        ("${age} div 4 = 8.5", True),
-        ("${age} mod 5 = 4", True),
-        ("-${age} < 0", True),
-        ("(1 + 2) * 3 = 9", True),
-        ("1 + 2 * 3 = 7", True),
-        ("${wait} * 2 = 3", True),
-        ("selected(${services}, 'tax')", True),
-        ("selected(${services}, 'ta')", False),
-        ("count-selected(${services}) = 2", True),
-        ("string-length(${name}) = 2", True),
-        ("if(${age} > 18, 'adult', 'minor') = 'adult'", True),
-        ("regex(${visited}, '^y')", True),
-        ("regex(${visited}, '^n')", False),
-        ("contains(${name}, '三')", True),
-        ("starts-with(${name}, '张')", True),
-        ("ends-with(${name}, '张')", False),
-        ("${day} < today()", True),
-        ("${day} = date('2026-11-30')", True),
-        ("today() - ${day} = 3", True),
-        ("number('12') = 12", True),
-        ("true() and not(false())", True),
-        ("coalesce(${none}, 'x') = 'x'", True),
-    ],
-)
+XPATH_CASES = [
+    ("${visited} = 'yes'", True),
+    ("${visited} != 'yes'", False),
+    ("${age} > 18 and ${age} < 60", True),
+    ("${age} >= 35 or ${visited} = 'no'", False),
+    ("not(${age} = 34)", False),
+    ("${age} = '34'", True),  # a number against text compares as numbers
+    ("${age} + 1 = 35", True),
+    ("${age} div 4 = 8.5", True),
+    ("${age} mod 5 = 4", True),
+    ("-${age} < 0", True),
+    ("(1 + 2) * 3 = 9", True),
+    ("1 + 2 * 3 = 7", True),
+    ("${wait} * 2 = 3", True),
+    ("selected(${services}, 'tax')", True),
+    ("selected(${services}, 'ta')", False),
+    ("count-selected(${services}) = 2", True),
+    ("string-length(${name}) = 2", True),
+    ("if(${age} > 18, 'adult', 'minor') = 'adult'", True),
+    ("regex(${visited}, '^y')", True),
+    ("regex(${visited}, '^n')", False),
+    ("contains(${name}, '三')", True),
+    ("starts-with(${name}, '张')", True),
+    ("ends-with(${name}, '张')", False),
+    ("${day} < today()", True),
+    ("${day} = date('2026-11-30')", True),
+    ("today() - ${day} = 3", True),
+    ("number('12') = 12", True),
+    ("true() and not(false())", True),
+    ("coalesce(${none}, 'x') = 'x'", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), XPATH_CASES)
 def test_expressions_evaluate_with_xpath_semantics(text: str, expected: bool) -> None:
     assert truth(text) is expected
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # An unanswered question is "": never equal to a number, never greater or smaller.
-        ("${none} = ''", True),
-        ("${empty_text} = ''", True),
-        ("${empty_list} = ''", True),
-        ("${missing} = ''", True),
-        ("${none} = 0", False),
-        ("${none} != 0", True),
-        ("${none} > 0", False),
-        ("${none} < 0", False),
-        ("${none} <= 0", False),
-        ("${none} + 1 > 0", False),
-        ("${none}", False),
-        ("not(${none})", True),
-        ("selected(${none}, 'tax')", False),
-        ("count-selected(${none}) = 0", True),
-        ("string-length(${none}) = 0", True),
-        ("${none} != 'yes'", True),
-    ],
-)
+# An unanswered question is "": never equal to a number, never greater or smaller.
+EMPTY_CASES = [
+    ("${none} = ''", True),
+    ("${empty_text} = ''", True),
+    ("${empty_list} = ''", True),
+    ("${missing} = ''", True),
+    ("${none} = 0", False),
+    ("${none} != 0", True),
+    ("${none} > 0", False),
+    ("${none} < 0", False),
+    ("${none} <= 0", False),
+    ("${none} + 1 > 0", False),
+    ("${none}", False),
+    ("not(${none})", True),
+    ("selected(${none}, 'tax')", False),
+    ("count-selected(${none}) = 0", True),
+    ("string-length(${none}) = 0", True),
+    ("${none} != 'yes'", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EMPTY_CASES)
 def test_an_unanswered_question_follows_odk_empty_semantics(text: str, expected: bool) -> None:
     assert truth(text) is expected
 
 
-@pytest.mark.parametrize(
-    ("current", "expected"),
-    [(5, True), (0, False), (21, False), (None, False), ("7", True), (1.5, True)],
-)
+DOT_CASES = [(5, True), (0, False), (21, False), (None, False), ("7", True), (1.5, True)]
+
+
+@pytest.mark.parametrize(("current", "expected"), DOT_CASES)
 def test_dot_is_the_answer_being_checked(current: object, expected: bool) -> None:
-    assert truth(". >= 1 and . <= 20", current) is expected
+    assert truth(DOT, current) is expected
 
 
 def test_division_by_zero_and_nan_follow_xpath() -> None:
@@ -159,3 +161,24 @@ def test_unsupported_expressions_are_refused_in_chinese(text: str, message: str)
     with pytest.raises(ExpressionError) as caught:
         parse(text)
     assert str(caught.value).startswith(message)
+
+
+TRUTH_TABLE = Path(__file__).resolve().parent / "fixtures" / "expression_cases.json"
+
+
+def truth_table() -> dict[str, object]:
+    """Every case above as data, with its AST: the answering page's JavaScript evaluator is
+    tested against the same file, so both sides agree on ODK semantics."""
+    cases = [
+        {"expression": text, "ast": parse(text), "current": None, "expected": expected}
+        for text, expected in [*XPATH_CASES, *EMPTY_CASES]
+    ]
+    cases += [
+        {"expression": DOT, "ast": parse(DOT), "current": current, "expected": expected}
+        for current, expected in DOT_CASES
+    ]
+    return {"answers": ANSWERS, "today": TODAY.isoformat(), "cases": cases}
+
+
+def test_the_shared_truth_table_file_is_current() -> None:
+    assert json.loads(TRUTH_TABLE.read_text(encoding="utf-8")) == truth_table()

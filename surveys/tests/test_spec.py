@@ -118,3 +118,25 @@ def test_misplaced_options_are_refused() -> None:
         "第7题“visits”是整数题，不能设“其他”选项",
         "第10题“advice”的显示样式“minimal”不适用于文本题",
     ]
+
+
+def test_an_expression_outside_the_supported_subset_is_refused() -> None:
+    spec = every_kind()
+    spec.questions[6].constraint = "pulldata('f', 'c', 'k', .) > 1"
+    assert spec.errors() == ["第7题“visits”的答案约束无法使用：不支持的函数 pulldata()"]
+
+
+def test_the_other_text_is_an_answer_but_not_a_name_expressions_may_use() -> None:
+    spec = every_kind()
+    spec.questions[9].relevant = "${services_other} != ''"
+    assert spec.errors() == ["第10题“advice”的显示条件引用了不存在的题目“services_other”"]
+    assert "services_other" in spec.answer_owner()
+
+
+def test_text_is_kept_without_surrounding_whitespace() -> None:
+    question = QuestionSpec(" q ", "single", " 题目 ", choices=[ChoiceSpec(" a ", " 甲 ")])
+    assert (question.name, question.label, question.choices[0]) == (
+        "q",
+        "题目",
+        ChoiceSpec("a", "甲"),
+    )

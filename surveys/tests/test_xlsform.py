@@ -140,6 +140,8 @@ def workbook(sheets: dict[str, Sheet]) -> bytes:
 
 def test_the_committed_workbooks_are_what_the_script_writes(tmp_path: Path) -> None:
     for path in write(tmp_path):
+        if path.suffix != ".xlsx":
+            continue  # the expression truth table is checked by test_expressions
         fresh = load_workbook(path)
         committed = load_workbook(FIXTURES / path.name)
         assert committed.sheetnames == fresh.sheetnames
@@ -198,9 +200,8 @@ def test_every_column_imports_with_exactly_its_unsupported_cells_listed() -> Non
 
 
 def test_the_supported_workbook_imports_completely() -> None:
-    result = import_xlsform(FIXTURES / "supported.xlsx")
-    assert result.unsupported == []
-    spec = result.spec
+    spec, unsupported = import_xlsform(FIXTURES / "supported.xlsx")
+    assert unsupported == []
     assert (spec.title, spec.form_id, spec.version) == (
         "办事大厅满意度调查",
         "hall_satisfaction",
