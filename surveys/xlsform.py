@@ -245,11 +245,17 @@ class _Row:
     number: int
     cells: list[_Cell]
 
+    def cell(self, *tokens: str) -> _Cell | None:
+        return next((cell for cell in self.cells if cell.tokens == tokens), None)
+
     def get(self, *tokens: str) -> str:
-        for cell in self.cells:
-            if cell.tokens == tokens:
-                return cell.value
-        return ""
+        cell = self.cell(*tokens)
+        return cell.value if cell else ""
+
+    def header(self, *tokens: str) -> str:
+        """The column as written in the workbook (for the unsupported list)."""
+        cell = self.cell(*tokens)
+        return cell.header if cell else tokens[-1]
 
     @property
     def type(self) -> str:
@@ -459,7 +465,7 @@ class _Importer:
 
     def expression(self, row: _Row, tokens: tuple[str, ...]) -> str:
         """A relevant or constraint cell, if it is in the supported subset (else listed)."""
-        cell = next((c for c in row.cells if c.tokens == tokens), None)
+        cell = row.cell(*tokens)
         if cell is None:
             return ""
         text = _clean_expression(cell.value)
@@ -476,8 +482,7 @@ class _Importer:
             return False
         if value in aliases.yes_no:
             return aliases.yes_no[value]
-        header = next(c.header for c in row.cells if c.tokens == ("bind", "required"))
-        self.add(SURVEY, row.number, header, REQUIRED_EXPRESSION_REASON)
+        self.add(SURVEY, row.number, row.header("bind", "required"), REQUIRED_EXPRESSION_REASON)
         return False
 
     def question(self, row: _Row, inherited: list[str]) -> None:
@@ -525,7 +530,7 @@ class _Importer:
             return value
         if value in allowed:
             return value
-        header = next(c.header for c in row.cells if c.tokens == ("control", "appearance"))
+        header = row.header("control", "appearance")
         self.add(SURVEY, row.number, header, APPEARANCE_REASON.format(appearance=value))
         return ""
 
@@ -577,8 +582,7 @@ class _Importer:
         if any(required) and not all_required:
             for r, flag in zip(row_rows, required, strict=True):
                 if flag:
-                    header = next(c.header for c in r.cells if c.tokens == ("bind", "required"))
-                    self.add(SURVEY, r.number, header, MATRIX_REQUIRED_REASON)
+                    self.add(SURVEY, r.number, r.header("bind", "required"), MATRIX_REQUIRED_REASON)
         messages = [self.text(r, ("bind", "jr:requiredMsg")) for r in row_rows]
         message = next((m for m in messages if m), "") if all_required else ""
         row_handled = {
@@ -613,7 +617,7 @@ class _Importer:
         group_handled = {("type",), ("name",), ("label",), ("hint",), ("bind", "relevant")}
         group_handled.add(("control", "appearance"))
         if begin.get("control", "appearance") != "table-list":
-            header = next(c.header for c in begin.cells if c.tokens == ("control", "appearance"))
+            header = begin.header("control", "appearance")
             value = begin.get("control", "appearance")
             self.add(SURVEY, begin.number, header, APPEARANCE_REASON.format(appearance=value))
         self.report_columns(begin, group_handled)
@@ -642,13 +646,15 @@ class _Importer:
                 if not missing:
                     continue
                 row = by_row[self.rows_of[question.name]]
-                cell = next((c for c in row.cells if c.tokens == tokens), None)
-                column = cell.header if cell else "relevant"
+                column = row.header(*tokens)
                 self.add(
                     SURVEY, row.number, column, MISSING_REFERENCE_REASON.format(name=missing[0])
                 )
                 setattr(question, attribute, "")
-                if attribute == "constraint":
+                if attribute == "constraint" and question.constraint_message:
+                    message = ("bind", "jr:constraintMsg")
+                    header = next(c.header for c in row.cells if _base_tokens(c.tokens) == message)
+                    self.add(SURVEY, row.number, header, COLUMN_REASONS[message])
                     question.constraint_message = ""
 
     def run(self) -> ImportResult:

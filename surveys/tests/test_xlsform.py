@@ -283,3 +283,51 @@ def test_a_workbook_pyxform_refuses_is_refused_with_its_reason() -> None:
     assert str(caught.value).startswith("不是有效的 XLSForm 表格：")
     with pytest.raises(XLSFormError):
         import_xlsform(b"not a workbook")
+
+
+def test_a_matrix_keeps_its_rows_and_lists_what_a_row_cannot_carry() -> None:
+    columns = ["type", "name", "label", "required", "relevant", "constraint"]
+    data = workbook(
+        {
+            "survey": Sheet(
+                [*columns, "constraint_message", "appearance"],
+                [
+                    {"type": "geopoint", "name": "where", "label": "位置"},  # 2
+                    {
+                        "type": "decimal",
+                        "name": "n",
+                        "label": "距离",
+                        "constraint": "${where} != ''",
+                        "constraint_message": "先定位",
+                    },  # 3
+                    {
+                        "type": "begin_group",
+                        "name": "m",
+                        "label": "评价",
+                        "appearance": "table-list",
+                    },
+                    {"type": "select_one s", "name": "m_a", "label": "甲", "required": "yes"},  # 5
+                    {"type": "select_one s", "name": "m_b", "label": "乙", "relevant": "${n} > 1"},
+                    {"type": "end_group"},  # 7
+                ],
+            ),
+            "choices": Sheet(
+                ["list_name", "name", "label"], [{"list_name": "s", "name": "1", "label": "好"}]
+            ),
+        }
+    )
+    result = import_xlsform(data)
+    assert rows(result) == [
+        ("survey", 2, "type", "不支持定位题"),
+        ("survey", 3, "constraint", "引用的题目“where”未导入，未导入此条件"),
+        ("survey", 3, "constraint_message", "没有导入的答案约束，约束提示未导入"),
+        ("survey", 5, "required", "矩阵各行的必答设置不一致，整题按非必答导入"),
+        ("survey", 6, "relevant", "矩阵的行不能单独设置此项，未导入"),
+    ]
+    matrix = result.spec.question("m")
+    assert (matrix.kind, matrix.required, [r.name for r in matrix.rows]) == (
+        "matrix",
+        False,
+        ["m_a", "m_b"],
+    )
+    assert result.spec.question("n").constraint_message == ""
