@@ -361,6 +361,9 @@ def _choice_list_errors(where: str, what: str, items: list[ChoiceSpec]) -> list[
     for item in items:
         if not item.name.strip():
             problems.append(f"{where}有{what}缺少代码")
+        elif any(ch.isspace() for ch in item.name):
+            # Several choices are stored space-separated (as in ODK), so a code has no spaces.
+            problems.append(f"{where}的{what}代码“{item.name}”不能含空格")
         if not item.label.strip():
             problems.append(f"{where}的{what}“{item.name}”缺少文字")
     return problems

@@ -140,3 +140,9 @@ def test_text_is_kept_without_surrounding_whitespace() -> None:
         "题目",
         ChoiceSpec("a", "甲"),
     )
+
+
+def test_a_choice_code_with_a_space_is_refused() -> None:
+    spec = every_kind()
+    spec.questions[2].choices[0] = ChoiceSpec("tax office", "税务")
+    assert spec.errors() == ["第3题“services”的选项代码“tax office”不能含空格"]
