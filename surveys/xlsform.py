@@ -329,13 +329,14 @@ class _Importer:
     # -- languages ---------------------------------------------------------------------
 
     def choose_language(self) -> str:
-        """The one language read: the settings' default_language, else Chinese, else the
-        unsuffixed columns, else the first language found."""
+        """The one language read (of the label columns): the settings' default_language, else
+        Chinese, else the unsuffixed columns, else the first language found."""
         found: list[str] = []
         for row in (*self.survey, *self.choice_rows):
             for cell in row.cells:
                 language = _language_of(cell.tokens)
-                if language is not None and language not in found:
+                is_label = _base_tokens(cell.tokens) == ("label",)
+                if is_label and language is not None and language not in found:
                     found.append(language)
         preferred = self.settings.get("default_language")
         if preferred in found:

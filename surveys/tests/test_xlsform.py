@@ -331,3 +331,26 @@ def test_a_matrix_keeps_its_rows_and_lists_what_a_row_cannot_carry() -> None:
         ["m_a", "m_b"],
     )
     assert result.spec.question("n").constraint_message == ""
+
+
+def test_without_a_default_language_chinese_labels_are_read() -> None:
+    data = workbook(
+        {
+            "survey": Sheet(
+                ["type", "name", "label::English (en)", "label::简体中文 (zh)"],
+                [
+                    {
+                        "type": "text",
+                        "name": "q",
+                        "label::English (en)": "Name",
+                        "label::简体中文 (zh)": "姓名",
+                    }
+                ],
+            )
+        }
+    )
+    result = import_xlsform(data)
+    assert result.spec.question("q").label == "姓名"
+    assert rows(result) == [
+        ("survey", 1, "label::English (en)", "只导入一种语言（简体中文 (zh)），此列的翻译未导入")
+    ]
