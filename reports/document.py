@@ -18,7 +18,6 @@ from typing import Any
 
 from django.utils import timezone
 from docx import Document
-from docx.enum.section import WD_SECTION_START  # noqa: F401
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -56,6 +55,11 @@ def _paragraph(document: Any, *, indent: bool = True, align: Any = None) -> Any:
 def _page_number(footer: Any, align: Any) -> None:
     paragraph = footer.paragraphs[0]
     paragraph.alignment = align
+    # 单页码居右空一字，双页码居左空一字 (one 四号 character: 14 pt).
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        paragraph.paragraph_format.right_indent = Pt(14)
+    else:
+        paragraph.paragraph_format.left_indent = Pt(14)
     _font(paragraph.add_run("— "), SONG, 14)
     run = paragraph.add_run()
     _font(run, SONG, 14)
