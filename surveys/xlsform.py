@@ -74,7 +74,11 @@ class UnsupportedRow:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.sheet} 表第 {self.row_number} 行 {self.column}：{self.reason}"
+        return f"{self.sheet} 表第 {self.row_number} 行 {self.column} 列：{self.reason}"
+
+    @property
+    def row(self) -> int:
+        return self.row_number
 
 
 @dataclass

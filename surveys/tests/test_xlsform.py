@@ -265,6 +265,10 @@ def test_skip_logic_pointing_at_a_question_not_imported_is_listed() -> None:
         ("survey", 3, "relevant", "引用的题目“where”未导入，未导入此条件"),
     ]
     assert result.spec.question("why").relevant == ""
+    assert (
+        str(result.unsupported[1])
+        == "survey 表第 3 行 relevant 列：引用的题目“where”未导入，未导入此条件"
+    )
     assert result.spec.question("n").constraint == ". > 0"
     assert result.spec.title == "survey"  # no settings sheet: pyxform's default id
 
