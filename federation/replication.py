@@ -63,6 +63,10 @@ def down_slot(code: str) -> str:
     return f"zfdown_{conf.district_code()}_{code}"
 
 
+# pg_subscription is shared by every database of a cluster: ours are those of this database.
+HERE = "subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+
+
 def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -123,7 +127,9 @@ def subscribe(cursor: Any, name: str, dsn: str, publication: str, slot: str) -> 
 
 
 def subscription_dsn(cursor: Any, name: str) -> str | None:
-    rows = _execute(cursor, "SELECT subconninfo FROM pg_subscription WHERE subname = %s", [name])
+    rows = _execute(
+        cursor, f"SELECT subconninfo FROM pg_subscription WHERE subname = %s AND {HERE}", [name]
+    )
     return rows[0][0] if rows else None
 
 
@@ -133,7 +139,9 @@ def unsubscribe(cursor: Any, name: str) -> str | None:
     dsn = subscription_dsn(cursor, name)
     if dsn is None:
         return None
-    rows = _execute(cursor, "SELECT subslotname FROM pg_subscription WHERE subname = %s", [name])
+    rows = _execute(
+        cursor, f"SELECT subslotname FROM pg_subscription WHERE subname = %s AND {HERE}", [name]
+    )
     slot = rows[0][0]
     _execute(cursor, f"ALTER SUBSCRIPTION {name} DISABLE")
     _execute(cursor, f"ALTER SUBSCRIPTION {name} SET (slot_name = NONE)")
@@ -241,7 +249,9 @@ def upgrade() -> list[str]:
     contract.ensure_publications()
     done = []
     with connection.cursor() as local:
-        for (name,) in _execute(local, "SELECT subname FROM pg_subscription ORDER BY subname"):
+        for (name,) in _execute(
+            local, f"SELECT subname FROM pg_subscription WHERE {HERE} ORDER BY subname"
+        ):
             if name.startswith("zfup_"):
                 _execute(
                     local, f"ALTER SUBSCRIPTION {name} REFRESH PUBLICATION WITH (copy_data = true)"
@@ -316,7 +326,7 @@ def _subscription_state(item: DistrictStatus, ask_districts: bool) -> None:
             "FROM pg_subscription s "
             "LEFT JOIN pg_stat_subscription w ON w.subid = s.oid AND w.relid IS NULL "
             "LEFT JOIN pg_stat_subscription_stats st ON st.subid = s.oid "
-            "WHERE s.subname = %s",
+            f"WHERE s.subname = %s AND s.{HERE}",
             [name],
         )
     if not rows:
@@ -362,7 +372,8 @@ def wait_caught_up(code: str, *, timeout: float = 60.0) -> float:
                 copying = _execute(
                     local,
                     "SELECT count(*) FROM pg_subscription_rel r JOIN pg_subscription s "
-                    "ON s.oid = r.srsubid WHERE s.subname = %s AND r.srsubstate <> 'r'",
+                    f"ON s.oid = r.srsubid WHERE s.subname = %s AND s.{HERE} "
+                    "AND r.srsubstate <> 'r'",
                     [up_subscription(code)],
                 )[0][0]
             done = _execute(
