@@ -196,7 +196,12 @@ class QuestionForm(forms.Form):
 
 class QuotaForm(forms.Form):
     target = forms.ChoiceField(label="题目和选项", choices=[])
-    cap = forms.IntegerField(label="最多收取答卷数", min_value=1, max_value=1_000_000)
+    cap = forms.IntegerField(
+        label="最多收取答卷数",
+        min_value=1,
+        max_value=1_000_000,
+        widget=forms.NumberInput(attrs={"class": "input"}),
+    )
     message = TextField(
         label="额满提示",
         required=False,
@@ -215,7 +220,13 @@ class QuotaForm(forms.Form):
 
 
 class TokenBatchForm(forms.Form):
-    size = forms.IntegerField(label="份数", min_value=1, max_value=2000, initial=20)
+    size = forms.IntegerField(
+        label="份数",
+        min_value=1,
+        max_value=2000,
+        initial=20,
+        widget=forms.NumberInput(attrs={"class": "input"}),
+    )
     label = TextField(
         label="用途",
         required=False,

@@ -94,9 +94,20 @@
     return "";
   }
 
+  let fixedToday = null; // set by the tests' entry point only
+
   function today() {
+    if (fixedToday !== null) return fixedToday;
     // Today in Asia/Shanghai (UTC+8, no daylight saving).
     return new DateValue(Math.floor((Date.now() + 8 * 3600000) / DAY_MS));
+  }
+
+  function fromStored(value) {
+    // A stored (JSON) answer as expressions.answer_value sees it.
+    if (value === null || value === undefined) return "";
+    if (Array.isArray(value)) return value.join(" ");
+    if (typeof value === "number" || typeof value === "boolean") return value;
+    return fromAnswer(String(value));
   }
 
   const FUNCTIONS = {
@@ -244,6 +255,20 @@
     if (firstError) firstError.scrollIntoView({ block: "center" });
   });
 
-  // For tests in a browser console or a JS test runner.
-  window.zuofengSurveyLogic = { evaluate: evaluate, toBool: toBool };
+  // For the tests (surveys/tests/fixtures/expression_cases.json, the table the Python side is
+  // tested against): the truth of an AST for stored answers on a given day.
+  window.zuofengSurveyLogic = {
+    holds: function (node, stored, current, todayIso) {
+      fixedToday = todayIso ? new DateValue(isoToDays(todayIso)) : null;
+      const answers = {};
+      Object.keys(stored).forEach((key) => {
+        answers[key] = fromStored(stored[key]);
+      });
+      try {
+        return toBool(evaluate(node, answers, current === null ? undefined : fromStored(current)));
+      } finally {
+        fixedToday = null;
+      }
+    },
+  };
 })();
