@@ -38,6 +38,9 @@ PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 # A visit longer than this is a mistake in the times (a day's visit is logged per day).
 VISIT_MAX_HOURS = 16
 
+NEED_COUNTERPART = "请至少登记一类交谈对象及人数：走访要和群众面对面交谈"
+NEED_PROBLEM_OR_REASON = "请登记发现的问题；如果没有发现问题，请说明原因"
+
 VISIT_FIELDS = [
     "unit_id", "cadre_id", "site_id", "kind", "unannounced", "started_at", "ended_at",
     "problem_count", "counterpart_total", "origin", "revision_count",
@@ -198,13 +201,9 @@ def log_visit(
         raise ValidationError({"counterparts": "交谈对象的类型或人数有误"})
     if origin == Visit.Origin.LOGGED:
         if not counterparts:
-            raise ValidationError(
-                {"counterparts": "请至少登记一类交谈对象及人数：走访要和群众面对面交谈"}
-            )
+            raise ValidationError({"counterparts": NEED_COUNTERPART})
         if not problems and not no_problem_reason:
-            raise ValidationError(
-                {"no_problem_reason": "请登记发现的问题；如果没有发现问题，请说明原因"}
-            )
+            raise ValidationError({"no_problem_reason": NEED_PROBLEM_OR_REASON})
         if not learned:
             raise ValidationError({"learned": "请填写了解到的情况"})
     for problem in problems:

@@ -9,7 +9,14 @@ from django import forms
 from django.contrib.auth.models import User
 
 from org.models import Unit
-from visits.actions import REVISABLE, CounterpartInput, ProblemInput, local_moment
+from visits.actions import (
+    NEED_COUNTERPART,
+    NEED_PROBLEM_OR_REASON,
+    REVISABLE,
+    CounterpartInput,
+    ProblemInput,
+    local_moment,
+)
 from visits.models import Counterpart, Site, Visit
 from zuofeng.forms import FastSelect, MultipleFileField, MultipleFileInput, date_input, text_input
 from zuofeng.forms import textarea as _textarea
@@ -18,7 +25,7 @@ from zuofeng.validation import TextField
 COUNTERPART_ROWS = 3
 PROBLEM_ROWS = 3
 TIME_ATTRS = {
-    "placeholder": "时:分，如 09:30",
+    "placeholder": "如 09:30",
     "pattern": r"\d{1,2}:\d{2}",
     "title": "请按 时:分 填写，如 09:30",
     "inputmode": "numeric",
@@ -186,6 +193,20 @@ class VisitForm(forms.Form):
             problems.append(ProblemInput(title, description, unit, index))
         data["counterparts"] = counterparts
         data["problems"] = problems
+        # The action says the same; saying it here too shows it with the form's other errors.
+        if not counterparts and "cp1_count" not in self.errors:
+            self.add_error("cp1_kind", NEED_COUNTERPART)
+        if (
+            not problems
+            and not data.get("no_problem_reason")
+            and not self.errors.keys()
+            & {
+                f"pb{i}_{part}"
+                for i in range(1, PROBLEM_ROWS + 1)
+                for part in ("title", "unit", "raiser")
+            }
+        ):
+            self.add_error("no_problem_reason", NEED_PROBLEM_OR_REASON)
         day, start, end = data.get("day"), data.get("start"), data.get("end")
         if day and start and end:
             data["started_at"] = local_moment(day, start)

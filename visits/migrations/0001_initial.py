@@ -7,173 +7,430 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_alter_staff_options'),
+        ("org", "0002_alter_staff_options"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('village', '村'), ('community', '社区'), ('enterprise', '企业'), ('household', '农户/居民户'), ('project', '项目工地'), ('other', '其他')], max_length=16, verbose_name='地点类型')),
-                ('name', models.CharField(max_length=100, verbose_name='地点名称')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='纬度')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='经度')),
-                ('archived', models.BooleanField(default=False, verbose_name='已撤销')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visit_sites', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("village", "村"),
+                            ("community", "社区"),
+                            ("enterprise", "企业"),
+                            ("household", "农户/居民户"),
+                            ("project", "项目工地"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="地点类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="地点名称")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="纬度"
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="经度"
+                    ),
+                ),
+                ("archived", models.BooleanField(default=False, verbose_name="已撤销")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visit_sites",
+                        to="org.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访地点',
-                'verbose_name_plural': '走访地点',
-                'ordering': ['unit', 'kind', 'name'],
+                "verbose_name": "走访地点",
+                "verbose_name_plural": "走访地点",
+                "ordering": ["unit", "kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('publicity', '宣传'), ('research', '调研'), ('reception', '信访接待'), ('onsite', '现场办公')], max_length=16, verbose_name='走访类型')),
-                ('unannounced', models.BooleanField(default=False, verbose_name='四不两直（未提前通知）')),
-                ('started_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ended_at', models.DateTimeField(verbose_name='结束时间')),
-                ('learned', models.TextField(blank=True, verbose_name='了解到的情况')),
-                ('no_problem_reason', models.TextField(blank=True, verbose_name='未发现问题的说明')),
-                ('problem_count', models.PositiveIntegerField(default=0, verbose_name='发现问题数')),
-                ('counterpart_total', models.PositiveIntegerField(default=0, verbose_name='交谈人数')),
-                ('learned_signature', models.BinaryField(default=b'')),
-                ('origin', models.CharField(choices=[('logged', '现场登记'), ('imported', '历史台账导入')], default='logged', max_length=10)),
-                ('revision_count', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField()),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits_logged', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('companions', models.ManyToManyField(blank=True, related_name='visits_joined', to=settings.AUTH_USER_MODEL, verbose_name='同行人员')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='visits.site', verbose_name='走访地点')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("publicity", "宣传"),
+                            ("research", "调研"),
+                            ("reception", "信访接待"),
+                            ("onsite", "现场办公"),
+                        ],
+                        max_length=16,
+                        verbose_name="走访类型",
+                    ),
+                ),
+                (
+                    "unannounced",
+                    models.BooleanField(default=False, verbose_name="四不两直（未提前通知）"),
+                ),
+                ("started_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ended_at", models.DateTimeField(verbose_name="结束时间")),
+                ("learned", models.TextField(blank=True, verbose_name="了解到的情况")),
+                (
+                    "no_problem_reason",
+                    models.TextField(blank=True, verbose_name="未发现问题的说明"),
+                ),
+                (
+                    "problem_count",
+                    models.PositiveIntegerField(default=0, verbose_name="发现问题数"),
+                ),
+                (
+                    "counterpart_total",
+                    models.PositiveIntegerField(default=0, verbose_name="交谈人数"),
+                ),
+                ("learned_signature", models.BinaryField(default=b"")),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("logged", "现场登记"), ("imported", "历史台账导入")],
+                        default="logged",
+                        max_length=10,
+                    ),
+                ),
+                ("revision_count", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits_logged",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "companions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="visits_joined",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="同行人员",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="visits.site",
+                        verbose_name="走访地点",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="org.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访记录',
-                'verbose_name_plural': '走访记录',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "走访记录",
+                "verbose_name_plural": "走访记录",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Counterpart',
+            name="Counterpart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('resident', '群众/村民'), ('enterprise', '企业负责人/职工'), ('grassroots', '村（社区）干部'), ('vulnerable', '困难群众/老人'), ('other', '其他')], max_length=16, verbose_name='交谈对象')),
-                ('count', models.PositiveIntegerField(verbose_name='人数')),
-                ('sealed_contact', models.TextField(blank=True, editable=False)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='counterparts', to='visits.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("resident", "群众/村民"),
+                            ("enterprise", "企业负责人/职工"),
+                            ("grassroots", "村（社区）干部"),
+                            ("vulnerable", "困难群众/老人"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="交谈对象",
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(verbose_name="人数")),
+                ("sealed_contact", models.TextField(blank=True, editable=False)),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="counterparts",
+                        to="visits.visit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='VisitFlag',
+            name="VisitFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=60, unique=True)),
-                ('kind', models.CharField(choices=[('photo_only', '只拍照：无交谈对象、无发现'), ('reused_photo', '照片重复使用'), ('photo_time', '照片拍摄时间与走访时间不符'), ('photo_place', '照片拍摄地点与走访地点不符'), ('copied_summary', '走访情况雷同'), ('model_sites', '反复走访“示范点”')], max_length=16, verbose_name='疑点类型')),
-                ('score', models.FloatField(default=0, verbose_name='评分')),
-                ('reason', models.TextField(verbose_name='原因')),
-                ('status', models.CharField(choices=[('open', '待复核'), ('confirmed', '已确认'), ('dismissed', '已排除')], default='open', max_length=10)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_reason', models.TextField(blank=True, verbose_name='复核意见')),
-                ('created_at', models.DateTimeField()),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('other_visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='visits.visit')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='visits.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=60, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("photo_only", "只拍照：无交谈对象、无发现"),
+                            ("reused_photo", "照片重复使用"),
+                            ("photo_time", "照片拍摄时间与走访时间不符"),
+                            ("photo_place", "照片拍摄地点与走访地点不符"),
+                            ("copied_summary", "走访情况雷同"),
+                            ("model_sites", "反复走访“示范点”"),
+                        ],
+                        max_length=16,
+                        verbose_name="疑点类型",
+                    ),
+                ),
+                ("score", models.FloatField(default=0, verbose_name="评分")),
+                ("reason", models.TextField(verbose_name="原因")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "待复核"),
+                            ("confirmed", "已确认"),
+                            ("dismissed", "已排除"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_reason", models.TextField(blank=True, verbose_name="复核意见")),
+                ("created_at", models.DateTimeField()),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "other_visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="visits.visit",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit"
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flags",
+                        to="visits.visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访疑点',
-                'verbose_name_plural': '走访疑点',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "走访疑点",
+                "verbose_name_plural": "走访疑点",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='VisitPhoto',
+            name="VisitPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32, unique=True)),
-                ('extension', models.CharField(max_length=8)),
-                ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField()),
-                ('file', models.FileField(max_length=300, upload_to=visits.models.photo_path)),
-                ('phash', models.BigIntegerField(null=True)),
-                ('taken_at', models.DateTimeField(null=True, verbose_name='拍摄时间（EXIF）')),
-                ('latitude', models.FloatField(null=True)),
-                ('longitude', models.FloatField(null=True)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='visits.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32, unique=True)),
+                ("extension", models.CharField(max_length=8)),
+                ("original_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField()),
+                ("file", models.FileField(max_length=300, upload_to=visits.models.photo_path)),
+                ("phash", models.BigIntegerField(null=True)),
+                ("taken_at", models.DateTimeField(null=True, verbose_name="拍摄时间（EXIF）")),
+                ("latitude", models.FloatField(null=True)),
+                ("longitude", models.FloatField(null=True)),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="visits.visit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='VisitPlan',
+            name="VisitPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(verbose_name='年度')),
-                ('planned_days', models.PositiveIntegerField(verbose_name='计划走访天数')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('set_at', models.DateTimeField()),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visit_plans', to=settings.AUTH_USER_MODEL)),
-                ('set_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="年度")),
+                ("planned_days", models.PositiveIntegerField(verbose_name="计划走访天数")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("set_at", models.DateTimeField()),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visit_plans",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度走访计划',
-                'verbose_name_plural': '年度走访计划',
-                'ordering': ['year', 'unit', 'cadre'],
+                "verbose_name": "年度走访计划",
+                "verbose_name_plural": "年度走访计划",
+                "ordering": ["year", "unit", "cadre"],
             },
         ),
         migrations.CreateModel(
-            name='VisitRevision',
+            name="VisitRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('values', models.JSONField()),
-                ('changed', models.JSONField(default=list)),
-                ('reason', models.TextField(verbose_name='修改理由')),
-                ('created_at', models.DateTimeField()),
-                ('editor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='visits.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("values", models.JSONField()),
+                ("changed", models.JSONField(default=list)),
+                ("reason", models.TextField(verbose_name="修改理由")),
+                ("created_at", models.DateTimeField()),
+                (
+                    "editor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="visits.visit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['visit', 'number'],
+                "ordering": ["visit", "number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='site',
-            constraint=models.UniqueConstraint(fields=('unit', 'kind', 'name'), name='visits_site_unique'),
+            model_name="site",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "kind", "name"), name="visits_site_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['unit', '-started_at'], name='visits_unit_started_idx'),
+            model_name="visit",
+            index=models.Index(fields=["unit", "-started_at"], name="visits_unit_started_idx"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['cadre', '-started_at'], name='visits_cadre_started_idx'),
+            model_name="visit",
+            index=models.Index(fields=["cadre", "-started_at"], name="visits_cadre_started_idx"),
         ),
         migrations.AddIndex(
-            model_name='visitflag',
-            index=models.Index(fields=['status', '-created_at'], name='visits_flag_status_idx'),
+            model_name="visitflag",
+            index=models.Index(fields=["status", "-created_at"], name="visits_flag_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='visitplan',
-            constraint=models.UniqueConstraint(fields=('cadre', 'year'), name='visits_plan_cadre_year'),
+            model_name="visitplan",
+            constraint=models.UniqueConstraint(
+                fields=("cadre", "year"), name="visits_plan_cadre_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visitrevision',
-            constraint=models.UniqueConstraint(fields=('visit', 'number'), name='visits_revision_number'),
+            model_name="visitrevision",
+            constraint=models.UniqueConstraint(
+                fields=("visit", "number"), name="visits_revision_number"
+            ),
         ),
     ]
