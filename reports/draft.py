@@ -33,6 +33,9 @@ SECTIONS = ("基本情况", "存在问题", "原因分析", "对策建议")
 TOP_UNITS = 3
 TOP_PROBLEMS = 3  # problems the causes and measures are chosen for
 EXAMPLES = 2
+# A share of fewer records than this does not rank a problem (sixteen overdue tasks of
+# sixteen is a finding to report, not proof that it is the district's worst problem).
+MIN_BASE = 30
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,8 @@ class Drafter:
             return 0
         fact = self.count(e.code)
         base = self.count(e.base)
+        if (base.value or 0) < MIN_BASE:
+            return 0
         return self.rate(f"{plain(lookup(e.code).label)}占比", fact, base).value or 0
 
     def ranked(self) -> list[tuple[Problem, tuple[int, int]]]:
@@ -229,13 +234,34 @@ class Drafter:
             )
         return self._previous
 
-    def concentration(self, e: Evidence) -> list[tuple[int, FactSpec]]:
+    def concentration(self, e: Evidence) -> list[tuple[int, FactSpec, FactSpec | None]]:
+        """The units where the evidence concentrates: by the share of the unit's own
+        business (a big unit has more late cases without being slower), among units with
+        at least MIN_BASE records of it; by count when there is no base. (unit, count, share)."""
         per_unit = self.ledger.counts.per_unit(e.code, self.start, self.end)
-        top = sorted(
-            ((value, unit) for unit, value in per_unit.items() if value and unit in self.names),
-            key=lambda pair: (-pair[0], self.names[pair[1]]),
-        )[:TOP_UNITS]
-        return [(unit, self.count(e.code, unit=unit)) for _, unit in top]
+        bases = self.ledger.counts.per_unit(e.base, self.start, self.end) if e.base else {}
+
+        def key(unit: int) -> tuple[float, int, str]:
+            value = per_unit[unit]
+            if not e.base:
+                return (0.0, -value, self.names[unit])
+            base = bases.get(unit, 0)
+            share = value / base if base >= MIN_BASE else 0.0
+            return (-share, -value, self.names[unit])
+
+        units = [u for u, v in per_unit.items() if v and u in self.names]
+        top = sorted(units, key=key)[:TOP_UNITS]
+        found = []
+        for unit in top:
+            fact = self.count(e.code, unit=unit)
+            share = None
+            if e.base and bases.get(unit, 0) >= MIN_BASE:
+                base = self.count(e.base, unit=unit)
+                share = self.rate(
+                    f"{self.names[unit]}：{plain(lookup(e.code).label)}占比", fact, base
+                )
+            found.append((unit, fact, share))
+        return found
 
     def problem_lines(self, problem: Problem, index: int) -> list[str]:
         lines = [f"## {sub_number(index)}{problem.title}"]
@@ -263,7 +289,10 @@ class Drafter:
             units = self.concentration(e)
             if len(self.scope.units) > 1 and units:
                 text += "。主要集中在" + "、".join(
-                    f"{self.names[u]}（{t(f)}{e.unit_word}）" for u, f in units
+                    f"{self.names[u]}（{t(f)}{e.unit_word}"
+                    + (f"，占该单位的{t(share)}" if share is not None else "")
+                    + "）"
+                    for u, f, share in units
                 )
             lines.append(text + "。")
         if not shown:
@@ -332,7 +361,7 @@ class Drafter:
         basics = self.basics()
         ranked = self.ranked()
         issues = [
-            "从平台数据看，作风方面的问题按严重程度排列如下：先看业务记录中问题发生的比例（超期、推诿、转后台、照抄照搬等记录占同类业务量的比例），再参考群众举报反映的比例。"
+            "从平台数据看，作风方面的问题按严重程度排列如下：先看业务记录中问题发生的比例（超期、推诿、转后台、照抄照搬等记录占同类业务量的比例），再参考群众举报反映的比例；同类业务量不足三十件的比例不参与排序。"
         ]
         self.late_units_chart()
         for index, (problem, _) in enumerate(ranked, start=1):
