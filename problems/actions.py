@@ -77,11 +77,16 @@ def _require_not_owner(actor: Any, problem: Problem) -> None:
         raise PermissionDenied("责任单位不能回访或核实本单位办理的问题")
 
 
-def _notify(problem: Problem, title: str, at: dt.datetime) -> None:
-    """Tell the owner unit's staff (their inbox links to the problem's page)."""
+def _notify(
+    problem: Problem,
+    title: str,
+    at: dt.datetime,
+    audience: str = Notification.Audience.UNIT_STAFF,
+) -> None:
+    """Tell the owner unit's staff, or the office (their inbox links to the problem's page)."""
     Notification.objects.create(
         unit_id=problem.unit_id,
-        audience=Notification.Audience.UNIT_STAFF,
+        audience=audience,
         title=f"{title}：{problem.number} {problem.title}"[:200],
         link=reverse("problems:detail", args=[problem.pk]),
         created_at=at,
@@ -185,6 +190,8 @@ def report_problem(
         locked.reported_at = at
         locked.save()
         _step(locked, ProblemStep.Kind.REPORTED, actor=actor, at=at, text=report)
+        # The office calls back (or verifies) next.
+        _notify(locked, "调研发现问题待回访", at, Notification.Audience.OFFICE)
     return locked
 
 

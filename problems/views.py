@@ -39,8 +39,9 @@ from problems.forms import (
     TransferForm,
     VerifyForm,
 )
+from problems.measures import overdue_q
 from problems.models import SOURCE_KINDS, Problem, ProblemStep
-from problems.reads import find_by_receipt, get_problem_for_user, visible_problems
+from problems.reads import find_by_receipt, get_problem_for_user, outcomes, visible_problems
 from zuofeng.access import staff_required
 from zuofeng.duty.models import WarningLevel
 from zuofeng.forms import add_action_errors
@@ -79,9 +80,12 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     office = sees_all_units(user)
     queryset = visible_problems(user)
+    now = timezone.now()
     status = request.GET.get("status", "")
     if status == "unsolved":
         queryset = queryset.exclude(status=Problem.Status.CLOSED)
+    elif status == "overdue":
+        queryset = queryset.filter(overdue_q(now))
     elif status in Problem.Status.values:
         queryset = queryset.filter(status=status)
     else:
@@ -127,7 +131,8 @@ def problem_list(request: HttpRequest) -> HttpResponse:
             "unit_selected": unit_id,
             "querystring": params.urlencode(),
             "filtered": filtered,
-            "now": timezone.now(),
+            "outcomes": outcomes(queryset, now),
+            "now": now,
         },
     )
 

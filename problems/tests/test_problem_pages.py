@@ -179,3 +179,24 @@ class TestSteps:
         page = login(district.olivia).get(reverse("problems:detail", args=[problem.pk]))
         body = page.content.decode()
         assert "记录核实结果" in body and "记录回访结果" not in body
+
+
+@pytest.mark.django_db
+def test_the_list_shows_the_outcome_rates_of_what_it_lists(district: Any) -> None:
+    solved = open_one(district)
+    open_one(district, title="另一个问题")
+    actions.report_problem(solved, actor=district.alice, report="已处理")
+    actions.record_callback(solved, actor=district.olivia, result="basic")
+    page = login(district.olivia).get(reverse("problems:list")).content.decode()
+    assert "回访满意率" in page and "100%" in page and "（50%）" in page
+
+
+@pytest.mark.django_db
+def test_the_office_is_told_when_a_unit_reports(district: Any) -> None:
+    from zuofeng.duty.models import Notification
+
+    problem = open_one(district)
+    actions.report_problem(problem, actor=district.alice, report="已处理")
+    inbox = Notification.objects.unread_for(district.olivia)
+    assert inbox.filter(title__startswith="调研发现问题待回访").exists()
+    assert not Notification.objects.unread_for(district.bob).exists()
