@@ -25,7 +25,7 @@ LEVELS = ("district", "city", "province")
 
 
 def district_code() -> str:
-    return env_str("ZUOFENG_DISTRICT_CODE", "330100")
+    return env_str("ZUOFENG_DISTRICT_CODE", "990101")
 
 
 def district_name() -> str:

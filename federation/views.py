@@ -14,12 +14,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints.models import ComplaintCategory
 from federation import actions, conf, contract, ranking, replication
 from federation.models import (
     FedComplaintDay,
@@ -122,6 +124,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "level": conf.level(),
         "version": contract.VERSION,
         "now": timezone.now(),
+        # SQLite has no replication: several districts' rows here are the demo's city.
+        "copied": connection.vendor != "postgresql" and len(names) > 1,
     }
     if city is not None:
         context["districts"] = _district_rows(city, statuses)
@@ -156,6 +160,7 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
             )
         }
     titles = dict(FedDirective.objects.values_list("id", "title"))
+    labels = {"triage": "待甄别", **dict(ComplaintCategory.objects.values_list("code", "name"))}
     base_url = (status.base_url if status else "").rstrip("/")
     context = {
         "code": code,
@@ -171,7 +176,12 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
             for r in sorted(mine, key=lambda r: (r.group, r.rank == 0, r.rank, r.unit.code))
         ],
         "own_card": own_card,
-        "complaints": _sum_by(FedComplaintDay.objects.filter(**in_month), "category", "received"),
+        "complaints": [
+            (labels.get(category, category), total)
+            for category, total in _sum_by(
+                FedComplaintDay.objects.filter(**in_month), "category", "received"
+            )
+        ],
         "ratings": _sum_by(FedRatingDay.objects.filter(**in_month), "level", "count"),
         "records_url": (
             f"{base_url}{reverse('scorecard:rankings')}?month={month:%Y-%m}" if base_url else ""
