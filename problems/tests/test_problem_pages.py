@@ -200,3 +200,18 @@ def test_the_office_is_told_when_a_unit_reports(district: Any) -> None:
     inbox = Notification.objects.unread_for(district.olivia)
     assert inbox.filter(title__startswith="调研发现问题待回访").exists()
     assert not Notification.objects.unread_for(district.bob).exists()
+
+
+@pytest.mark.django_db
+def test_the_list_costs_the_same_few_queries_for_many_problems(
+    district: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = login(district.olivia)
+    open_one(district, raised_by=None)
+    client.get(reverse("problems:list"))  # warm the session and caches
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("problems:list"))
+    for i in range(20):
+        open_one(district, title=f"问题{i}", raised_by=None)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("problems:list"))
