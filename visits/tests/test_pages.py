@@ -10,7 +10,7 @@ from django.utils import timezone
 from conftest import District
 from problems.models import Problem
 from visits.models import Visit, VisitFlag
-from visits.tests.factories import CounterpartInput, ProblemInput, log, photo
+from visits.tests.factories import CounterpartInput, ProblemInput, day_at, log, photo
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +149,14 @@ def test_the_detail_shows_revisions_flags_and_problems(district: District) -> No
     revise = f"/staff/visits/{visit.pk}/revise/"
     assert district.client_for(district.ahead).get(revise).status_code == 404
     assert not VisitFlag.objects.exists()
+
+
+def test_flags_are_shown_to_the_office_not_to_the_unit(district: District) -> None:
+    log(district.alice, started_at=day_at(30))
+    copied = log(district.alice, site_name="桃源村", started_at=day_at(10)).visit
+    assert VisitFlag.objects.filter(visit=copied).exists()
+    for path in (f"/staff/visits/{copied.pk}/", "/staff/visits/mine/", "/staff/visits/unit/"):
+        assert "走访情况雷同" not in district.client_for(district.alice).get(path).content.decode()
+        assert "待复核" not in district.client_for(district.ahead).get(path).content.decode()
+    office = district.client_for(district.olivia).get(f"/staff/visits/{copied.pk}/")
+    assert "走访情况雷同" in office.content.decode()
