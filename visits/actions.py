@@ -428,6 +428,60 @@ def set_visit_plan(
         return locked
 
 
+SITE_FIELDS = ["unit_id", "kind", "name", "archived"]
+
+
+def _require_unit_or_office(actor: Any, unit: Unit) -> None:
+    if not sees_all_units(actor) and getattr(unit_of(actor), "pk", None) != unit.pk:
+        raise PermissionDenied("只能登记本单位辖区（联系点）的走访地点")
+
+
+def add_sites(*, actor: Any, unit: Unit, kind: str, names: Sequence[str]) -> list[Site]:
+    """Register the places of a unit's area (its villages, communities, enterprises): the
+    model-site check compares the sites visited with these. A name already registered is
+    skipped (an archived one comes back)."""
+    _require_unit_or_office(actor, unit)
+    if kind not in Site.Kind.values:
+        raise ValidationError({"kind": "请选择地点类型"})
+    cleaned = list(
+        dict.fromkeys(plain_text(n, "地点名称", SITE_NAME_MAX) for n in names if n.strip())
+    )
+    if not cleaned:
+        raise ValidationError({"names": "请至少填写一个地点名称（每行一个）"})
+    if len(cleaned) > 500:
+        raise ValidationError({"names": "一次最多登记 500 个地点"})
+    added = []
+    with transaction.atomic():
+        for name in cleaned:
+            site = Site.objects.filter(unit=unit, kind=kind, name=name).first()
+            if site is None:
+                site = Site.objects.create(unit=unit, kind=kind, name=name)
+                record_created(site, actor=actor, action="visits.add_site", fields=SITE_FIELDS)
+                added.append(site)
+            elif site.archived:
+                with transition(
+                    site, actor=actor, action="visits.restore_site", fields=SITE_FIELDS
+                ):
+                    Site.objects.filter(pk=site.pk).update(archived=False)
+                    site.archived = False
+                added.append(site)
+    return added
+
+
+def archive_site(site: Site, *, actor: Any, reason: str) -> Site:
+    """A place no longer in the unit's area (merged village, closed enterprise): archived, not
+    deleted, since old visits name it."""
+    _require_unit_or_office(actor, site.unit)
+    reason = plain_text(reason, "撤销理由", REASON_MAX)
+    with transition(
+        site, actor=actor, action="visits.archive_site", fields=SITE_FIELDS, reason=reason
+    ) as change:
+        locked: Site = change.obj
+        locked.archived = True
+        locked.save(update_fields=["archived"])
+    return locked
+
+
 def local_moment(day: dt.date, time: dt.time) -> dt.datetime:
     """A local date and time as an aware datetime (what the visit form's fields give)."""
     return dt.datetime.combine(day, time, tzinfo=LOCAL_TZ)

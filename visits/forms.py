@@ -341,3 +341,13 @@ def leading_cadres() -> Any:
         .order_by("staff__unit__sort_order", "staff__unit__code")
         .distinct()
     )
+
+
+class SitesForm(forms.Form):
+    kind = forms.ChoiceField(label="地点类型", choices=Site.Kind.choices, widget=FastSelect())
+    names = TextField(
+        label="地点名称（每行一个）",
+        max_length=20000,
+        widget=textarea(5),
+        help_text="登记本单位辖区或联系的村、社区、企业等；从未走访的地点也请登记，便于发现“只去示范点”",
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/visits/all/", views.office_list, name="all"),
     path("staff/visits/flags/", views.flags, name="flags"),
     path("staff/visits/flags/<int:pk>/", views.flag_review, name="flag_review"),
+    path("staff/visits/sites/", views.sites, name="sites"),
     path("staff/visits/plan/", views.my_plan, name="my_plan"),
     path("staff/visits/plans/", views.plans, name="plans"),
     path("staff/visits/photos/<str:token>/", views.photo, name="photo"),

@@ -28,6 +28,7 @@ from visits.forms import (
     PlanForm,
     ReviewForm,
     ReviseForm,
+    SitesForm,
     VisitForm,
     leading_cadres,
 )
@@ -260,6 +261,73 @@ def office_list(request: HttpRequest) -> HttpResponse:
 
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_TZ)
+
+
+@staff_required
+def sites(request: HttpRequest) -> HttpResponse:
+    """A unit's area: the places its cadres should visit, with this year's visits to each (the
+    office picks the unit with ?unit=)."""
+    from org.models import Unit
+
+    unit = unit_of(request.user)
+    if sees_all_units(request.user) and request.GET.get("unit"):
+        unit = Unit.objects.filter(pk=_int(request.GET["unit"])).first()
+    if unit is None:
+        raise Http404
+    form = SitesForm(request.POST or None) if request.POST.get("do") == "add" else SitesForm()
+    if request.method == "POST":
+        try:
+            if request.POST.get("do") == "archive":
+                site = Site.objects.filter(pk=_int(request.POST.get("site")), unit=unit).first()
+                if site is None:
+                    raise Http404
+                actions.archive_site(
+                    site, actor=request.user, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, f"已撤销地点：{site.name}")
+                return redirect(f"{reverse('visits:sites')}?unit={unit.pk}")
+            if form.is_valid():
+                names = form.cleaned_data["names"].splitlines()
+                added = actions.add_sites(
+                    actor=request.user, unit=unit, kind=form.cleaned_data["kind"], names=names
+                )
+                messages.success(request, f"已登记 {len(added)} 个地点")
+                return redirect(f"{reverse('visits:sites')}?unit={unit.pk}")
+        except ValidationError as exc:
+            if request.POST.get("do") == "archive":
+                messages.error(request, " ".join(exc.messages))
+                return redirect(f"{reverse('visits:sites')}?unit={unit.pk}")
+            add_action_errors(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
+    year = local_date(timezone.now()).year
+    start, end = _year_bounds(year)
+    rows = (
+        Site.objects.filter(unit=unit, archived=False)
+        .annotate(
+            seen=Count(
+                "visits", filter=Q(visits__started_at__gte=start, visits__started_at__lt=end)
+            )
+        )
+        .order_by("seen", "kind", "name")
+    )
+    never = rows.filter(seen=0).count()
+    context = {
+        "unit": unit,
+        "year": year,
+        "form": form,
+        "page": _page(request, rows),
+        "querystring": _querystring(request),
+        "never": never,
+    }
+    return render(request, "visits/sites.html", context, status=400 if form.errors else 200)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404 from None
 
 
 # --- the office's review of flags -----------------------------------------------------------
