@@ -32,7 +32,7 @@ from django.db.models import Count, Q
 
 from supervision.formalism.shingles import Shingled, normalise, similarity
 from visits.models import Site, Visit, VisitFlag, VisitPhoto
-from visits.photos import distance_m
+from visits.photos import distance_m, nearest
 from zuofeng.transitions import record_created
 from zuofeng.workdays.calendar import LOCAL_TZ, local_date
 
@@ -147,11 +147,9 @@ def _reused_photo(visit: Visit, photos: list[VisitPhoto], now: dt.datetime) -> V
     hashes = np.array([row[0] for row in others], dtype=np.int64).view(np.uint64)
     best: tuple[int, VisitPhoto, tuple[int, int, str]] | None = None
     for photo in mine:
-        xor = hashes ^ np.uint64(photo.phash & ((1 << 64) - 1))
-        bits = np.unpackbits(xor.view(np.uint8).reshape(-1, 8), axis=1).sum(axis=1)
-        at = int(np.argmin(bits))
-        if bits[at] <= PHASH_DISTANCE and (best is None or bits[at] < best[0]):
-            best = (int(bits[at]), photo, others[at])
+        at, bits = nearest(hashes, photo.phash)
+        if bits <= PHASH_DISTANCE and (best is None or bits < best[0]):
+            best = (bits, photo, others[at])
     if best is None:
         return None
     distance, photo, (_, other_visit_id, other_name) = best

@@ -94,6 +94,17 @@ def _exif_position(exif: object) -> tuple[float | None, float | None]:
     return lat, lng
 
 
+def nearest(hashes: object, phash: int) -> tuple[int, int]:
+    """(index, bits) of the hash in `hashes` (a uint64 numpy array) nearest to `phash` in
+    Hamming distance: one vectorised pass (a district's year of photos takes milliseconds)."""
+    import numpy as np
+
+    xor = hashes ^ np.uint64(phash & ((1 << 64) - 1))  # type: ignore[operator]
+    bits = np.unpackbits(xor.view(np.uint8).reshape(-1, 8), axis=1).sum(axis=1)
+    at = int(np.argmin(bits))
+    return at, int(bits[at])
+
+
 def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     """Great-circle distance in metres (haversine)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
