@@ -160,3 +160,32 @@ def test_flags_are_shown_to_the_office_not_to_the_unit(district: District) -> No
         assert "待复核" not in district.client_for(district.ahead).get(path).content.decode()
     office = district.client_for(district.olivia).get(f"/staff/visits/{copied.pk}/")
     assert "走访情况雷同" in office.content.decode()
+
+
+def test_list_pages_cost_the_same_queries_for_more_visits(district: District) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts() -> list[int]:
+        found = []
+        for user, path in (
+            (district.alice, "/staff/visits/mine/"),
+            (district.alice, "/staff/visits/unit/?print=1"),
+            (district.olivia, "/staff/visits/all/"),
+            (district.olivia, "/staff/visits/flags/?status=open"),
+        ):
+            client = district.client_for(user)
+            client.get(path)  # warm the session and the user's caches
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            found.append(len(queries))
+        return found
+
+    log(district.alice, started_at=day_at(40), companions=[district.ahead])
+    few = counts()
+    for n in range(6):
+        log(
+            district.alice, started_at=day_at(30 - n), site_name=f"第{n}村",
+            companions=[district.ahead], photos=[photo(f"q{n}")], learned=f"第{n}次：" + "x" * 5,
+        )  # fmt: skip
+    assert counts() == few
