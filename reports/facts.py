@@ -37,6 +37,13 @@ def records(
     )
 
 
+def fact_records(fact: Any) -> QuerySet[Any]:
+    """The records behind a stored count fact, as they stood at its snapshot (its drill-down)."""
+    p = fact.params
+    start, end = dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"])
+    return records(fact.code, p["units"], start, end, fact.snapshot_at)
+
+
 class Counts:
     """Per-unit values of measures and queries over periods, at one moment."""
 

@@ -4,6 +4,7 @@ and each fact's drill-down (the scorecard's record lists, reused)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reports import actions, charts, document, pdf
 from reports.evidence import lookup
-from reports.facts import display, records
+from reports.facts import display
+from reports.facts import fact_records as records_of
 from reports.forms import EditForm, ReportForm, default_period
 from reports.layout import blocks, source_lines
 from reports.models import Fact, Report
@@ -199,17 +201,8 @@ def fact_records(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 "value": display(fact.kind, fact.value),
             },
         )
-    import datetime as dt
-
     p = fact.params
-    queryset = records(
-        fact.code,
-        p["units"],
-        dt.date.fromisoformat(p["start"]),
-        dt.date.fromisoformat(p["end"]),
-        fact.snapshot_at,
-    )
-    queryset = record_lists.prepare(queryset)
+    queryset = record_lists.prepare(records_of(fact))
     kind = record_lists.kind_of(queryset)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -19,7 +19,7 @@ from complaints.models import Complaint
 from demo import data
 from org.models import Unit
 from reports import actions, document
-from reports.facts import records
+from reports.facts import fact_records
 from reports.layout import numbering
 from reports.models import Report, Version
 from reports.reads import facts_of
@@ -36,14 +36,7 @@ def docx_of(report: Report) -> bytes:
 
 
 def drill_count(fact: Any) -> int:
-    p = fact.params
-    return records(
-        fact.code,
-        p["units"],
-        dt.date.fromisoformat(p["start"]),
-        dt.date.fromisoformat(p["end"]),
-        fact.snapshot_at,
-    ).count()
+    return fact_records(fact).count()
 
 
 def unit_of_first(report: Report, code: str) -> str:
