@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from cases.views.documents import qr_svg
 from complaints.intake.views.public import _limited, follow_rate
 from complaints.models import ComplaintCategory
 from org.models import Unit
@@ -45,6 +46,7 @@ from problems.reads import find_by_receipt, get_problem_for_user, outcomes, visi
 from zuofeng.access import staff_required
 from zuofeng.duty.models import WarningLevel
 from zuofeng.forms import add_action_errors
+from zuofeng.public_url import public_url
 from zuofeng.transitions import Conflict
 
 PAGE_SIZE = 25
@@ -299,7 +301,16 @@ def receipt(request: HttpRequest) -> HttpResponse:
         messages.info(request, "查询码只显示一次，已不能再次查看。")
         return redirect("problems:list")
     problem = get_problem_for_user(request.user, held.get("id"))
-    context = {"problem": problem, "code": held["code"], "source_link": _source_link(problem)}
+    # The follow page's public address, printed and as a QR code (never the code itself:
+    # it is typed, so a photographed slip's QR alone opens nothing).
+    follow_url = public_url(reverse("problems:follow"))
+    context = {
+        "problem": problem,
+        "code": held["code"],
+        "source_link": _source_link(problem),
+        "follow_url": follow_url,
+        "qr": qr_svg(follow_url, "问题办理进度查询"),
+    }
     return render(request, "problems/receipt.html", context)
 
 
