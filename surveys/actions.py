@@ -33,6 +33,7 @@ from zuofeng.workdays.calendar import local_date
 
 MAX_TOKENS_PER_BATCH = 2000
 TOTAL = "_total"
+HISTOGRAM_MAX = 100
 DETAIL_FIELDS = ["title", "description", "audience", "allow_link", "allow_tokens"]
 STATUS_FIELDS = ["status", "opened_at", "closed_at"]
 DRAFT_ONLY = [Survey.Status.DRAFT]
@@ -368,8 +369,12 @@ def tally_keys(spec: FormSpec, answers: Answers) -> list[tuple[str, str, str]]:
             keys.extend((q.name, "", v) for v in value)
         elif q.kind == Kind.RANKING:
             keys.extend((q.name, str(position), item) for position, item in enumerate(value, 1))
-        elif q.kind == Kind.DECIMAL:
-            keys.append((q.name, "", f"{value:g}"[:64]))
+        elif q.kind in (Kind.INTEGER, Kind.DECIMAL):
+            # Small whole numbers only (counts, ages, scores): the histogram. Any number could
+            # make a row per distinct value (an amount, an id); the statistics come from the
+            # responses (surveys.results.number_stats).
+            if float(value).is_integer() and 0 <= value <= HISTOGRAM_MAX:
+                keys.append((q.name, "", str(int(value))))
         else:
             keys.append((q.name, "", str(value)[:64]))
     return keys

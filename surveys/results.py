@@ -9,7 +9,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Avg, Count, FloatField, Max, Min, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from complaints.defaults import CATEGORIES
 from surveys.models import Survey, Tally, TextAnswer
@@ -163,18 +165,14 @@ def question_results(
                 "平均名次",
             )
         elif q.kind in (Kind.INTEGER, Kind.DECIMAL):
-            numbers = [(float(value), count) for value, count in plain.items()]
-            n = sum(count for _v, count in numbers)
-            result.answered = n
-            if n:
-                result.stats = {
-                    "平均": round(sum(v * c for v, c in numbers) / n, 2),
-                    "最小": min(v for v, _c in numbers),
-                    "最大": max(v for v, _c in numbers),
-                }
-                ordered = sorted(numbers)
-                if len(ordered) <= 30:
-                    result.chart = _bar([f"{v:g}" for v, _c in ordered], [c for _v, c in ordered])
+            stats = number_stats(survey, q.name, area)
+            result.answered = int(stats.pop("n"))
+            if result.answered:
+                result.stats = stats
+                histogram = sorted((int(v), c) for v, c in plain.items())
+                # Only when every answer is in the histogram's range and the bars are few.
+                if sum(c for _v, c in histogram) == result.answered and len(histogram) <= 30:
+                    result.chart = _bar([str(v) for v, _c in histogram], [c for _v, c in histogram])
         elif q.kind == Kind.DATE:
             months: Counter[str] = Counter()
             for value, count in plain.items():
@@ -204,6 +202,26 @@ def question_results(
                 rows = rows.filter(area=area)
             result.texts = list(rows.order_by("-day", "id")[:TEXTS_SHOWN])
     return total, results
+
+
+def number_stats(survey: Survey, name: str, area: str = "") -> dict[str, float]:
+    """Count, mean, min and max of a number question, aggregated in the database (one query
+    over the survey's responses: numbers are not tallied by value, see actions.tally_keys)."""
+    rows = survey.responses.all()
+    if area:
+        rows = rows.filter(area=area)
+    value = Cast(KT(f"answers__{name}"), FloatField())
+    found = rows.filter(**{f"answers__{name}__isnull": False}).aggregate(
+        n=Count(value), mean=Avg(value), low=Min(value), high=Max(value)
+    )
+    if not found["n"]:
+        return {"n": 0}
+    return {
+        "n": found["n"],
+        "平均": round(found["mean"], 2),
+        "最小": round(found["low"], 2),
+        "最大": round(found["high"], 2),
+    }
 
 
 def charts_json(results: list[QuestionResult]) -> dict[str, Any]:

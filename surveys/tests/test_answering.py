@@ -176,9 +176,32 @@ def test_results_tallies_equal_a_recount_of_the_stored_answers(open_survey: Surv
     speed_positions = [r.answers["priorities"].index("speed") + 1 for r in responses]
     ranking = {label: average for label, average, _n in by_name["priorities"].ranking}
     assert ranking["办事速度"] == round(sum(speed_positions) / len(speed_positions), 2)
+    visits = [r.answers["visits"] for r in responses]
+    assert by_name["visits"].stats == {
+        "平均": round(sum(visits) / len(visits), 2),
+        "最小": min(visits),
+        "最大": max(visits),
+    }
     in_town = [r for r in responses if r.area == "QSZ"]
     town_total, town_results = question_results(open_survey, spec, area="QSZ")
     assert town_total == len(in_town)
     web = sum("web" in r.answers.get("channels", []) for r in in_town)
     town = {r.question.name: r for r in town_results}
     assert town["channels"].rows[0].count == web
+
+
+def test_large_numbers_are_summarised_from_the_answers_not_tallied_one_row_per_value(
+    open_survey: Survey,
+) -> None:
+    for visits in ("5", "70", "99"):
+        actions.submit_response(open_survey, good_answers(visits=visits))
+    survey = Survey.objects.get(pk=open_survey.pk)
+    survey.definition["questions"][6]["constraint"] = ""
+    survey.save()
+    actions.submit_response(survey, good_answers(visits="12345"))
+    assert not survey.tallies.filter(question="visits", value="12345").exists()
+    _total, results = question_results(survey, sample_spec())
+    visits = next(r for r in results if r.question.name == "visits")
+    assert visits.answered == 4
+    assert visits.stats["最大"] == 12345
+    assert visits.chart is None  # not every answer fits the histogram
