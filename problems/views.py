@@ -191,7 +191,6 @@ def _detail(
             "office": office,
             "forms": step_forms,
             "steps": problem.steps.select_related("actor"),
-            "callbacks": problem.callbacks.select_related("by") if office else [],
             "raiser": raiser,
             "source_link": _source_link(problem) if office else "",
             "status_class": STATUS_CLASSES.get(problem.status, "is-light"),
