@@ -38,18 +38,9 @@ def _function(module: str, name: str) -> Callable[..., Any] | None:
 
 
 def _row_text(row: Any) -> str:
-    """An unsupported row as the office reads it, whatever shape the importer gives."""
-    if isinstance(row, str):
-        return row
+    """An unsupported row as the office reads it (the importer's rows say where and why)."""
     if isinstance(row, dict):
-        where = row.get("sheet", "")
-        number = row.get("row", "")
-        reason = row.get("reason", "") or row.get("message", "")
-        prefix = f"{where} 第{number}行" if number != "" else str(where)
-        return f"{prefix}：{reason}".strip("：")
-    parts = [getattr(row, a, "") for a in ("sheet", "row", "reason")]
-    if any(parts):
-        return f"{parts[0]} 第{parts[1]}行：{parts[2]}"
+        return "：".join(str(v) for v in row.values() if v not in ("", None))
     return str(row)
 
 
