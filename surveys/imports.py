@@ -124,24 +124,25 @@ def _imported(request: HttpRequest, survey: Survey, unsupported: list[str]) -> H
     )
 
 
-@office_required
-@require_GET
-def export_answers(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = get_survey_for_user(request.user, pk)
-    export = _function("codebook", "export_answers")
-    if export is None:
-        raise Http404
-    return _xlsx(export(survey), f"survey-{survey.pk}-answers.xlsx")
+def _export(module: str, name: str, make: Callable[[Survey, Callable[..., bytes]], bytes]) -> Any:
+    suffix = "answers" if module == "codebook" else "xlsform"
+
+    @office_required
+    @require_GET
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        survey = get_survey_for_user(request.user, pk)
+        export = _function(module, name)
+        if export is None:
+            raise Http404
+        return _xlsx(make(survey, export), f"survey-{survey.pk}-{suffix}.xlsx")
+
+    return view
 
 
-@office_required
-@require_GET
-def export_form(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = get_survey_for_user(request.user, pk)
-    export = _function("xlsform", "export_xlsform")
-    if export is None:
-        raise Http404
-    return _xlsx(export(actions.spec_of(survey)), f"survey-{survey.pk}-xlsform.xlsx")
+export_answers = _export("codebook", "export_answers", lambda survey, export: export(survey))
+export_form = _export(
+    "xlsform", "export_xlsform", lambda survey, export: export(actions.spec_of(survey))
+)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

@@ -14,6 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import PASSWORD
+from org import actions as org_actions
+from org.models import Unit
+from org.roles import Role
 from surveys import actions
 from surveys.models import Response, Survey, TextAnswer, Token
 from surveys.reads import answers_for_export
@@ -74,13 +77,9 @@ def test_the_token_update_writes_only_the_used_flag(open_survey: Survey, distric
     assert "WHERE" in updates[0] and '"used"' in updates[0].split("WHERE", 1)[1]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_redemptions_of_one_token_at_once_give_one_response() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("true concurrency needs PostgreSQL; SQLite serialises writers")
-    from org import actions as org_actions
-    from org.models import Unit
-    from org.roles import Role
+@pytest.fixture
+def olivia(transactional_db: Any) -> Any:
+    """The office's user, committed (the racing threads have their own connections)."""
 
     office = org_actions.create_unit(
         actor=None, code="DCS", name="区政府督查室", kind=Unit.Kind.SUPERVISION
@@ -93,6 +92,13 @@ def test_two_redemptions_of_one_token_at_once_give_one_response() -> None:
         unit=office,
         password=PASSWORD,
     )
+    return olivia
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_redemptions_of_one_token_at_once_give_one_response(olivia: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("true concurrency needs PostgreSQL; SQLite serialises writers")
     survey = actions.create_survey(
         actor=olivia, title="并发", allow_tokens=True, spec=sample_spec()
     )
@@ -116,24 +122,9 @@ def test_two_redemptions_of_one_token_at_once_give_one_response() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_answers_racing_for_the_last_quota_place_take_it_once() -> None:
+def test_two_answers_racing_for_the_last_quota_place_take_it_once(olivia: Any) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("true concurrency needs PostgreSQL; SQLite serialises writers")
-    from org import actions as org_actions
-    from org.models import Unit
-    from org.roles import Role
-
-    office = org_actions.create_unit(
-        actor=None, code="DCS", name="区政府督查室", kind=Unit.Kind.SUPERVISION
-    )
-    olivia = org_actions.add_person(
-        actor=None,
-        username="olivia",
-        full_name="欧丽",
-        roles=[Role.SUPERVISOR],
-        unit=office,
-        password=PASSWORD,
-    )
     survey = actions.create_survey(actor=olivia, title="配额并发", spec=sample_spec())
     actions.set_quota(survey, actor=olivia, question="area", choice="QSZ", cap=1)
     survey = actions.open_survey(survey, actor=olivia)
