@@ -4,6 +4,7 @@ codes, and the results. Public answering pages are in surveys/public_views.py.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import segno
@@ -97,8 +98,27 @@ def _builder_page(
         "has_area": bool(survey.area_question),
         "link": absolute(request, reverse("surveys:answer", args=[survey.link_key])),
         "response_total": _total(survey),
+        "conditions": _conditions(spec),
     }
     return render(request, "surveys/builder.html", context, status=status)
+
+
+SIMPLE_CONDITION = re.compile(r"(?:\$\{([^}]+)\}\s*=|selected\(\$\{([^}]+)\},)\s*'([^']*)'\)?")
+
+
+def _conditions(spec: Any) -> dict[str, str]:
+    """Skip logic in words for the office, where it is one question's answer."""
+    words = {}
+    for q in spec.questions:
+        match = SIMPLE_CONDITION.fullmatch(q.relevant.strip())
+        if not match:
+            continue
+        try:
+            target = spec.question(match[1] or match[2])
+        except KeyError:
+            continue
+        words[q.name] = f"仅当“{target.label}”选择“{target.choice_label(match[3])}”时显示"
+    return words
 
 
 def _total(survey: Survey) -> int:

@@ -86,6 +86,8 @@ def test_the_office_builds_a_survey_with_skip_logic_and_opens_it(
     assert actions.spec_of(Survey.objects.get(pk=survey.pk)).questions[5].name == "area"
     bad = client.post(url, {"kind": "single", "name": "visited", "label": "重复", "choices": "a"})
     assert bad.status_code == 400 and "重复" in bad.content.decode()
+    builder = client.get(reverse("surveys:builder", args=[survey.pk])).content.decode()
+    assert "仅当“是否办过事”选择“是”时显示" in builder
     preview = client.get(reverse("surveys:preview", args=[survey.pk]))
     assert "预览中不能提交" in preview.content.decode()
     client.post(reverse("surveys:status_step", args=[survey.pk, "open"]))
