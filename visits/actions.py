@@ -20,7 +20,7 @@ from django.utils import timezone
 from complaints.identity import Identity, seal
 from complaints.intake.actions import clean_identity
 from org.models import Unit
-from org.scoping import is_staff_member, sees_all_units, unit_of
+from org.scoping import sees_all_units, unit_of
 from supervision.formalism.shingles import fingerprint
 from visits import checks
 from visits.models import Counterpart, Site, Visit, VisitFlag, VisitPhoto, VisitPlan, VisitRevision
@@ -210,8 +210,10 @@ def log_visit(
         if problem.raiser is not None and not 0 <= problem.raiser < len(counterparts):
             raise ValidationError({"problems": "反映人须是登记的交谈对象之一"})
     for companion in companions:
-        if not is_staff_member(companion) or companion.pk == actor.pk:
-            raise ValidationError({"companions": "同行人员须是本区其他工作人员"})
+        # Same unit only: the visit is read by its unit's people, and a companion from another
+        # unit could not open the record that names them.
+        if companion.pk == actor.pk or getattr(unit_of(companion), "pk", None) != unit.pk:
+            raise ValidationError({"companions": "同行人员须是本单位的其他工作人员"})
     _check_photos(photos)
     identities = [clean_identity(c.identity()) for c in counterparts]
 

@@ -8,6 +8,7 @@ app_name = "visits"
 
 urlpatterns = [
     path("staff/visits/new/", views.log_visit, name="new"),
+    path("staff/visits/logged/", views.logged, name="logged"),
     path("staff/visits/mine/", views.my_visits, name="mine"),
     path("staff/visits/unit/", views.unit_visits, name="unit"),
     path("staff/visits/all/", views.office_list, name="all"),

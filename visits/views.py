@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from org.scoping import sees_all_units, unit_of
@@ -45,6 +46,7 @@ from zuofeng.transitions import Conflict
 from zuofeng.workdays.calendar import LOCAL_TZ, local_date
 
 PAGE_SIZE = 20
+LOGGED_KEY = "visits.logged"
 
 
 def _page(request: HttpRequest, rows: QuerySet[Any] | list[Any]) -> Any:
@@ -98,14 +100,36 @@ def log_visit(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_action_errors(form, exc, ERROR_FIELDS)
         else:
-            # The receipt codes are shown once, here, for the cadre to hand to the raisers:
-            # only their hashes are kept.
-            return render(request, "visits/logged.html", {"logged": logged})
+            # The receipt codes are shown once, on the next page, for the cadre to hand to the
+            # raisers (only their hashes are kept); they wait in the session, never in a URL,
+            # and reloading that page does not log the visit again.
+            request.session[LOGGED_KEY] = {
+                "visit": logged.visit.pk,
+                "codes": {str(problem.pk): code for problem, code in logged.problems},
+                "flags": len(logged.flags),
+            }
+            return redirect("visits:logged")
     sites = Site.objects.filter(unit=unit, archived=False).values_list("name", flat=True)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "visits/log.html", {"form": form, "site_names": sites, "unit": unit}, status=status
     )
+
+
+@staff_required
+@never_cache
+def logged(request: HttpRequest) -> HttpResponse:
+    from problems.reads import problems_of
+
+    held = request.session.pop(LOGGED_KEY, None)
+    if not isinstance(held, dict):
+        messages.info(request, "回执码只显示一次，已不能再次查看。走访记录在“我的走访”中。")
+        return redirect("visits:mine")
+    visit = get_visit_for_user(request.user, held.get("visit"))
+    codes = held.get("codes") or {}
+    receipts = [(p, codes[str(p.pk)]) for p in problems_of(visit) if str(p.pk) in codes]
+    context = {"visit": visit, "receipts": receipts, "flag_count": held.get("flags", 0)}
+    return render(request, "visits/logged.html", context)
 
 
 @staff_required

@@ -96,3 +96,11 @@ def test_a_document_is_not_a_photo(district: District) -> None:
 
     with pytest.raises(ValidationError, match="只能上传 JPG 或 PNG"):
         log(district.alice, photos=[SimpleUploadedFile("a.pdf", BLANK_PDF)])
+
+
+def test_companions_are_colleagues_of_the_same_unit(district: District) -> None:
+    with pytest.raises(ValidationError, match="本单位的其他工作人员"):
+        log(district.alice, companions=[district.bob])
+    visit = log(district.alice, companions=[district.ahead]).visit
+    mine = district.client_for(district.ahead).get("/staff/visits/mine/").content.decode()
+    assert f"/staff/visits/{visit.pk}/" in mine

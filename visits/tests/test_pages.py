@@ -44,13 +44,18 @@ def test_a_cadre_logs_a_visit_and_its_problem_is_assigned(district: District) ->
     form = client.get("/staff/visits/new/")
     assert form.status_code == 200 and "登记走访" in form.content.decode()
     data = _form(pb1_unit=str(district.town.pk))
-    response = client.post("/staff/visits/new/", data)
+    response = client.post("/staff/visits/new/", data, follow=True)
     page = response.content.decode()
     assert response.status_code == 200, page
+    assert response.redirect_chain == [("/staff/visits/logged/", 302)]
     visit = Visit.objects.get()
     problem = Problem.objects.get(source_type="visits.visit", source_id=str(visit.pk))
     assert problem.unit == district.town and problem.has_raiser
     assert problem.number in page and "回执码" in page
+    # Shown once: reloading shows no code and logs nothing again.
+    again = client.get("/staff/visits/logged/", follow=True).content.decode()
+    assert "只显示一次" in again and problem.number not in again
+    assert Visit.objects.count() == 1
 
 
 def test_the_form_says_what_is_missing_in_chinese(district: District) -> None:
