@@ -130,7 +130,9 @@ def edit_report(
     if current is None or len(texts) != len(current.content["sections"]):
         raise ValidationError("报告内容已变化，请刷新页面后重新修改")
     known = set(report.facts.values_list("key", flat=True))
-    charts = set(current.content.get("charts", {}))
+    figures = {f"chart:{key}" for key in current.content.get("charts", {})} | {
+        f"table:{key}" for key in current.content.get("tables", {})
+    }
     sections = []
     for section, text in zip(current.content["sections"], texts, strict=True):
         label = section["heading"]
@@ -143,15 +145,7 @@ def edit_report(
                     "数字须引用数据来源中的数据项，如 [[case_received]]，或改用汉字表述"
                 }
             )
-        unknown = [
-            name
-            for name in tokens(text)
-            if (
-                name.split(":", 1)[1] not in charts
-                if name.startswith("chart:")
-                else name not in known
-            )
-        ]
+        unknown = [name for name in tokens(text) if name not in known | figures]
         if unknown:
             raise ValidationError(
                 {label: f"{label}引用了不存在的数据项：{'、'.join(sorted(unknown))}"}

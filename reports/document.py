@@ -84,6 +84,32 @@ def _page_number(footer: Any, align: Any) -> None:
     _font(paragraph.add_run(" —"), SONG, 14)
 
 
+def _runs(paragraph: Any, runs: list[Any], font: str, size: float) -> None:
+    """Text and figures; a figure's 数据来源 reference as a superscript run after it."""
+    for run in runs:
+        _font(paragraph.add_run(run.text), font, size)
+        if run.ref:
+            ref = paragraph.add_run(run.ref)
+            _font(ref, BODY, size)
+            ref.font.superscript = True
+
+
+def _table(document: Any, table: dict[str, Any]) -> None:
+    """A horizontal table (GB/T 9704 §8): its title centred above, cells in 仿宋 四号."""
+    title = _paragraph(document, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _font(title.add_run(table["title"]), HEI, 14)
+    grid = document.add_table(rows=1 + len(table["rows"]), cols=len(table["headers"]))
+    grid.style = "Table Grid"
+    for column, header in enumerate(table["headers"]):
+        cell = grid.rows[0].cells[column].paragraphs[0]
+        cell.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(cell.add_run(header), HEI, 12)
+    for number, row in enumerate(table["rows"], start=1):
+        for column, runs in enumerate(row):
+            _runs(grid.rows[number].cells[column].paragraphs[0], runs, BODY, 12)
+    _paragraph(document, indent=False)
+
+
 def build(report: Any, content: dict[str, Any], facts: dict[str, Any]) -> bytes:
     document = Document()
     section = document.sections[0]
@@ -114,14 +140,10 @@ def build(report: Any, content: dict[str, Any], facts: dict[str, Any]) -> bytes:
             paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             image = charts.png(content["charts"][block.chart], facts)
             paragraph.add_run().add_picture(io.BytesIO(image), width=Mm(150))
+        elif block.kind == "table":
+            _table(document, block.table)
         else:
-            paragraph = _paragraph(document)
-            for run in block.runs:
-                _font(paragraph.add_run(run.text), KAI if block.draft else BODY, 16)
-                if run.ref:
-                    ref = paragraph.add_run(run.ref)
-                    _font(ref, BODY, 16)
-                    ref.font.superscript = True
+            _runs(_paragraph(document), block.runs, KAI if block.draft else BODY, 16)
     _font(_paragraph(document).add_run("数据来源"), HEI, 16)
     for ref, _fact, text in source_lines(report, facts, refs):
         paragraph = _paragraph(document, indent=False)

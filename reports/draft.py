@@ -357,6 +357,36 @@ class Drafter:
                 "unit": "件",
             }
 
+    def problems_table(self, ranked: list[tuple[Problem, tuple[int, int]]]) -> bool:
+        """One row per problem, in rank order: its strongest evidence, the count and share."""
+        rows = []
+        for index, (problem, _) in enumerate(ranked, start=1):
+            shown = [e for e in problem.evidence if self.count(e.code).value]
+            if not shown:
+                rows.append([f"{sub_number(index)}{problem.title}", "未发现相关记录", "—", "—"])
+                continue
+            e = max(shown, key=lambda e: (self.evidence_share(e), self.count(e.code).value or 0))
+            fact = self.count(e.code)
+            share = "—"
+            if e.base and (self.count(e.base).value or 0) >= MIN_BASE:
+                share = t(self.rate(f"{plain(lookup(e.code).label)}占比", fact, self.count(e.base)))
+            rows.append(
+                [
+                    f"{sub_number(index)}{problem.title}",
+                    plain(e.noun),
+                    f"{t(fact)}{e.unit_word}",
+                    share,
+                ]
+            )
+        if not rows:
+            return False
+        self.tables["problems"] = {
+            "title": "各方面问题的主要数据",
+            "headers": ["问题", "主要表现", "本期", "占同类业务量"],
+            "rows": rows,
+        }
+        return True
+
     def build(self) -> dict[str, Any]:
         basics = self.basics()
         ranked = self.ranked()
@@ -364,6 +394,8 @@ class Drafter:
             "从平台数据看，作风方面的问题按严重程度排列如下：先看业务记录中问题发生的比例（超期、推诿、转后台、照抄照搬等记录占同类业务量的比例），再参考群众举报反映的比例；同类业务量不足三十件的比例不参与排序。"
         ]
         self.late_units_chart()
+        if self.problems_table(ranked):
+            issues.append("[[table:problems]]")
         for index, (problem, _) in enumerate(ranked, start=1):
             issues += self.problem_lines(problem, index)
             if problem.code == "service" and "late_units" in self.charts:

@@ -24,9 +24,11 @@ class Run:
 
 @dataclass
 class Block:
-    kind: str  # "h1", "h2", "p", "chart", "source"
+    kind: str  # "h1", "h2", "p", "chart", "table"
     runs: list[Run] = field(default_factory=list)
     chart: str = ""
+    # A table: its title, headers and rows of cells, each cell a list of runs.
+    table: dict[str, Any] = field(default_factory=dict)
     draft: bool = False
 
     @property
@@ -46,6 +48,12 @@ def cited(content: dict[str, Any]) -> list[str]:
                     for key in content["charts"].get(piece.value, {}).get("facts", []):
                         if key not in order:
                             order.append(key)
+                if piece.kind == "table":
+                    for row in content.get("tables", {}).get(piece.value, {}).get("rows", []):
+                        for cell in row:
+                            for part in pieces(cell):
+                                if part.kind == "fact" and part.value not in order:
+                                    order.append(part.value)
     return order
 
 
@@ -59,6 +67,17 @@ def numbering(content: dict[str, Any], facts: dict[str, Any]) -> dict[str, str]:
                 if part not in keys and part not in extra and part in facts:
                     extra.append(part)
     return {key: f"〔{chinese_number(i)}〕" for i, key in enumerate(keys + extra, start=1)}
+
+
+def _runs(parts: list[Any], facts: dict[str, Any], refs: dict[str, str]) -> list[Run]:
+    runs = []
+    for piece in parts:
+        if piece.kind == "fact" and piece.value in facts:
+            fact = facts[piece.value]
+            runs.append(Run(display(fact.kind, fact.value), fact, refs[piece.value]))
+        elif piece.kind == "text":
+            runs.append(Run(piece.value))
+    return runs
 
 
 def blocks(content: dict[str, Any], facts: dict[str, Any]) -> tuple[list[Block], dict[str, str]]:
@@ -78,14 +97,20 @@ def blocks(content: dict[str, Any], facts: dict[str, Any]) -> tuple[list[Block],
                 if parts[0].value in content["charts"]:
                     out.append(Block("chart", chart=parts[0].value))
                 continue
-            runs = []
-            for piece in parts:
-                if piece.kind == "fact" and piece.value in facts:
-                    fact = facts[piece.value]
-                    runs.append(Run(display(fact.kind, fact.value), fact, refs[piece.value]))
-                elif piece.kind == "text":
-                    runs.append(Run(piece.value))
-            out.append(Block("p", runs, draft=line.startswith(DRAFT_MARK)))
+            if len(parts) == 1 and parts[0].kind == "table":
+                spec = content.get("tables", {}).get(parts[0].value)
+                if spec:
+                    table = {
+                        "title": spec["title"],
+                        "headers": spec["headers"],
+                        "rows": [
+                            [_runs(pieces(cell), facts, refs) for cell in row]
+                            for row in spec["rows"]
+                        ],
+                    }
+                    out.append(Block("table", table=table))
+                continue
+            out.append(Block("p", _runs(parts, facts, refs), draft=line.startswith(DRAFT_MARK)))
     return out, refs
 
 

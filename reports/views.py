@@ -124,6 +124,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "facts": [(f, display(f.kind, f.value)) for f in facts],
             "charts": version.content["charts"],
+            "tables": version.content.get("tables", {}),
         },
     )
 

@@ -60,7 +60,10 @@ class TestTheDemoReport:
         facts = facts_of(demo)
         by_ref = {ref: facts[key] for key, ref in numbering(demo.current.content, facts).items()}
         checked = 0
-        for paragraph in Document(io.BytesIO(docx_of(demo))).paragraphs:
+        doc = Document(io.BytesIO(docx_of(demo)))
+        cells = [p for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+        assert cells, "the problems table is in the document"
+        for paragraph in doc.paragraphs + cells:
             runs = paragraph.runs
             for index, run in enumerate(runs):
                 if not re.search(r"[0-9]", run.text):
