@@ -42,6 +42,7 @@ from visits.scoping import (
 )
 from zuofeng.access import office_required, staff_required
 from zuofeng.forms import add_action_errors
+from zuofeng.public_url import public_url
 from zuofeng.transitions import Conflict
 from zuofeng.workdays.calendar import LOCAL_TZ, local_date
 
@@ -128,7 +129,12 @@ def logged(request: HttpRequest) -> HttpResponse:
     visit = get_visit_for_user(request.user, held.get("visit"))
     codes = held.get("codes") or {}
     receipts = [(p, codes[str(p.pk)]) for p in problems_of(visit) if str(p.pk) in codes]
-    context = {"visit": visit, "receipts": receipts, "flag_count": held.get("flags", 0)}
+    context = {
+        "visit": visit,
+        "receipts": receipts,
+        "flag_count": held.get("flags", 0),
+        "follow_url": public_url(reverse("problems:follow")),
+    }
     return render(request, "visits/logged.html", context)
 
 
