@@ -20,12 +20,9 @@ import uuid
 
 from django.db import models
 
-NAMESPACE = uuid.UUID("6b1f2a1e-6f0a-4e43-9d0e-7a1c2f0e1701")
+from federation.keys import NAMESPACE, global_key
 
-
-def global_key(*parts: object) -> uuid.UUID:
-    """The row's global key: the same natural key gives the same UUID at every instance."""
-    return uuid.uuid5(NAMESPACE, "/".join(str(part) for part in parts))
+__all__ = ["NAMESPACE", "global_key"]
 
 
 class ContractRow(models.Model):

@@ -45,7 +45,7 @@ from scorecard.models import DailyRollup, Scorecard, UnitScore
 from zuofeng.periods import day_start
 from zuofeng.workdays.calendar import LOCAL_TZ
 
-Rows = dict[Any, dict[str, Any]]
+Rows = list[dict[str, Any]]
 BATCH = 5000
 
 
@@ -53,20 +53,41 @@ def _fields(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
 
 
-def sync(model: type[models.Model], scope: Q, rows: Rows) -> int:
-    """Make the rows of `model` matching `scope` equal `rows` ({id: fields}); returns the
-    number of rows written or deleted."""
+# Each table's natural key, in the order `global_key` takes it (after the table's prefix).
+NATURAL: dict[type[models.Model], tuple[str, tuple[str, ...]]] = {
+    FedUnit: ("unit", ("district", "code")),
+    FedRollup: ("rollup", ("district", "unit_code", "day", "measure")),
+    FedScorecard: ("scorecard", ("district", "month", "version")),
+    FedUnitScore: ("unitscore", ("district", "month", "version", "unit_code")),
+    FedComplaintDay: ("complaints", ("district", "unit_code", "day", "category")),
+    FedRatingDay: ("ratings", ("district", "unit_code", "day", "level")),
+    FedTaskProgress: ("progress", ("district", "directive")),
+}
+
+
+def sync(model: type[models.Model], scope: Q, rows: list[dict[str, Any]]) -> int:
+    """Make the rows of `model` matching `scope` equal `rows` (field dicts); returns the
+    number of rows written or deleted. Rows are matched by natural key; only a new row's
+    global key is computed (uuid5 of every row of a window cost as much as the rest)."""
+    prefix, natural = NATURAL[model]
     names = _fields(model)
     held = {
-        values[0]: values[1:]
-        for values in model.objects.filter(scope).values_list("id", *names).iterator(BATCH)
+        tuple(values[1 : len(natural) + 1]): (values[0], values[len(natural) + 1 :])
+        for values in model.objects.filter(scope)
+        .values_list("id", *natural, *names)
+        .iterator(BATCH)
     }
-    changed = [
-        model(id=key, **fields)
-        for key, fields in rows.items()
-        if held.get(key) != tuple(fields[name] for name in names)
-    ]
-    gone = [key for key in held if key not in rows]
+    changed = []
+    wanted = set()
+    for fields in rows:
+        key = tuple(fields[name] for name in natural)
+        wanted.add(key)
+        old = held.get(key)
+        if old is None:
+            changed.append(model(id=global_key(prefix, *key), **fields))
+        elif old[1] != tuple(fields[name] for name in names):
+            changed.append(model(id=old[0], **fields))
+    gone = [old[0] for key, old in held.items() if key not in wanted]
     for start in range(0, len(changed), BATCH):
         model.objects.bulk_create(
             changed[start : start + BATCH],
@@ -80,8 +101,8 @@ def sync(model: type[models.Model], scope: Q, rows: Rows) -> int:
 
 
 def _units(code: str) -> Rows:
-    return {
-        global_key("unit", code, u.code): {
+    return [
+        {
             "district": code,
             "code": u.code,
             "name": u.name,
@@ -90,15 +111,15 @@ def _units(code: str) -> Rows:
             "archived": u.archived,
         }
         for u in Unit.objects.order_by()
-    }
+    ]
 
 
 def _rollups(code: str, since: dt.date | None) -> Rows:
     queryset = DailyRollup.objects.order_by()
     if since is not None:
         queryset = queryset.filter(day__gte=since)
-    return {
-        global_key("rollup", code, unit, day, measure): {
+    return [
+        {
             "district": code,
             "unit_code": unit,
             "day": day,
@@ -108,13 +129,13 @@ def _rollups(code: str, since: dt.date | None) -> Rows:
         for unit, day, measure, value in queryset.values_list(
             "unit__code", "day", "measure", "value"
         ).iterator(BATCH)
-    }
+    ]
 
 
 def _scorecards(code: str) -> Rows:
     cards = Scorecard.objects.exclude(status=Scorecard.Status.DRAFT).select_related("standard")
-    return {
-        global_key("scorecard", code, c.month, c.version): {
+    return [
+        {
             "district": code,
             "month": c.month,
             "version": c.version,
@@ -124,7 +145,7 @@ def _scorecards(code: str) -> Rows:
             "published_at": c.published_at,
         }
         for c in cards
-    }
+    ]
 
 
 def _unit_scores(code: str) -> Rows:
@@ -132,8 +153,8 @@ def _unit_scores(code: str) -> Rows:
         "scorecard__month", "scorecard__version", "unit__code", "group", "total", "rank",
         "group_size",
     )  # fmt: skip
-    return {
-        global_key("unitscore", code, month, version, unit): {
+    return [
+        {
             "district": code,
             "month": month,
             "version": version,
@@ -144,7 +165,7 @@ def _unit_scores(code: str) -> Rows:
             "group_size": size,
         }
         for month, version, unit, group, total, rank, size in scores
-    }
+    ]
 
 
 def _complaint_days(code: str, since: dt.date | None) -> Rows:
@@ -159,8 +180,8 @@ def _complaint_days(code: str, since: dt.date | None) -> Rows:
         .values("handling_unit__code", "local_day", "cat")
         .annotate(received=Count("pk"), closed=Count("pk", filter=Q(status="closed")))
     )
-    return {
-        global_key("complaints", code, row["handling_unit__code"], row["local_day"], row["cat"]): {
+    return [
+        {
             "district": code,
             "unit_code": row["handling_unit__code"],
             "day": row["local_day"],
@@ -169,7 +190,7 @@ def _complaint_days(code: str, since: dt.date | None) -> Rows:
             "closed": row["closed"],
         }
         for row in grouped
-    }
+    ]
 
 
 def _rating_days(code: str, since: dt.date | None) -> Rows:
@@ -181,8 +202,8 @@ def _rating_days(code: str, since: dt.date | None) -> Rows:
         .values("unit__code", "local_day", "level")
         .annotate(count=Count("pk"))
     )
-    return {
-        global_key("ratings", code, row["unit__code"], row["local_day"], row["level"]): {
+    return [
+        {
             "district": code,
             "unit_code": row["unit__code"],
             "day": row["local_day"],
@@ -190,35 +211,40 @@ def _rating_days(code: str, since: dt.date | None) -> Rows:
             "count": row["count"],
         }
         for row in grouped
-    }
+    ]
 
 
 def _task_progress(code: str, now: dt.datetime) -> Rows:
-    rows: Rows = {}
+    rows: Rows = []
     for intake in DirectiveIntake.objects.select_related("task"):
         task = intake.task
-        rows[global_key("progress", code, intake.source)] = {
-            "district": code,
-            "directive": intake.source,
-            "task_number": task.number,
-            "status": task.status,
-            "deadline": task.deadline,
-            "reported_progress": task.reported_progress,
-            "verified_progress": task.verified_progress,
-            "card": task.card,
-            "lagging": task.lagging,
-            "closed_at": task.closed_at,
-            "updated_at": now,
-        }
+        rows.append(
+            {
+                "district": code,
+                "directive": intake.source,
+                "task_number": task.number,
+                "status": task.status,
+                "deadline": task.deadline,
+                "reported_progress": task.reported_progress,
+                "verified_progress": task.verified_progress,
+                "card": task.card,
+                "lagging": task.lagging,
+                "closed_at": task.closed_at,
+                "updated_at": now,
+            }
+        )
     return rows
 
 
 def _keep_updated_at(rows: Rows) -> Rows:
     """A task's row changes only when its progress does: `updated_at` keeps the time of the
     last real change (else every sweep would rewrite every row)."""
-    held = {row["id"]: row for row in FedTaskProgress.objects.filter(pk__in=list(rows)).values()}
-    for key, fields in rows.items():
-        old = held.get(key)
+    held = {
+        (row["district"], row["directive"]): row
+        for row in FedTaskProgress.objects.filter(district=conf.district_code()).values()
+    }
+    for fields in rows:
+        old = held.get((fields["district"], fields["directive"]))
         if old and all(old[n] == v for n, v in fields.items() if n != "updated_at"):
             fields["updated_at"] = old["updated_at"]
     return rows

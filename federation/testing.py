@@ -156,12 +156,9 @@ def _indicators(month: dt.date) -> list[Any]:
     return measures_of(standard)
 
 
-def seed_district(units: int, start: str, days: int, seed: int) -> dict[str, int]:
-    """Units (two thirds departments, the rest townships) and `days` days of rollups from
-    `start`, then the first full refresh (which starts the district publishing)."""
-    from django.utils import timezone
-
-    from federation import refresh
+def seed_units_and_rollups(units: int, start: str, days: int, seed: int) -> dict[str, int]:
+    """Units (two thirds departments, the rest townships, plus the supervision office) and
+    `days` days of rollups from `start`; no refresh (the benchmark's template)."""
     from federation.synthetic import rollup_rows
     from org.models import Unit
     from scorecard.models import DailyRollup
@@ -178,15 +175,39 @@ def seed_district(units: int, start: str, days: int, seed: int) -> dict[str, int
     Unit.objects.create(code="DCS", name="督查室", kind=Unit.Kind.SUPERVISION, sort_order=999)
     ids = {u.code: u.pk for u in made}
     day_list = [first + dt.timedelta(days=n) for n in range(days)]
-    rows = [
-        DailyRollup(unit_id=ids[code], day=day, measure=measure, value=value)
-        for code, day, measure, value in rollup_rows(_indicators(first), sorted(ids), day_list, rng)
-    ]
-    insert_rows(DailyRollup, rows)
+    count = 0
+    batch: list[Any] = []
+    for code, day, measure, value in rollup_rows(_indicators(first), sorted(ids), day_list, rng):
+        batch.append(DailyRollup(unit_id=ids[code], day=day, measure=measure, value=value))
+        if len(batch) >= 50000:
+            insert_rows(DailyRollup, batch)
+            count += len(batch)
+            batch = []
+    insert_rows(DailyRollup, batch)
+    return {"rollups": count + len(batch)}
+
+
+def own_ranking(month: str) -> float:
+    """Seconds for this district's own score_month on its own rollups (bench baseline)."""
+    from scorecard.compute import score_month
+
+    started = time.monotonic()
+    score_month(dt.date.fromisoformat(month), refresh=False)
+    return time.monotonic() - started
+
+
+def seed_district(units: int, start: str, days: int, seed: int) -> dict[str, int]:
+    """`seed_units_and_rollups`, then the first full refresh (which starts the district
+    publishing)."""
+    from django.utils import timezone
+
+    from federation import refresh
+
+    seeded = seed_units_and_rollups(units, start, days, seed)
     started = time.monotonic()
     written = refresh.refresh(timezone.now(), full=True)
     return {
-        "rollups": len(rows),
+        **seeded,
         "published": sum(written.values()),
         "refresh_ms": int((time.monotonic() - started) * 1000),
     }
