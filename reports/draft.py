@@ -311,7 +311,11 @@ class Drafter:
             if not units:
                 continue
             unit = units[0][0]
-            rows = records(e.code, [unit], self.start, self.end, self.now).order_by("pk")[:1]
+            # The unit's first such record in time: a range of the (unit, time) index.
+            time_field = lookup(e.code).source.time_field
+            rows = records(e.code, [unit], self.start, self.end, self.now).order_by(
+                time_field, "pk"
+            )[:1]
             for row in rows:
                 text = describe(row, self.names.get(unit, ""))
                 if text:

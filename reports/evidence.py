@@ -47,7 +47,18 @@ CHANNELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _queries() -> dict[str, Measure]:
+def queries() -> dict[str, Measure]:
+    """The report's own queries (cached: their conditions do not change while running)."""
+    global _QUERIES
+    if _QUERIES is None:
+        _QUERIES = _build_queries()
+    return _QUERIES
+
+
+_QUERIES: dict[str, Measure] | None = None
+
+
+def _build_queries() -> dict[str, Measure]:
     from supervision.models import FormalismFlag
 
     found: dict[str, Measure] = {}
@@ -88,7 +99,7 @@ def lookup(code: str) -> Measure:
     """A registered measure or one of the report's queries (KeyError if neither)."""
     if code in registry.MEASURES:
         return registry.MEASURES[code]
-    return _queries()[code]
+    return queries()[code]
 
 
 def is_query(code: str) -> bool:
@@ -202,7 +213,7 @@ def problems() -> list[Problem]:
             (cat("disconnect"), *_module_evidence(("shallow",))),
         ),
     ]
-    known = set(registry.MEASURES) | set(_queries())
+    known = set(registry.MEASURES) | set(queries())
     return [
         Problem(
             p.code,
