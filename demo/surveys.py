@@ -374,6 +374,7 @@ def _load(
     ]
     predictions = classify_many([answers[name] for _day, answers, name in texts])
     counts: Counter[tuple[str, str, str, str]] = Counter()
+    numbers: dict[tuple[str, str], tuple[int, float, float, float]] = {}
     responses = []
     for day, answers in sheets:
         area = str(answers.get(survey.area_question, ""))
@@ -389,6 +390,7 @@ def _load(
         )
         for question, part, value in actions.tally_keys(spec, answers):
             counts[(question, part, value, area)] += 1
+        actions.fold_numbers(numbers, actions.number_values(spec, answers), area)
     text_rows = []
     for (day, answers, name), p in zip(texts, predictions, strict=True):
         area = str(answers.get(survey.area_question, ""))
@@ -416,6 +418,7 @@ def _load(
         reason="演示数据：匿名答卷批量载入",
     )
     actions.add_tallies(survey.pk, counts)
+    actions.add_number_stats(survey.pk, numbers)
     return written
 
 

@@ -25,7 +25,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from surveys.answering import Answers, clean_answers
-from surveys.models import Quota, Response, Survey, Tally, TextAnswer, Token, TokenBatch, new_code
+from surveys.models import (
+    NumberStat,
+    Quota,
+    Response,
+    Survey,
+    Tally,
+    TextAnswer,
+    Token,
+    TokenBatch,
+    new_code,
+)
 from surveys.spec import FormSpec, Kind, QuestionSpec, SpecError
 from zuofeng.access import may
 from zuofeng.transitions import Conflict, record_created, transition
@@ -369,10 +379,12 @@ def tally_keys(spec: FormSpec, answers: Answers) -> list[tuple[str, str, str]]:
             keys.extend((q.name, "", v) for v in value)
         elif q.kind == Kind.RANKING:
             keys.extend((q.name, str(position), item) for position, item in enumerate(value, 1))
+        elif q.kind == Kind.DATE:
+            keys.append((q.name, "", str(value)[:7]))  # by month: what the results show
         elif q.kind in (Kind.INTEGER, Kind.DECIMAL):
             # Small whole numbers only (counts, ages, scores): the histogram. Any number could
             # make a row per distinct value (an amount, an id); the statistics come from the
-            # responses (surveys.results.number_stats).
+            # count, sum, minimum and maximum (models.NumberStat, add_number_stats).
             if float(value).is_integer() and 0 <= value <= HISTOGRAM_MAX:
                 keys.append((q.name, "", str(int(value))))
         else:
@@ -398,6 +410,49 @@ def add_tallies(survey_id: int, counts: Counter[tuple[str, str, str, str]]) -> N
             f'DO UPDATE SET "count" = {table}."count" + excluded."count"',
             params,
         )
+
+
+def number_values(spec: FormSpec, answers: Answers) -> list[tuple[str, float]]:
+    """The number questions' answers of one sheet (for models.NumberStat)."""
+    return [
+        (q.name, float(answers[q.name]))
+        for q in spec.questions
+        if q.kind in (Kind.INTEGER, Kind.DECIMAL) and answers.get(q.name) is not None
+    ]
+
+
+def add_number_stats(
+    survey_id: int, stats: dict[tuple[str, str], tuple[int, float, float, float]]
+) -> None:
+    """Add (n, total, low, high) per (question, area) with one upsert, rows in key order."""
+    if not stats:
+        return
+    table = NumberStat._meta.db_table
+    smaller, larger = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    rows = sorted(stats.items())
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    params: list[Any] = []
+    for (question, area), (n, total, low, high) in rows:
+        params.extend([survey_id, question, area, n, total, low, high])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (survey_id, question, area, n, total, low, high) "
+            f"VALUES {values} ON CONFLICT (survey_id, question, area) DO UPDATE SET "
+            f"n = {table}.n + excluded.n, total = {table}.total + excluded.total, "
+            f"low = {smaller}({table}.low, excluded.low), "
+            f"high = {larger}({table}.high, excluded.high)",
+            params,
+        )
+
+
+def fold_numbers(
+    stats: dict[tuple[str, str], tuple[int, float, float, float]],
+    values: list[tuple[str, float]],
+    area: str,
+) -> None:
+    for question, value in values:
+        n, total, low, high = stats.get((question, area), (0, 0.0, value, value))
+        stats[(question, area)] = (n + 1, total + value, min(low, value), max(high, value))
 
 
 def _claim_quotas(survey: Survey, answers: Answers) -> None:
@@ -501,6 +556,9 @@ def submit_response(
                 ]
             )
         add_tallies(survey.pk, counts)
+        numbers: dict[tuple[str, str], tuple[int, float, float, float]] = {}
+        fold_numbers(numbers, number_values(spec, answers), area)
+        add_number_stats(survey.pk, numbers)
     return response
 
 

@@ -208,6 +208,33 @@ class Tally(models.Model):
         return f"{self.question}/{self.part}/{self.value}: {self.count}"
 
 
+class NumberStat(models.Model):
+    """Count, sum, minimum and maximum of a number question's answers per area, kept in the
+    answering transaction like the tallies (numbers are not tallied by value: an amount or
+    an id would make a row per answer)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="number_stats")
+    question = models.CharField(max_length=64)
+    area = models.CharField(max_length=64, blank=True)
+    n = models.PositiveIntegerField(default=0)
+    total = models.FloatField(default=0)
+    low = models.FloatField()
+    high = models.FloatField()
+
+    class Meta:
+        constraints = [
+            # The upsert's conflict target.
+            models.UniqueConstraint(
+                fields=["survey", "question", "area"], name="surveys_numberstat_key"
+            )
+        ]
+        verbose_name = "数值统计"
+        verbose_name_plural = "数值统计"
+
+    def __str__(self) -> str:
+        return f"{self.question}: n={self.n}"
+
+
 class TextAnswer(models.Model):
     """A free-text answer with the complaint classifier's category (computed once, when the
     answer is given), so the results page lists and groups them without classifying again."""

@@ -9,12 +9,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, FloatField, Max, Min, Sum
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import Max, Min, Sum
 
 from complaints.defaults import CATEGORIES
-from surveys.models import Survey, Tally, TextAnswer
+from surveys.models import NumberStat, Survey, Tally, TextAnswer
 from surveys.spec import FormSpec, Kind, QuestionSpec
 
 TOTAL = "_total"
@@ -95,6 +93,11 @@ def question_results(
 ) -> tuple[int, list[QuestionResult]]:
     """(number of responses, one result per answered question)."""
     counts = _counts(survey, area)
+    numbers = (
+        number_stats(survey, area)
+        if any(q.kind in (Kind.INTEGER, Kind.DECIMAL) for q in spec.questions)
+        else {}
+    )
     total = counts.get(TOTAL, {}).get("", {}).get("", 0)
     results: list[QuestionResult] = []
     number = 0
@@ -165,7 +168,7 @@ def question_results(
                 "平均名次",
             )
         elif q.kind in (Kind.INTEGER, Kind.DECIMAL):
-            stats = number_stats(survey, q.name, area)
+            stats = dict(numbers.get(q.name, {"n": 0}))
             result.answered = int(stats.pop("n"))
             if result.answered:
                 result.stats = stats
@@ -204,23 +207,42 @@ def question_results(
     return total, results
 
 
-def number_stats(survey: Survey, name: str, area: str = "") -> dict[str, float]:
-    """Count, mean, min and max of a number question, aggregated in the database (one query
-    over the survey's responses: numbers are not tallied by value, see actions.tally_keys)."""
-    rows = survey.responses.all()
+def number_stats(survey: Survey, area: str = "") -> dict[str, dict[str, float]]:
+    """Count, mean, min and max of every number question, from models.NumberStat."""
+    rows = NumberStat.objects.filter(survey=survey)
     if area:
         rows = rows.filter(area=area)
-    value = Cast(KT(f"answers__{name}"), FloatField())
-    found = rows.filter(**{f"answers__{name}__isnull": False}).aggregate(
-        n=Count(value), mean=Avg(value), low=Min(value), high=Max(value)
-    )
-    if not found["n"]:
-        return {"n": 0}
+    out: dict[str, dict[str, float]] = {}
+    for question, n, total, low, high in (
+        rows.values_list("question")
+        .annotate(Sum("n"), Sum("total"), Min("low"), Max("high"))
+        .order_by()
+    ):
+        if n:
+            out[question] = {
+                "n": n,
+                "平均": round(total / n, 2),
+                "最小": round(low, 2),
+                "最大": round(high, 2),
+            }
+    return out
+
+
+def recompute_number_stats(
+    survey: Survey, spec: FormSpec
+) -> dict[tuple[str, str], tuple[int, float, float, float]]:
+    from surveys.actions import fold_numbers, number_values
+
+    stats: dict[tuple[str, str], tuple[int, float, float, float]] = {}
+    for response in survey.responses.all().iterator():
+        fold_numbers(stats, number_values(spec, response.answers), response.area)
+    return stats
+
+
+def stored_number_stats(survey: Survey) -> dict[tuple[str, str], tuple[int, float, float, float]]:
     return {
-        "n": found["n"],
-        "平均": round(found["mean"], 2),
-        "最小": round(found["low"], 2),
-        "最大": round(found["high"], 2),
+        (s.question, s.area): (s.n, s.total, s.low, s.high)
+        for s in NumberStat.objects.filter(survey=survey)
     }
 
 

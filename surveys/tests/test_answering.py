@@ -10,7 +10,13 @@ import pytest
 
 from surveys import actions
 from surveys.models import Response, Survey, TextAnswer, Token
-from surveys.results import question_results, recompute_tallies, stored_tallies
+from surveys.results import (
+    question_results,
+    recompute_number_stats,
+    recompute_tallies,
+    stored_number_stats,
+    stored_tallies,
+)
 from surveys.tests.conftest import good_answers, sample_spec
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +171,7 @@ def test_results_tallies_equal_a_recount_of_the_stored_answers(open_survey: Surv
         actions.submit_response(open_survey, _random_answers(rng))
     spec = sample_spec()
     assert stored_tallies(open_survey) == recompute_tallies(open_survey, spec)
+    assert stored_number_stats(open_survey) == recompute_number_stats(open_survey, spec)
     total, results = question_results(open_survey, spec)
     assert total == 60
     by_name = {r.question.name: r for r in results}

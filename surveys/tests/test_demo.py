@@ -14,7 +14,13 @@ from org import actions as org_actions
 from org.models import Unit
 from surveys.actions import spec_of
 from surveys.models import Quota, Survey, TextAnswer
-from surveys.results import question_results, recompute_tallies, stored_tallies
+from surveys.results import (
+    question_results,
+    recompute_number_stats,
+    recompute_tallies,
+    stored_number_stats,
+    stored_tallies,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +42,7 @@ def test_the_demo_builds_two_open_surveys_with_a_few_thousand_answers(
     assert not firms.allow_link and firms.tokens.count() == built["survey_tokens"]
     for survey in (hall, firms):
         assert stored_tallies(survey) == recompute_tallies(survey, spec_of(survey))
+        assert stored_number_stats(survey) == recompute_number_stats(survey, spec_of(survey))
     total, results = question_results(hall, spec_of(hall))
     assert total == HALL_ANSWERS
     satisfaction = next(r for r in results if r.question.name == "satisfaction")
