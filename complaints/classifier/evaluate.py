@@ -1,20 +1,25 @@
-"""Held-out evaluation of the classifier on texts it was not trained on.
+"""Evaluation of the classifier on sources it was not trained on.
 
-The held-out set (`data/heldout.jsonl`, one JSON record a line) holds short passages from
-official documents of state organs: discipline inspection commissions' bulletins of typical
-work-style cases, government offices' notices and 12345 hotline operators' published
-summaries. Each record names its source (publisher, title, URL, date) and the reason for its
-label. None of it comes from the training data: the shipped model is trained only on the
-fictional sentences of `seed_corpus.py` (plus, when retrained, staff-confirmed labels), and
-`overlapping_records` finds any held-out text sharing a run of `MIN_SHARED_RUN` characters
-with a training phrase (a test keeps it empty).
+Two files of labelled passages from official documents of state organs (discipline
+inspection commissions' bulletins of typical cases, government offices' notices, 12345
+hotline operators' published summaries), one JSON record a line, each with its label, the
+reason for the label, its source (publisher, title, URL, date) and its kind:
 
-    python manage.py train_classifier --evaluate-only    # prints the table below
+- `data/corpus.jsonl`: the training corpus. Its figures come from cross-validation by
+  publisher (`train.cross_validate`): every text is predicted by a model that saw nothing
+  of its publisher.
+- `data/heldout.jsonl`: never trained on; its publishers and documents are not in the
+  corpus (`test_classifier_corpus.py` checks both, and that no held-out text shares a run of
+  `MIN_SHARED_RUN` characters with a training text).
 
-The table: per category precision, recall, F1 and sample size (support), overall accuracy
-and macro F1, the confusion matrix (rows: the label, columns: the prediction), and the same
-figures for each source kind ("official": bulletins and notices in official prose;
-"hotline": hotline operators' summaries of residents' calls).
+Colloquial complaints as residents write them are measured separately on the demo's
+complaint sentences (`colloquial_examples`: fictional, written for the demo, never trained
+on), since no public source of residents' own words meets the corpus rules.
+
+    python manage.py train_classifier --evaluate-only    # the tables, for the shipped model
+
+Each table: per category sample size, precision, recall and F1, overall accuracy and macro
+F1, and the confusion matrix (rows: the label, columns: the prediction).
 """
 
 from __future__ import annotations
@@ -37,7 +42,9 @@ from complaints.classifier.seed_corpus import (
 )
 from complaints.classifier.text import normalise
 
-HELDOUT_PATH = Path(__file__).with_name("data") / "heldout.jsonl"
+DATA = Path(__file__).with_name("data")
+HELDOUT_PATH = DATA / "heldout.jsonl"
+CORPUS_PATH = DATA / "corpus.jsonl"
 MIN_SHARED_RUN = 8
 SOURCE_FIELDS = ("publisher", "title", "url", "date")
 KINDS = ("official", "hotline")
@@ -54,8 +61,16 @@ class Record:
 
 
 def load_heldout(path: Path | str = HELDOUT_PATH) -> list[Record]:
-    """The held-out records; a record with an unknown label or kind, no reason, or a source
-    missing one of publisher, title, URL and date is an error naming its line."""
+    return load_records(path)
+
+
+def load_corpus(path: Path | str = CORPUS_PATH) -> list[Record]:
+    return load_records(path)
+
+
+def load_records(path: Path | str) -> list[Record]:
+    """The records of a corpus file; a record with an unknown label or kind, no reason, or a
+    source missing one of publisher, title, URL and date is an error naming its line."""
     records: list[Record] = []
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
@@ -81,11 +96,20 @@ def load_heldout(path: Path | str = HELDOUT_PATH) -> list[Record]:
 # -- disjointness ------------------------------------------------------------------------
 
 
-def training_phrases() -> list[str]:
-    """Every literal piece of text the seed generator builds training sentences from: all
-    problem phrases (training and held-out splits alike), the frames' literal parts and the
-    slot values, normalised as the classifier sees them."""
-    pieces = [p for phrases in PHRASES.values() for p in phrases]
+def organ(publisher: str) -> str:
+    """The state organ behind a publisher string: the part before a bracketed note of who
+    reported or reprinted it ("灌云县纪委监委（中国纪检监察报报道）" → "灌云县纪委监委")."""
+    return publisher.split("（")[0].split("(")[0].strip()
+
+
+def training_phrases(corpus: Sequence[Record] | None = None) -> list[str]:
+    """Every literal piece of text the model is trained from: the official corpus's texts
+    (`load_corpus()` unless given), and all the seed generator's problem phrases (training
+    and held-out splits alike), the frames' literal parts and the slot values, normalised as
+    the classifier sees them."""
+    corpus = load_corpus() if corpus is None else corpus
+    pieces = [r.text for r in corpus]
+    pieces += [p for phrases in PHRASES.values() for p in phrases]
     for frame in FRAMES:
         parts = frame.replace("{", "}").split("}")
         pieces += parts[0::2]  # the text between the {slots}
@@ -192,17 +216,121 @@ def format_scores(name: str, scores: Scores, confusion: bool = True) -> list[str
     return lines
 
 
-def report_lines(clf, records: Sequence[Record] | None = None) -> list[str]:
-    """The held-out table as `train_classifier` prints it."""
-    records = load_heldout() if records is None else records
-    publishers = len({r.source["publisher"] for r in records})
-    results = evaluate(clf, records)
+SHORT = {c: c[:8] for c in CATEGORIES} | {"bureaucratism": "bureaucr."}
+
+
+def format_markdown(title: str, scores: Scores, confusion: bool = True) -> list[str]:
+    """The same figures as README tables (per category n, precision, recall, F1)."""
     lines = [
-        f"held-out official sources ({len(records)} texts from {publishers} publishers; "
-        f"none used in training)"
+        f"**{title}**: accuracy **{scores.accuracy:.1%}** ({scores.correct}/{scores.total}), "
+        f"macro F1 {scores.macro_f1:.2f}",
+        "",
+        "| category | n | precision | recall | F1 |",
+        "|---|---|---|---|---|",
     ]
-    lines += format_scores("  all", results["all"])
+    for cat, (precision, recall, f1, support) in scores.per_category.items():
+        if support or precision:
+            lines.append(f"| {cat} | {support} | {precision:.2f} | {recall:.2f} | {f1:.2f} |")
+    if confusion:
+        present = [c for c in CATEGORIES if scores.confusion.get(c)]
+        lines += [
+            "",
+            "Confusion (rows: label, columns: prediction):",
+            "",
+            "| | " + " | ".join(SHORT[c] for c in CATEGORIES) + " |",
+            "|---" * (len(CATEGORIES) + 1) + "|",
+        ]
+        for cat in present:
+            row = scores.confusion[cat]
+            lines.append(f"| {cat} | " + " | ".join(str(row[c]) for c in CATEGORIES) + " |")
+    lines.append("")
+    return lines
+
+
+def colloquial_examples() -> list[tuple[str, str]]:
+    """(category, text) for every complaint sentence the demo writes (demo.data_complaints:
+    fictional, colloquial, never trained on), its {slots} filled with neutral values; []
+    when the demo app is not installed."""
+    try:
+        from demo import data_complaints as phrases
+    except ImportError:  # pragma: no cover - the demo app is part of the project
+        return []
+    fill = {
+        "name": "王某",
+        "surname": "王",
+        "title": "科长",
+        "cadre": "王科长",
+        "unit": "某局",
+        "place": "某镇",
+        "matter": "营业执照",
+        "trade": "餐饮",
+        "times": "三",
+        "days": "五",
+        "money": "五百",
+    }
+    out = []
+    for category in CATEGORIES:
+        for sentence in (*phrases.CORES.get(category, ()), *phrases.DETAILS.get(category, ())):
+            out.append((category, sentence.format(**fill)))
+    return out
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    scores: Scores
+
+
+def tables(clf, heldout: Sequence[Record] | None = None, cv=None, colloquial=None) -> list[Table]:
+    """The evaluation tables: the held-out publishers (all, official prose, hotline
+    summaries), the corpus cross-validated by publisher (official, hotline) when `cv` is
+    given, and the colloquial demo sentences."""
+    heldout = load_heldout() if heldout is None else heldout
+    colloquial = colloquial_examples() if colloquial is None else colloquial
+    publishers = len({r.source["publisher"] for r in heldout})
+    out = []
+    results = evaluate(clf, heldout)
+    out.append(
+        Table(f"Held-out publishers ({publishers} publishers, none in the corpus)", results["all"])
+    )
+    names = {"official": "official prose", "hotline": "hotline operators' summaries"}
     for kind in KINDS:
         if kind in results:
-            lines += format_scores(f"  {kind}", results[kind], confusion=False)
+            out.append(Table(f"Held-out publishers, {names[kind]}", results[kind]))
+    if cv is not None and cv.labels:
+        for kind in KINDS:
+            idx = [i for i, k in enumerate(cv.kinds) if k == kind]
+            if idx:
+                out.append(
+                    Table(
+                        f"Corpus by publisher ({cv.groups} publishers in {cv.folds} folds), "
+                        f"{names[kind]}",
+                        score([cv.labels[i] for i in idx], [cv.predictions[i] for i in idx]),
+                    )
+                )
+    if colloquial:
+        preds = clf.classify_many([t for _, t in colloquial], words=False)
+        out.append(
+            Table(
+                "Colloquial complaints (the demo's fictional sentences, never trained on)",
+                score([c for c, _ in colloquial], [p.category for p in preds]),
+            )
+        )
+    return out
+
+
+def report_lines(
+    clf,
+    records: Sequence[Record] | None = None,
+    cv=None,
+    colloquial=None,
+    markdown: bool = False,
+) -> list[str]:
+    """The evaluation tables as `train_classifier` prints them (plain or markdown)."""
+    lines: list[str] = []
+    for table in tables(clf, records, cv, colloquial):
+        if markdown:
+            lines += format_markdown(table.title, table.scores)
+        else:
+            lines += format_scores(table.title, table.scores)
     return lines

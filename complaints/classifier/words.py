@@ -1,11 +1,12 @@
 """Whole words behind a suggestion, for triage staff.
 
-The classifier works on character n-grams (fast, no segmentation), so the spans it finds
-cut across words: 了也没人, 民、了. Triage reads words, so each span is widened to the jieba
-words it touches, and function words (了, 也, 我们 ...), single characters and punctuation are
-dropped: 了也没人 → 没人修, 为民、了 → 为民. Segmentation costs about 0.1 ms a text, paid by
-the pages that show the words (a page of the triage queue: a few milliseconds), never by
-the classifier's hot path or the hotline import (10 s more for 100,000 rows).
+The classifier shows only features that are whole words (`train._word_mask`: words jieba
+segments as such in the training texts, and the set phrases of `lexicon`), so what it stores
+is already words. Complaints filed under the earlier model carry character spans that cut
+across words (了也没人, 民、了); `whole_words` widens each span to the jieba words it touches
+and drops function words (了, 也, 我们 ...), single characters and punctuation: 了也没人 →
+没人修, 为民、了 → 为民. Segmentation costs about 0.1 ms a text, paid by the pages that show
+the words, never by the classifier's hot path or the hotline import.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ _STOP = """
     她们 如果 它们 就是 已经 很多 怎么 怎样 总是 我们 所以 所有 把 然后 现在 当时 的话 相关
     真的 知道 而且 而是 自己 虽然 这个 这些 这么 这样 这种 这里 那个 那些 那么 那样 那里 还是
     还有 进行 通过 非常 哪里 为什么 是否 或者 还要 只是 只有 没有 有的 一般 每次 几次 多次
+    别的 这事 那事 这件 那件 事情 东西 时候 好几 一下子 问题 情况 工作 有关 相关 方面
 """
 STOP_WORDS = frozenset(_STOP.split())
 
@@ -68,13 +70,16 @@ def tokenizer() -> Any:
                 jieba.setLogLevel(logging.WARNING)
                 made = jieba.Tokenizer()
                 made.initialize()
-                for word in DOMAIN_WORDS:
+                from complaints.classifier.lexicon import PHRASES
+
+                for word in (*DOMAIN_WORDS, *PHRASES):
                     made.add_word(word)
                 _tokenizer = made
     return _tokenizer
 
 
-def _is_word(token: str) -> bool:
+def is_word(token: str) -> bool:
+    """A token worth showing: two characters or more, not a function word or a number."""
     if len(token) < 2 or token in STOP_WORDS:
         return False
     if token.isdigit():
@@ -99,7 +104,7 @@ def whole_words(text: str, spans: Iterable[str], *, normalised: bool = False) ->
         for word, begin, finish in tokens:
             if finish <= start or begin >= end:
                 continue
-            if _is_word(word) and word not in out:
+            if is_word(word) and word not in out:
                 out.append(word)
         if len(out) >= MAX_WORDS:
             break

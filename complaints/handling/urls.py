@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/complaints/hot-spots/", office.hot_spots, name="hot_spots"),
     path("staff/complaints/triage/", triage.triage_queue, name="triage_queue"),
     path("staff/complaints/triage/bulk/", triage_bulk.bulk_confirm, name="triage_bulk"),
+    path("staff/complaints/triage/learning/", triage.triage_learning, name="triage_learning"),
     path("staff/complaints/triage/groups/<int:cluster>/", triage_bulk.group, name="triage_group"),
     path(
         "staff/complaints/triage/settings/",

@@ -4,14 +4,10 @@ import numpy as np
 import pytest
 
 from complaints.classifier import CATEGORIES, classify, classify_many, explain, get_classifier
-from complaints.classifier.model import (
-    EMPTY_ERROR,
-    MODEL_PATH,
-    Classifier,
-    fit_sklearn,
-)
+from complaints.classifier.model import EMPTY_ERROR, MODEL_PATH, Classifier
 from complaints.classifier.seed_corpus import generate
 from complaints.classifier.text import MAX_CHARS, normalise
+from complaints.classifier.train import Example, _word_mask, fit_sklearn
 
 OBVIOUS = {
     "mindset": "几个部门互相推诿扯皮，谁都不愿意管，说要等上级文件",
@@ -97,16 +93,63 @@ def test_batch_equals_one_by_one_and_keeps_order():
 
 
 def test_fast_transform_and_probabilities_equal_sklearn():
-    pairs = generate(40, seed=5)
-    vectorizer, model = fit_sklearn([t for _, t in pairs], [c for c, _ in pairs])
-    clf = Classifier.from_sklearn(vectorizer, model)
+    pairs = [
+        *generate(40, seed=5),
+        ("mindset", "几个部门互相推诿扯皮，以会议落实会议"),
+        ("mindset", "部门之间推诿扯皮，以会议落实会议，等靠要"),
+    ]
+    examples = [Example(c, t) for c, t in pairs]
+    vectorizer, model, columns = fit_sklearn(examples)
+    names = vectorizer.get_feature_names_out().tolist()
+    vocab = [names[i] for i in columns if not names[i].startswith("\x00")]
+    clf = Classifier(
+        vocab,
+        vectorizer.idf_[columns],
+        model.coef_[:, columns],
+        model.intercept_,
+        model.classes_,
+        phrases=[names[i][1:] for i in columns if names[i].startswith("\x00")],
+        word_mask=_word_mask(vocab),
+    )
+    assert "推诿扯皮" in clf.phrases, "phrases are features of their own"
     docs = [normalise(t) for t in OBVIOUS.values()] + ["a", "中 文", "\U0001f600好的", "x" * 5]
+    docs += ["互相推诿扯皮以会议落实会议推诿扯皮", "推诿扯"]
     X = clf.transform(docs)
     dense = np.zeros(X.shape)
     dense[X.rows, X.cols] = X.data
-    expected = vectorizer.transform(docs)
-    assert np.abs(dense - expected.toarray()).max() < 1e-6
-    assert clf.predict_proba(X) == pytest.approx(model.predict_proba(expected), abs=1e-6)
+    expected = vectorizer.transform(docs).toarray()[:, columns]
+    assert np.abs(dense - expected).max() < 1e-5
+    probabilities = model.predict_proba(vectorizer.transform(docs))
+    assert clf.predict_proba(X) == pytest.approx(probabilities, abs=1e-4)
+
+
+def test_the_words_behind_a_suggestion_are_whole_words_never_fragments():
+    clf = get_classifier()
+    texts = [
+        *OBVIOUS.values(),
+        "我们小区的路灯坏了也没人修，打了好几次电话了也没人管",
+        "为民服务中心的人说这事不归他们管，让我去找别的部门，推来推去",
+        "窗口的人爱答不理，材料每次都说少一样，来回跑了五趟",
+    ]
+    shown = [w for p in clf.classify_many(texts) for w in p.words]
+    assert shown
+    for word in shown:
+        assert word in clf.phrases or word in {"态度", "窗口", "路灯"} or _word_mask([word])[0], (
+            word
+        )
+    for fragment in ("了也没人", "民、了", "也没", "了也"):
+        assert fragment not in shown
+
+
+def test_close_categories_are_offered_as_alternatives():
+    rows = classify_many([*list(OBVIOUS.values()), "开会走过场，窗口态度也差，还要好处费"])
+    for p in rows:
+        assert all(c != p.category and q >= p.confidence * 0.5 for c, q in p.alternatives)
+        assert [q for _, q in p.alternatives] == sorted(
+            (q for _, q in p.alternatives), reverse=True
+        )
+    assert rows[-1].alternatives, "a text about three problems is not one sure category"
+    assert rows[-1].as_dict()["alternatives"][0]["category"] == rows[-1].alternatives[0][0]
 
 
 def test_shipped_model_loads_without_unpickling():
@@ -119,6 +162,6 @@ def test_shipped_model_on_the_held_out_official_texts():
     from complaints.classifier.evaluate import evaluate, load_heldout
 
     scores = evaluate(get_classifier(), load_heldout())["all"]
-    # Measured 53/79 (67.1 %) for the shipped model; see complaints/classifier/README.md.
+    # The README's table (train_classifier --evaluate-only): 61/79 for the shipped model.
     assert scores.total >= 70
-    assert scores.accuracy >= 0.60
+    assert scores.accuracy >= 0.72

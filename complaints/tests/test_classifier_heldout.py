@@ -87,10 +87,23 @@ def test_train_classifier_evaluate_only_prints_the_table_and_writes_nothing():
     call_command(TrainCommand(), "--evaluate-only", stdout=out)
     text = out.getvalue()
     n = len(load_heldout())
-    assert f"held-out official sources ({n} texts from" in text
+    assert "Held-out publishers (27 publishers, none in the corpus): accuracy" in text
+    assert f"/{n}), macro F1" in text
     assert "confusion (rows: label, columns: prediction)" in text
     for category in CATEGORIES:
         assert f"  {category:<14}" in text
-    assert "  official: accuracy" in text and "  hotline: accuracy" in text
+    assert "Held-out publishers, official prose: accuracy" in text
+    assert "Held-out publishers, hotline operators' summaries: accuracy" in text
+    assert "Colloquial complaints (the demo's fictional sentences" in text
     assert "training on" not in text
     assert MODEL_PATH.stat().st_mtime_ns == before
+
+
+def test_the_readme_tables_are_what_evaluate_only_prints_in_markdown():
+    out = io.StringIO()
+    call_command(TrainCommand(), "--evaluate-only", "--markdown", stdout=out)
+    readme = (MODEL_PATH.parent / "README.md").read_text(encoding="utf-8")
+    tables = [block for block in out.getvalue().split("\n\n") if block.startswith("| ")]
+    assert len(tables) >= 8
+    for table in tables:
+        assert table in readme, table

@@ -34,7 +34,13 @@ def test_classify_writes_one_json_object_per_input_line():
         assert 0.0 <= row["confidence"] <= 1.0
         assert isinstance(row["words"], list)
     assert rows[0]["category"] == "integrity"
-    assert rows[1] == {"category": "other", "confidence": 0.0, "words": [], "error": "空文本"}
+    assert rows[1] == {
+        "category": "other",
+        "confidence": 0.0,
+        "alternatives": [],
+        "words": [],
+        "error": "空文本",
+    }
     assert rows[2]["error"] == "空文本"
     assert rows[3]["category"] == "other"
     assert rows[4]["category"] == "service"
@@ -53,15 +59,18 @@ def test_train_classifier_writes_a_loadable_model_and_reports_accuracy(tmp_path)
     call_command(
         TrainCommand(),
         "--per-category", "60",
+        "--folds", "2",
         "--labels", str(labels),
         "--output", str(target),
         stdout=out,
     )  # fmt: skip
     text = out.getvalue()
-    assert "+ 16 staff-confirmed" in text
-    for name in ("held-out seed", "unseen templates", "held-out staff-confirmed"):
+    assert "and 16 staff-confirmed labels" in text
+    for name in ("unseen templates", "held-out staff-confirmed"):
         assert f"{name}" in text and "accuracy:" in text
-    assert "held-out official sources (" in text and "confusion (rows: label" in text
+    assert "Held-out publishers (27 publishers" in text and "confusion (rows: label" in text
+    assert "Corpus by publisher (" in text and "in 2 folds), official prose" in text
+    assert "Colloquial complaints" in text
     clf = Classifier.load(target)
     assert clf.classify("窗口工作人员态度冷漠，一问三不知").category in CATEGORIES
     assert clf.meta["staff_labels"] == 16
@@ -74,7 +83,7 @@ def test_train_classifier_rejects_an_unknown_category(tmp_path):
     with pytest.raises(CommandError, match="unknown category 'rudeness'"):
         call_command(
             TrainCommand(),
-            "--labels", str(labels), "--output", str(tmp_path / "m.npz"),
+            "--labels", str(labels), "--output", str(tmp_path / "m.npz"), "--folds", "0",
             stdout=io.StringIO(),
         )  # fmt: skip
 
@@ -91,6 +100,8 @@ def test_train_classifier_learns_from_triage_confirmed_complaints(tmp_path, dist
     actions.file_complaint(actor=None, channel="web", text="还没分办的举报", unit=district.town)
     out = io.StringIO()
     call_command(
-        TrainCommand(), "--per-category", "60", "--output", str(tmp_path / "m.npz"), stdout=out
-    )
-    assert "+ 2 staff-confirmed" in out.getvalue()
+        TrainCommand(),
+        "--per-category", "60", "--folds", "0", "--output", str(tmp_path / "m.npz"),
+        stdout=out,
+    )  # fmt: skip
+    assert "and 2 staff-confirmed labels" in out.getvalue()

@@ -1,6 +1,8 @@
-"""督查室 pages: the triage queue (oldest first, filtered by channel, suggested category,
-confidence band and unit, driven from the keyboard: j/k to move, Enter to confirm the
-suggestion, e to correct it) and triaging one complaint with a preview of where it will go.
+"""督查室 pages: the triage queue (suggestions the classifier is unsure of first, since a
+correction there teaches the model most, then oldest first; filtered by channel, suggested
+category, confidence band and unit, driven from the keyboard: j/k to move, Enter to confirm
+the suggestion, e to correct it), triaging one complaint with a preview of where it will go,
+and how often the suggestions were confirmed or corrected each month (`triage_learning`).
 Bulk confirmation, near-duplicate groups and the threshold setting: `triage_bulk`. Only the
 supervision office triages (the actions refuse anyone else).
 """
@@ -12,13 +14,16 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from complaints.classifier import get_classifier
+from complaints.classifier.model import LOW_CONFIDENCE
 from complaints.classifier.words import whole_words
 from complaints.handling import actions
 from complaints.handling.routing import INTEGRITY, discipline_unit, names_head, route
@@ -43,6 +48,18 @@ GROUPS_SHOWN = 10
 
 def waiting_for_triage(user: Any) -> QuerySet[Complaint]:
     return Complaint.objects.visible_to(user).filter(status=Complaint.Status.TRIAGE)
+
+
+def unsure_first(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """Low-confidence suggestions first (each correction there teaches the classifier the
+    most), each group oldest first."""
+    return complaints.annotate(
+        sure=Case(
+            When(confidence__lt=LOW_CONFIDENCE, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("sure", "received_at", "pk")
 
 
 def filter_waiting(
@@ -114,7 +131,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     threshold = TriageSettings.current().bulk_threshold
     form = TriageFilterForm(request.GET)
     waiting = filter_waiting(waiting_for_triage(request.user), form, threshold)
-    rows = waiting.select_related("unit", "suggested_category").order_by("received_at", "pk")
+    rows = unsure_first(waiting.select_related("unit", "suggested_category"))
     page = Paginator(rows, TRIAGE_PAGE_SIZE).get_page(request.GET.get("page"))
     clusters = [c.cluster_id for c in page.object_list if c.cluster_id]
     sizes = dict(
@@ -149,6 +166,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
             "querystring": querystring,
             "back": queue_url(querystring),
             "filtered": any(request.GET.get(k) for k in form.fields),
+            "low": LOW_CONFIDENCE,
         },
     )
 
@@ -207,14 +225,25 @@ def _preview_for(complaint: Complaint, form: TriageForm) -> dict[str, Any]:
 
 
 def _oldest_waiting(*, besides: Complaint) -> int | None:
-    """The id of the complaint that has waited longest for triage, other than `besides`."""
-    return (
-        Complaint.objects.filter(status=Complaint.Status.TRIAGE)
-        .exclude(pk=besides.pk)
-        .order_by("received_at", "pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    """The id of the complaint the queue shows first (unsure suggestions, then the one that
+    has waited longest), other than `besides`."""
+    waiting = Complaint.objects.filter(status=Complaint.Status.TRIAGE).exclude(pk=besides.pk)
+    return unsure_first(waiting).values_list("pk", flat=True).first()
+
+
+def alternatives(complaint: Complaint) -> list[tuple[str, int]]:
+    """(category name, percent) of the categories the classifier finds close to its
+    suggestion, for an unsure one (recomputed: the text is at hand, a classification costs
+    well under a millisecond)."""
+    if complaint.confidence >= LOW_CONFIDENCE:
+        return []
+    prediction = get_classifier().classify(complaint.text)
+    names = dict(ComplaintCategory.objects.values_list("code", "name"))
+    return [
+        (names.get(code, code), round(p * 100))
+        for code, p in prediction.alternatives
+        if code != complaint.suggested_category_id
+    ]
 
 
 def _triage_context(complaint: Complaint, form: TriageForm) -> dict[str, Any]:
@@ -223,6 +252,8 @@ def _triage_context(complaint: Complaint, form: TriageForm) -> dict[str, Any]:
         "form": form,
         "preview": _preview_for(complaint, form),
         "confidence_percent": round(complaint.confidence * 100),
+        "unsure": complaint.confidence < LOW_CONFIDENCE,
+        "alternatives": alternatives(complaint),
         "words": explained(complaint),
         "next_id": _oldest_waiting(besides=complaint),
     }
@@ -276,3 +307,68 @@ def triage_preview(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_staff(request.user, pk)
     preview = _preview_for(complaint, TriageForm(request.GET, complaint=complaint))
     return render(request, "complaints/staff/_route_preview.html", {"preview": preview})
+
+
+LEARNING_MONTHS = 12
+
+
+@office_required
+@require_GET
+def triage_learning(request: HttpRequest) -> HttpResponse:
+    """建议采纳情况: per month (of triage) and suggested category, how many suggestions
+    triage confirmed and how many it corrected, and to what. Every triaged complaint is a
+    training label for the next `train_classifier`."""
+    triaged = Complaint.objects.filter(triaged_at__isnull=False, category__isnull=False)
+    rows = (
+        triaged.annotate(month=TruncMonth("triaged_at"))
+        .values("month", "suggested_category", "category")
+        .annotate(n=Count("pk"))
+        .order_by("-month")
+    )
+    names = dict(ComplaintCategory.objects.values_list("code", "name"))
+    months: dict[Any, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        month = months.setdefault(row["month"], {})
+        suggested = row["suggested_category"]
+        cell = month.setdefault(
+            suggested,
+            {"name": names.get(suggested, suggested), "n": 0, "confirmed": 0, "to": {}},
+        )
+        cell["n"] += row["n"]
+        if row["category"] == suggested:
+            cell["confirmed"] += row["n"]
+        else:
+            to = names.get(row["category"], row["category"])
+            cell["to"][to] = cell["to"].get(to, 0) + row["n"]
+    table = []
+    for month in sorted(months, reverse=True)[:LEARNING_MONTHS]:
+        cells = sorted(months[month].values(), key=lambda c: (-c["n"], c["name"]))
+        for cell in cells:
+            cell["corrected"] = cell["n"] - cell["confirmed"]
+            cell["rate"] = round(100 * cell["confirmed"] / cell["n"])
+            cell["to"] = sorted(cell["to"].items(), key=lambda kv: (-kv[1], kv[0]))
+        n = sum(c["n"] for c in cells)
+        confirmed = sum(c["confirmed"] for c in cells)
+        table.append(
+            {
+                "month": month,
+                "cells": cells,
+                "n": n,
+                "confirmed": confirmed,
+                "corrected": n - confirmed,
+                "rate": round(100 * confirmed / n) if n else 0,
+            }
+        )
+    unsure = triaged.filter(confidence__lt=LOW_CONFIDENCE)
+    return render(
+        request,
+        "complaints/staff/triage_learning.html",
+        {
+            "table": table,
+            "labels": triaged.count(),
+            "corrections": triaged.exclude(category=F("suggested_category")).count(),
+            "unsure": unsure.count(),
+            "unsure_corrected": unsure.exclude(category=F("suggested_category")).count(),
+            "low": LOW_CONFIDENCE,
+        },
+    )
