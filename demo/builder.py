@@ -31,9 +31,11 @@ from demo import data
 from demo.cases import DEFAULT_CASES, build_cases, sweep_clocks
 from demo.complaints import build_complaints, complaint_count
 from demo.data import UnitSpec
+from demo.forums import build_forums
 from demo.ratings import build_ratings
 from demo.scorecard import build_scorecards
 from demo.supervision import build_supervision
+from demo.visits import build_visits
 from org.actions import add_person, create_unit, set_unit_head
 from org.models import Unit
 from org.roles import ADMIN_ROLES, Role
@@ -617,6 +619,8 @@ def build_demo(
                 seed, anchor or local_date(now), now=now, count=complaint_count(cases)
             )
             rating_counts |= build_supervision(seed, anchor or local_date(now), now=now)
+            rating_counts |= build_forums(seed, anchor or local_date(now), now=now)
+            rating_counts |= build_visits(seed, anchor or local_date(now), now=now)
             # The supervision step files complaints of its own when the demo has no hot spot
             # to reopen a task with: the summary counts every complaint built.
             rating_counts["complaints"] = Complaint.objects.count()

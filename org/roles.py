@@ -68,6 +68,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workdays.add_dayoverride",
         "workdays.change_dayoverride",
         "workdays.delete_dayoverride",
+        # Time limits of problems found by investigation (调研问题办理时限) are configuration.
+        "problems.view_problemrules",
+        "problems.add_problemrules",
+        "problems.change_problemrules",
     ],
     Role.SECURITY_ADMIN: [
         "auth.view_user",

@@ -55,3 +55,16 @@ def test_supervision_and_follow_ups_are_in_each_role_s_menu(district: District) 
     assert "督办任务" not in discipline and "催办督办" in discipline
     public = nav_links(district.client_for(district.ruth).get("/").content.decode())
     assert public["重点工作"] == "/supervision/"
+
+
+def test_investigation_is_in_each_role_s_menu(district: District) -> None:
+    office = nav_links(district.client_for(district.olivia).get("/staff/").content.decode())
+    assert office["调研问卷"] == "/staff/surveys/" and office["调研报告"] == "/staff/reports/"
+    assert office["疑点复核"] == "/staff/visits/flags/" and office["座谈会"] == "/staff/forums/"
+    clerk = nav_links(district.client_for(district.alice).get("/staff/").content.decode())
+    assert clerk["登记走访"] == "/staff/visits/new/"
+    assert clerk["调研发现问题"] == "/staff/problems/"
+    # Surveys, forums, reports and the review of shallow visits are the office's alone.
+    assert not {"调研问卷", "调研报告", "疑点复核", "座谈会"} & set(clerk)
+    public = nav_links(district.client_for(district.ruth).get("/").content.decode())
+    assert public["问题查询"] == "/problems/follow/" and public["填写问卷"] == "/surveys/code/"
