@@ -238,6 +238,21 @@ class TokenBatchForm(forms.Form):
     )
 
 
+class ProblemForm(forms.Form):
+    """A free-text answer handed to a unit as a problem on the clock (problems app)."""
+
+    unit = forms.ModelChoiceField(label="责任单位", queryset=None, empty_label="请选择")
+    title = TextField(label="问题", max_length=100, widget=text_input())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from org.models import Unit
+
+        self.fields["unit"].queryset = Unit.objects.active().exclude(
+            kind__in=[Unit.Kind.SUPERVISION, Unit.Kind.DISCIPLINE]
+        )
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="XLSForm 表格（.xlsx）",
@@ -245,4 +260,12 @@ class ImportForm(forms.Form):
     )
 
 
-__all__ = ["ImportForm", "QuestionForm", "QuotaForm", "SpecError", "SurveyForm", "TokenBatchForm"]
+__all__ = [
+    "ImportForm",
+    "ProblemForm",
+    "QuestionForm",
+    "QuotaForm",
+    "SpecError",
+    "SurveyForm",
+    "TokenBatchForm",
+]

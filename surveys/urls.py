@@ -21,6 +21,11 @@ urlpatterns = [
     path("staff/surveys/<int:pk>/link/", views.link_sheet, name="link_sheet"),
     path("staff/surveys/<int:pk>/results/", views.results, name="results"),
     path("staff/surveys/<int:pk>/results/texts/<str:question>/", views.text_answers, name="texts"),
+    path(
+        "staff/surveys/<int:pk>/results/texts/<str:question>/problem/",
+        views.text_to_problem,
+        name="text_problem",
+    ),
     path("staff/surveys/<int:pk>/import/", imports.import_into, name="import_into"),
     path("staff/surveys/<int:pk>/export/answers/", imports.export_answers, name="export_answers"),
     path("staff/surveys/<int:pk>/export/xlsform/", imports.export_form, name="export_form"),

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from surveys import actions
-from surveys.forms import QuestionForm, QuotaForm, SurveyForm, TokenBatchForm
+from surveys.forms import ProblemForm, QuestionForm, QuotaForm, SurveyForm, TokenBatchForm
 from surveys.models import Survey, TextAnswer, TokenBatch
 from surveys.reads import get_survey_for_user, office_surveys
 from surveys.render import answering_context
@@ -412,8 +412,15 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "area": area,
         "area_label": next((a.label for a in areas if a.name == area), ""),
         "exports": _exports(),
+        "problems": _problems(survey),
     }
     return render(request, "surveys/results.html", context)
+
+
+def _problems(survey: Survey) -> Any:
+    from problems.reads import problems_of
+
+    return problems_of(survey)
 
 
 def _exports() -> dict[str, bool]:
@@ -459,5 +466,49 @@ def text_answers(request: HttpRequest, pk: int, question: str) -> HttpResponse:
         "category": category,
         "categories": CATEGORY_NAMES,
         "area": area,
+        "problem_form": ProblemForm(),
     }
     return render(request, "surveys/text_answers.html", context)
+
+
+@office_required
+@require_POST
+def text_to_problem(request: HttpRequest, pk: int, question: str) -> HttpResponse:
+    """Hand one anonymous free-text answer to a unit as a problem on the duty clock. Nobody
+    can be called back (the answer is anonymous): the office checks the result itself."""
+    from problems.actions import open_problem
+
+    survey = get_survey_for_user(request.user, pk)
+    try:
+        q = actions.spec_of(survey).question(question)
+    except KeyError:
+        raise Http404 from None
+    text = TextAnswer.objects.filter(
+        survey=survey, question=q.name, pk=request.POST.get("text")
+    ).first()
+    if text is None:
+        raise Http404
+    back = reverse("surveys:texts", args=[survey.pk, q.name])
+    form = ProblemForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(back)
+    description = (
+        f"{text.text}\n（来源：问卷《{survey.title}》“{q.label}”的匿名意见，{text.day:%Y-%m-%d}）"
+    )
+    try:
+        problem, _code = open_problem(
+            actor=request.user,
+            source=survey,
+            unit=form.cleaned_data["unit"],
+            title=form.cleaned_data["title"],
+            description=description,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已交办为问题 {problem.number}，责任单位按期办理。")
+    return redirect(back)

@@ -193,3 +193,24 @@ def test_a_closed_survey_says_so_and_a_draft_is_not_found(
     assert page.status_code == 410 and "已结束收集" in page.content.decode()
     draft = actions.create_survey(actor=district.olivia, title="草稿")
     assert client.get(reverse("surveys:answer", args=[draft.link_key])).status_code == 404
+
+
+def test_the_office_hands_a_free_text_answer_to_a_unit_as_a_problem(
+    client: Client, district: Any, open_survey: Survey
+) -> None:
+    from problems.models import Problem
+
+    actions.submit_response(open_survey, good_answers())
+    _login(client, district.olivia)
+    texts_url = reverse("surveys:texts", args=[open_survey.pk, "advice"])
+    page = client.get(texts_url).content.decode()
+    text_id = re.search(r'name="text" value="([0-9a-f-]+)"', page)[1]
+    done = client.post(
+        reverse("surveys:text_problem", args=[open_survey.pk, "advice"]),
+        {"text": text_id, "unit": district.market.pk, "title": "窗口人员态度冷淡"},
+    )
+    assert done.url == texts_url
+    problem = Problem.objects.get()
+    assert problem.unit == district.market and "匿名意见" in problem.description
+    results = client.get(reverse("surveys:results", args=[open_survey.pk])).content.decode()
+    assert problem.number in results and "窗口人员态度冷淡" in results
