@@ -89,9 +89,11 @@ def _neighbour(
     return len(rows)
 
 
-def build_city(seed: int, anchor: dt.date, *, now: dt.datetime, months: int = 3) -> dict[str, int]:
+def build_city(seed: int, anchor: dt.date, *, now: dt.datetime, months: int = 2) -> dict[str, int]:
     rng = random.Random(seed * 17 + 3)
-    refresh.refresh(now, full=True)
+    # The sweep's window (ZUOFENG_FEDERATION_WINDOW_DAYS), not the whole year: a city shows
+    # recent months, and a full refresh of the demo's year would double the build's time.
+    refresh.refresh(now)
     first = min(last_months(anchor, months))
     days = [first + dt.timedelta(days=n) for n in range((anchor - first).days + 1)]
     rows = sum(_neighbour(code, name, q, days, rng, now) for code, name, q in NEIGHBOURS)
