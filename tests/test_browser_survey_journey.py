@@ -88,8 +88,9 @@ def test_office_builds_prints_tokens_resident_answers_once_on_a_phone_office_see
     resident.get_by_label("答题码").fill(codes[0].lower())
     resident.get_by_role("button", name="开始答题").click()
     satisfaction = resident.locator("#block-satisfaction")
-    assert satisfaction.is_hidden()
+    satisfaction.wait_for(state="hidden")  # answer.js runs once the page has loaded
     resident.get_by_label("否", exact=True).check()
+    resident.wait_for_timeout(200)
     assert satisfaction.is_hidden()
     resident.get_by_label("是", exact=True).check()
     satisfaction.wait_for(state="visible")
