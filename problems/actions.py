@@ -37,6 +37,7 @@ from zuofeng import measures
 from zuofeng.audit.chain import record
 from zuofeng.duty.clock import restart_clock, start_clock, stop_clock, warning_for
 from zuofeng.duty.models import Notification
+from zuofeng.personal_data import empty_sealed, reseal_rows
 from zuofeng.transitions import record_created, transition
 from zuofeng.validation import plain_text
 from zuofeng.workdays.calendar import local_date
@@ -351,4 +352,36 @@ def reveal_raiser(problem: Problem, *, actor: Any) -> Identity | None:
     if row is None:
         return None
     record(actor=actor, action="problems.reveal_raiser", obj=problem, reason="回访反映人")
-    return unseal(row.sealed)
+    # Emptied by the retention purge: nothing left to reveal.
+    return unseal(row.sealed) if row.sealed else Identity()
+
+
+# --- retention and key rotation (zuofeng/personal_data.py) ----------------------------------
+
+
+def raisers_due(before: dt.datetime) -> models.QuerySet[ProblemRaiser]:
+    """The sealed raisers of problems closed before `before` (the callback is done)."""
+    return ProblemRaiser.objects.filter(problem__closed_at__lt=before).exclude(sealed="")
+
+
+def anonymise_raisers(*, actor: Any, before: dt.datetime) -> int:
+    """The retention purge: the raisers' contacts of problems closed before `before` are
+    emptied (the problem, its steps and the callback's result stay); one audit event per
+    problem, without personal data. Returns how many problems."""
+    if actor is not None:
+        _require_office(actor, "只有督查室可以清除反映人信息")
+    return empty_sealed(
+        raisers_due(before),
+        "sealed",
+        owner="problem",
+        actor=actor,
+        action="problems.anonymise_raiser",
+        reason=f"反映人个人信息超过保存期限（{local_date(before):%Y-%m-%d} 前办结）",
+    )
+
+
+def reseal_raisers(*, actor: Any, batch_size: int) -> dict[str, int]:
+    """Key rotation: every sealed raiser re-encrypted with the newest key."""
+    return {
+        "份问题反映人": reseal_rows(ProblemRaiser.objects.all(), "sealed", batch_size=batch_size)
+    }

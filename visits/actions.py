@@ -15,16 +15,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from complaints.identity import Identity, seal
 from complaints.intake.actions import clean_identity
 from org.models import Unit
 from org.scoping import sees_all_units, unit_of
+from problems.models import Problem
 from supervision.formalism.shingles import fingerprint
 from visits import checks
 from visits.models import Counterpart, Site, Visit, VisitFlag, VisitPhoto, VisitPlan, VisitRevision
 from visits.photos import read_facts
+from zuofeng.personal_data import empty_sealed, reseal_rows
 from zuofeng.transitions import record_created, transition
 from zuofeng.uploads import inspect_upload, store_all, store_upload
 from zuofeng.validation import plain_text
@@ -499,3 +503,43 @@ __all__ = [
     "revise_visit",
     "set_visit_plan",
 ]
+
+
+# --- retention and key rotation (zuofeng/personal_data.py) ----------------------------------
+
+
+def contacts_due(before: dt.datetime) -> QuerySet[Counterpart]:
+    """The sealed contacts of visits that ended before `before` and whose problems are all
+    closed (the callback needs the contact until then)."""
+    open_problem = Problem.objects.filter(
+        source_type=Visit._meta.label_lower,
+        source_id=Cast(OuterRef("visit_id"), CharField()),
+        closed_at__isnull=True,
+    )
+    return (
+        Counterpart.objects.filter(visit__ended_at__lt=before)
+        .exclude(sealed_contact="")
+        .exclude(Exists(open_problem))
+    )
+
+
+def anonymise_contacts(*, actor: Any, before: dt.datetime) -> int:
+    """The retention purge: counterparts' contacts emptied (their kind and number stay in the
+    ledger); one audit event per visit, without personal data. Returns how many visits."""
+    if actor is not None and not sees_all_units(actor):
+        raise PermissionDenied("只有督查室可以清除走访对象信息")
+    return empty_sealed(
+        contacts_due(before),
+        "sealed_contact",
+        owner="visit",
+        actor=actor,
+        action="visits.anonymise_contacts",
+        reason=f"走访对象个人信息超过保存期限（{before.astimezone(LOCAL_TZ):%Y-%m-%d} 前走访）",
+    )
+
+
+def reseal_contacts(*, actor: Any, batch_size: int) -> dict[str, int]:
+    """Key rotation: counterparts' contacts re-encrypted with the newest key. (Photos keep no
+    sealed original: the facts the checks need are read at upload, the rest is stripped.)"""
+    sealed = reseal_rows(Counterpart.objects.all(), "sealed_contact", batch_size=batch_size)
+    return {"份走访对象联系方式": sealed}
