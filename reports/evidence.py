@@ -80,6 +80,15 @@ def _build_queries() -> dict[str, Measure]:
                 lambda now, code=code: Q(channel=code),
                 definition=f"经{name}渠道收到、分办给本单位的诉求",
             )
+    transfers = registry.SOURCES.get("cases.transfer")
+    if transfers is not None:
+        found["q.transfers"] = Measure(
+            "q.transfers",
+            "转办次数",
+            transfers,
+            None,
+            definition="本单位转出的全部转办（按转出日计）",
+        )
     reports = registry.SOURCES.get("supervision.report")
     if reports is not None:
         standing = FormalismFlag.objects.filter(report=OuterRef("pk")).exclude(
@@ -156,7 +165,9 @@ def problems() -> list[Problem]:
             "思想观念陈旧，推诿扯皮",
             (
                 Evidence("case_buck_passing", "case_received", "多次转办或被退回的推诿件"),
-                Evidence("transfer_buck_passing", "case_received", "推诿转办", "次"),
+                # Of the transfers a unit made, those that passed the buck: a share of
+                # transfers, not of all cases (most cases are never transferred).
+                Evidence("transfer_buck_passing", "q.transfers", "推诿转办", "次"),
                 cat("mindset"),
             ),
         ),
@@ -210,7 +221,9 @@ def problems() -> list[Problem]:
         Problem(
             "disconnect",
             "调查研究不深入，脱离群众",
-            (cat("disconnect"), *_module_evidence(("shallow",))),
+            # Shallow visits: the visits module's confirmed flags (its codes call them
+            # "flags_confirmed"; a module naming them "shallow" is read too).
+            (cat("disconnect"), *_module_evidence(("shallow", "flags_confirmed"))),
         ),
     ]
     known = set(registry.MEASURES) | set(queries())
