@@ -14,7 +14,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +23,7 @@ from django.utils import timezone
 from complaints.models import ComplaintCategory
 from federation import actions, conf, contract, ranking, replication
 from federation.models import (
+    District,
     FedComplaintDay,
     FedContract,
     FedDirective,
@@ -124,8 +124,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "level": conf.level(),
         "version": contract.VERSION,
         "now": timezone.now(),
-        # SQLite has no replication: several districts' rows here are the demo's city.
-        "copied": connection.vendor != "postgresql" and len(names) > 1,
+        # Districts listed without a subscription, with rows here: the demo's city (written
+        # directly, as SQLite has no replication), never a real level above.
+        "copied": len(names) > 1 and District.objects.filter(subscription="").exists(),
     }
     if city is not None:
         context["districts"] = _district_rows(city, statuses)
