@@ -1,9 +1,13 @@
 """Complaint classification into design §1's categories.
 
     from complaints.classifier import classify, classify_many
-    classify("窗口人员态度冷漠") -> Prediction(category="service", confidence=0.93, words=[...])
+    classify("窗口人员态度冷漠") -> Prediction(category="service", confidence=0.93, words=[...],
+                                     alternatives=[])
 
-The shipped model (model.npz next to this file) is loaded once, lazily, from disk.
+`Prediction.alternatives` lists the close runner-up categories as (category, probability);
+`Prediction.low_confidence` marks a suggestion triage should look at first. The shipped
+model (model.npz next to this file) is loaded once, lazily, from disk; README.md says how it
+is built and how well it does on sources it never saw.
 """
 
 from __future__ import annotations
