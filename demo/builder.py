@@ -35,6 +35,7 @@ from demo.forums import build_forums
 from demo.ratings import build_ratings
 from demo.scorecard import build_scorecards
 from demo.supervision import build_supervision
+from demo.surveys import build_surveys
 from demo.visits import build_visits
 from org.actions import add_person, create_unit, set_unit_head
 from org.models import Unit
@@ -621,6 +622,7 @@ def build_demo(
             rating_counts |= build_supervision(seed, anchor or local_date(now), now=now)
             rating_counts |= build_forums(seed, anchor or local_date(now), now=now)
             rating_counts |= build_visits(seed, anchor or local_date(now), now=now)
+            rating_counts |= build_surveys(seed, anchor or local_date(now), now=now)
             # The supervision step files complaints of its own when the demo has no hot spot
             # to reopen a task with: the summary counts every complaint built.
             rating_counts["complaints"] = Complaint.objects.count()

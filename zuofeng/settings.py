@@ -334,6 +334,10 @@ ZUOFENG = {
     "COMPLAINT_MAX_CHARS": env_int("ZUOFENG_COMPLAINT_MAX_CHARS", 2000, minimum=100),
     "COMPLAINT_FILE_RATE": env_str("ZUOFENG_COMPLAINT_FILE_RATE", "10/h"),
     "COMPLAINT_FOLLOW_RATE": env_str("ZUOFENG_COMPLAINT_FOLLOW_RATE", "30/m"),
+    # 调研问卷: answers by the open link, and answer codes tried (typed or in a link), per
+    # client address. A forum's participants may share one address: the answer rate is generous.
+    "SURVEY_ANSWER_RATE": env_str("ZUOFENG_SURVEY_ANSWER_RATE", "60/h"),
+    "SURVEY_CODE_RATE": env_str("ZUOFENG_SURVEY_CODE_RATE", "120/m"),
     # Open311: calls per client address; filings per API key (a client files for many people).
     "OPEN311_ADDRESS_RATE": env_str("ZUOFENG_OPEN311_ADDRESS_RATE", "120/m"),
     "OPEN311_KEY_RATE": env_str("ZUOFENG_OPEN311_KEY_RATE", "60/m"),
