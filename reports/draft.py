@@ -369,7 +369,15 @@ class Drafter:
             if not shown:
                 rows.append([f"{sub_number(index)}{problem.title}", "未发现相关记录", "—", "—"])
                 continue
-            e = max(shown, key=lambda e: (self.evidence_share(e), self.count(e.code).value or 0))
+            # The records' own evidence before what complaints allege, as in the ranking.
+            e = max(
+                shown,
+                key=lambda e: (
+                    not e.code.startswith("q.complaint_category."),
+                    self.evidence_share(e),
+                    self.count(e.code).value or 0,
+                ),
+            )
             fact = self.count(e.code)
             share = "—"
             if e.base and (self.count(e.base).value or 0) >= MIN_BASE:
