@@ -31,6 +31,7 @@ from demo import data
 from demo.cases import DEFAULT_CASES, build_cases, sweep_clocks
 from demo.complaints import build_complaints, complaint_count
 from demo.data import UnitSpec
+from demo.federation import build_city
 from demo.forums import build_forums
 from demo.ratings import build_ratings
 from demo.scorecard import build_scorecards
@@ -588,7 +589,11 @@ def build_matters(seed: int, units: dict[str, Unit]) -> dict[str, list[Matter]]:
 
 
 def build_demo(
-    seed: int = DEFAULT_SEED, cases: int = DEFAULT_CASES, anchor: dt.date | None = None
+    seed: int = DEFAULT_SEED,
+    cases: int = DEFAULT_CASES,
+    anchor: dt.date | None = None,
+    *,
+    city: bool = False,
 ) -> dict[str, int]:
     """Build the whole demo district in one transaction; returns row counts by kind.
 
@@ -628,6 +633,9 @@ def build_demo(
             rating_counts["complaints"] = Complaint.objects.count()
             case_counts["sweep_changes"] = sweep_clocks(now)
             rating_counts |= build_scorecards(anchor or local_date(now), now=now)
+            if city:
+                # The city's view of this district and two fictional neighbours (federation/).
+                rating_counts |= build_city(seed, anchor or local_date(now), now=now)
     return {
         "units": len(units),
         "people": people.count(),

@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TZ = ZoneInfo("Asia/Shanghai")
 LAMP = "青石路的路灯坏了一个月了也没人修，晚上走路很危险"
 MARKET = (
-    "市场监管局窗口态度很差，问三遍都不耐烦",
+    "市场监管局窗口态度不好",
     "营业执照跑了五趟还没办下来，窗口说材料不全又不一次说清",
     "市场监管局办事窗口工作人员上班时间玩手机，群众排长队没人理",
 )

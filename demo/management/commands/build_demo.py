@@ -1,5 +1,5 @@
-"""`python manage.py build_demo [--seed N] [--cases N] [--anchor YYYY-MM-DD] [--if-empty]`:
-fill an empty database with 示范区."""
+"""`python manage.py build_demo [--seed N] [--cases N] [--anchor YYYY-MM-DD] [--if-empty]
+[--city]`: fill an empty database with 示范区 (and, with --city, a city of three districts)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,11 @@ class Command(BaseCommand):
             help="历史办件截止日期 YYYY-MM-DD（默认今天）；相同种子和日期生成相同数据",
         )
         parser.add_argument(
+            "--city",
+            action="store_true",
+            help="同时生成演示市级视角：本区与两个虚构区县的上报数据和一项市级部署",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="数据库中已有单位时什么也不做（供 make run 反复调用）",
@@ -49,6 +54,7 @@ class Command(BaseCommand):
         cases: int,
         anchor: dt.date | None,
         if_empty: bool,
+        city: bool,
         **options: Any,
     ) -> None:
         if not district_is_empty():
@@ -60,7 +66,7 @@ class Command(BaseCommand):
             raise CommandError(f"锚定日期 {anchor} 晚于今天：历史办件不能发生在未来")
         started = time.perf_counter()
         try:
-            counts = build_demo(seed, cases=cases, anchor=anchor)
+            counts = build_demo(seed, cases=cases, anchor=anchor, city=city)
         except DistrictNotEmpty as error:
             # Another process filled the database between the check above and the build.
             raise CommandError(self._refusal()) from error
@@ -76,7 +82,8 @@ class Command(BaseCommand):
                 f"举报 {counts.get('complaints', 0)} 件，"
                 f"考核月份 {counts.get('scorecards', 0)} 个"
                 f"（已发布 {counts.get('scorecards_published', 0)} 个），"
-                f"用时 {seconds:.1f} 秒。"
+                + (f"市级演示区县 {counts.get('city_districts', 0)} 个，" if city else "")
+                + f"用时 {seconds:.1f} 秒。"
             )
         )
 
