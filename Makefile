@@ -12,7 +12,7 @@ RUN_ENV := DEBUG=false ZUOFENG_DEMO=1
 # worker so the demo build they share is built once. TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test setup lint format demo sweep clean bench prod-check audit requirements-prod load-bench
+.PHONY: run test setup fonts lint format demo sweep clean bench prod-check audit requirements-prod load-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed fonts
+
+# The report's charts need a CJK font: Debian's fonts-noto-cjk, installed here when it is missing
+# and make runs as root with apt; otherwise (no root, no apt, offline) the charts use the GB2312
+# subset bundled in reports/fonts/, so a chart never shows missing-glyph boxes either way.
+fonts:
+	@fc-list :lang=zh family 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 \
+	      || echo "fonts-noto-cjk not installed: report charts use the bundled font (reports/fonts/)"; \
+	  else \
+	    echo "No CJK system font: report charts use the bundled font (reports/fonts/)"; \
+	  fi; }
 
 run: setup
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput

@@ -34,6 +34,7 @@ from demo.data import UnitSpec
 from demo.federation import build_city
 from demo.forums import build_forums
 from demo.ratings import build_ratings
+from demo.reports import build_report
 from demo.scorecard import build_scorecards
 from demo.supervision import build_supervision
 from demo.surveys import build_surveys
@@ -633,6 +634,8 @@ def build_demo(
             rating_counts["complaints"] = Complaint.objects.count()
             case_counts["sweep_changes"] = sweep_clocks(now)
             rating_counts |= build_scorecards(anchor or local_date(now), now=now)
+            # Last: the report reads everything above, frozen as facts.
+            rating_counts["reports"] = 1 if build_report(anchor or local_date(now), now=now) else 0
             if city:
                 # The city's view of this district and two fictional neighbours (federation/).
                 rating_counts |= build_city(seed, anchor or local_date(now), now=now)

@@ -72,6 +72,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "problems.view_problemrules",
         "problems.add_problemrules",
         "problems.change_problemrules",
+        # The report's library of causes and measures (原因与对策库), kept for the office.
+        "reports.view_libraryentry",
+        "reports.add_libraryentry",
+        "reports.change_libraryentry",
     ],
     Role.SECURITY_ADMIN: [
         "auth.view_user",

@@ -132,12 +132,15 @@ DEFAULTS: list[tuple[str, str, str, str]] = [
 ]
 
 
-def install(apps: Any, schema_editor: Any = None) -> None:
-    """Write the defaults (a data migration's RunPython; idempotent)."""
+def install(apps: Any, schema_editor: Any = None, *, using: str | None = None) -> None:
+    """Write the defaults when the library is empty (the data migration's RunPython and every
+    post_migrate; an office that retired entries keeps its choice)."""
+    if using is None:
+        using = schema_editor.connection.alias if schema_editor is not None else "default"
     entry = apps.get_model("reports", "LibraryEntry")
-    if entry.objects.exists():
+    if entry.objects.using(using).exists():
         return
-    entry.objects.bulk_create(
+    entry.objects.using(using).bulk_create(
         entry(problem=problem, kind=kind, heading=heading, text=text, sort_order=index)
         for index, (problem, kind, heading, text) in enumerate(DEFAULTS)
     )
