@@ -21,6 +21,9 @@ indicators with the smallest samples are reduced to make room (still 100 in all;
 case and rating rates keep theirs, see `WEIGHTS_2027`). Added by `upgrade_2027`, never
 by editing a standard that scored a month.
 
+The fourth version (`STANDARD_2027_INVESTIGATION`, migration 0007, issue 14) adds the
+outcomes of problems found by investigation: solved on time and callback satisfaction.
+
 `install(apps)` takes the migration's app registry, so the historical models are used.
 """
 
@@ -329,6 +332,64 @@ INDICATORS_2027: list[tuple[Any, ...]] = [
 ]
 
 
+# The fourth version (migration 0007, issue 14): problems found by visits, forums and surveys
+# enter the score by their outcomes only — solved within their deadline, and the raisers'
+# satisfaction at the office's callback — never by counts of visits, forums or photos (design
+# §7; the 2024 central rules on the grassroots' burden). Rates with a minimum sample like the
+# others: most units have few problems due in a month and are scored on the rest. The 6
+# points come from the rates with the smallest samples (work orders, complaints, 即办件,
+# 转办); the core case, rating and supervision rates keep theirs.
+STANDARD_2027_INVESTIGATION = {
+    "name": "作风建设考核办法（2027年第二次修订）",
+    "note": STANDARD_2027["note"]
+    + "新增调研发现问题指标：问题按期解决率和回访满意率（只计问题是否解决、群众是否满意，"
+    "不计走访次数、座谈会次数和照片）。",
+}
+
+WEIGHTS_2027_INVESTIGATION = {
+    **WEIGHTS_2027,
+    "immediate": 5,
+    "rectification": 4,
+    "complaint_response": 4,
+    "complaint_resolution": 4,
+    "complaint_satisfaction": 4,
+    "forwarded": 5,
+}
+
+INVESTIGATION_INDICATORS: list[tuple[Any, ...]] = [
+    (
+        "problems_on_time",
+        "调研发现问题按期解决率",
+        "problems.solved_on_time",
+        "首次办理期限在当月、责任单位在期限内报告办理结果并经回访满意或核实认可的调研发现问题数",
+        "problems.due",
+        "首次办理期限在当月的本单位调研发现问题数（走访、座谈会、问卷调查中发现）",
+        "higher",
+        3,
+        "0.90",
+        5,
+    ),
+    (
+        "problems_callback",
+        "调研问题回访满意率",
+        "problems.callback_satisfied",
+        "当月督查室回访反映人、评价为满意或基本满意的次数",
+        "problems.callbacks",
+        "当月督查室就本单位办理的调研发现问题回访反映人并取得评价的次数",
+        "higher",
+        3,
+        "0.90",
+        5,
+    ),
+]
+
+INDICATORS_2027_INVESTIGATION: list[tuple[Any, ...]] = [
+    *((*row[:7], WEIGHTS_2027_INVESTIGATION[row[0]], *row[8:]) for row in REVISED_INDICATORS),
+    *SUPERVISION_INDICATORS,
+    *INVESTIGATION_INDICATORS,
+]
+
+
 def _create(apps: Any, fields: dict[str, Any], rows: list[tuple[Any, ...]]) -> Any:
     Standard = apps.get_model("scorecard", "Standard")
     Indicator = apps.get_model("scorecard", "Indicator")
@@ -354,13 +415,13 @@ def _create(apps: Any, fields: dict[str, Any], rows: list[tuple[Any, ...]]) -> A
 
 
 def install_current(apps: Any) -> None:
-    """A database with no standard gets the current default (the 2027 revision)."""
+    """A database with no standard gets the current default (the 2027 second revision)."""
     Standard = apps.get_model("scorecard", "Standard")
     if not Standard.objects.exists():
         _create(
             apps,
-            {**STANDARD_2027, "effective_from": DEFAULT_STANDARD["effective_from"]},
-            INDICATORS_2027,
+            {**STANDARD_2027_INVESTIGATION, "effective_from": DEFAULT_STANDARD["effective_from"]},
+            INDICATORS_2027_INVESTIGATION,
         )
 
 
@@ -396,6 +457,21 @@ def upgrade_2027(apps: Any) -> None:
         install_current(apps)
         return
     _supersede(apps, previous, STANDARD_2027, INDICATORS_2027)
+
+
+def upgrade_investigation(apps: Any) -> None:
+    """Migration 0007: the 2027 second revision after the 2027 one (see `_supersede`); a
+    database where it exists, or where the office runs a standard of its own, is left alone."""
+    Standard = apps.get_model("scorecard", "Standard")
+    if Standard.objects.filter(name=STANDARD_2027_INVESTIGATION["name"]).exists():
+        return
+    previous = (
+        Standard.objects.filter(name=STANDARD_2027["name"]).order_by("-effective_from").first()
+    )
+    if previous is None:
+        install_current(apps)
+        return
+    _supersede(apps, previous, STANDARD_2027_INVESTIGATION, INDICATORS_2027_INVESTIGATION)
 
 
 def upgrade(apps: Any) -> None:

@@ -34,9 +34,9 @@ SUPERVISION = {
 }
 
 
-def test_the_default_standard_is_the_2027_revision_with_the_supervision_rates() -> None:
+def test_the_default_standard_has_the_supervision_rates() -> None:
     standard = Standard.objects.get()
-    assert standard.name == "作风建设考核办法（2027年修订）"
+    assert standard.name == defaults.STANDARD_2027_INVESTIGATION["name"]
     indicators = {i.code: i for i in standard.indicators.all()}
     assert set(indicators) >= SUPERVISION
     assert sum(i.weight for i in indicators.values()) == 100
