@@ -6,8 +6,9 @@ PORT ?= 8000
 # Demo settings for `make run`; production sets its own environment (see README). DEBUG stays
 # off even in the demo: a user must see the styled 404/500 pages, never Django's debug page
 # with settings and tracebacks. Static files are collected and served by WhiteNoise, as in
-# production; the demo's keys are the public demo defaults (`check --deploy` flags them).
-RUN_ENV := DEBUG=false ZUOFENG_DEMO=1
+# production; the demo's keys are the public demo defaults (`check --deploy` flags them). The
+# links in the demo's texts and QR codes point at the port it is served on.
+RUN_ENV = DEBUG=false ZUOFENG_DEMO=1 ZUOFENG_PUBLIC_URL=$${ZUOFENG_PUBLIC_URL:-http://127.0.0.1:$(PORT)}
 # The suite runs in one worker per core (pytest-xdist); a class's or module's tests stay on one
 # worker so the demo build they share is built once. TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto

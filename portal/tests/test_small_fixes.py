@@ -4,7 +4,10 @@ admin's task results, and no debug pages in the demo."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +90,7 @@ def test_the_admin_task_results_section_is_in_chinese(district: District) -> Non
 @pytest.mark.django_db
 def test_make_run_shows_the_styled_404_not_a_debug_page(client: Client) -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    run_env = re.search(r"^RUN_ENV := (.*)$", makefile, re.MULTILINE)
+    run_env = re.search(r"^RUN_ENV :?= (.*)$", makefile, re.MULTILINE)
     # make run serves with DEBUG off (static collected for WhiteNoise) ...
     assert run_env is not None and "DEBUG=false" in run_env.group(1)
     assert "collectstatic" in makefile
@@ -103,3 +106,14 @@ def test_the_500_page_is_styled_without_a_request(settings: Any) -> None:
 
     html = render_to_string("500.html")
     assert "服务暂时不可用" in html and "bulma" in html
+
+
+def test_make_run_s_links_in_texts_and_qr_codes_point_at_the_port_it_serves_on() -> None:
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    env = {key: value for key, value in os.environ.items() if key != "ZUOFENG_PUBLIC_URL"}
+    planned = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=ROOT, env=env, capture_output=True, text=True
+    ).stdout
+    assert "ZUOFENG_PUBLIC_URL=${ZUOFENG_PUBLIC_URL:-http://127.0.0.1:8123}" in planned
+    assert "runserver 127.0.0.1:8123" in planned
