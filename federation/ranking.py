@@ -89,7 +89,7 @@ def rank_month(
     indicators = list(standard.indicators.order_by("sort_order", "code"))
     ranked = [u for u in units if u.kind in compute.RANKED_KINDS]
     unit_results = [
-        compute._score_unit(u, compute.group_of(u.kind) or "", indicators, sums.get(u.key, {}))
+        compute.score_unit(u, compute.group_of(u.kind) or "", indicators, sums.get(u.key, {}))
         for u in ranked
     ]
     compute.rank_units(unit_results)
@@ -100,7 +100,7 @@ def rank_month(
     rates = district_indicators(indicators)
     codes = sorted({u.district for u in units})
     district_results = [
-        compute._score_unit(
+        compute.score_unit(
             Member(district=code, code=code, name=(names or {}).get(code, code), kind="district"),
             "district",
             rates,

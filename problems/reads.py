@@ -36,11 +36,11 @@ def find_by_receipt(code: str) -> Problem | None:
     hash theirs (keyed with SECRET_KEY and, after a rotation, its fallbacks), so only hashes
     are ever compared and stored."""
     # Complaints' candidate hashes: the same code shapes and keys, one rule for both.
-    from complaints.intake.actions import _candidate_hashes
+    from complaints.intake.actions import candidate_hashes
 
     if not code or not code.strip():
         return None
-    return Problem.objects.filter(receipt_hash__in=_candidate_hashes(code)).first()
+    return Problem.objects.filter(receipt_hash__in=candidate_hashes(code)).first()
 
 
 @dataclass(frozen=True)

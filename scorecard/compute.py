@@ -223,7 +223,7 @@ def _applies(indicator: Indicator, kind: str) -> bool:
     return not indicator.unit_kinds or kind in indicator.unit_kinds
 
 
-def _score_unit(
+def score_unit(
     unit: Unit, group: str, indicators: list[Indicator], sums: dict[str, int]
 ) -> UnitResult:
     result = UnitResult(unit=unit, group=group)
@@ -318,7 +318,7 @@ def score_month(
     units = list(Unit.objects.filter(kind__in=RANKED_KINDS, archived=False))
     sums = rollups.totals(month, next_month(month), codes, [u.pk for u in units])
     results = [
-        _score_unit(unit, group_of(unit.kind) or "", indicators, sums.get(unit.pk, {}))
+        score_unit(unit, group_of(unit.kind) or "", indicators, sums.get(unit.pk, {}))
         for unit in units
     ]
     rank_units(results)

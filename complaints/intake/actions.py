@@ -110,7 +110,7 @@ def receipt_hash(code: str) -> str:
     return _keyed(_clean_code(code), settings.SECRET_KEY)
 
 
-def _candidate_hashes(code: str) -> list[str]:
+def candidate_hashes(code: str) -> list[str]:
     """Every stored hash this typed code may match: keyed with the current secret and the
     rotated-out ones (SECRET_KEY_FALLBACKS), or an old 26-character code's plain SHA-256."""
     cleaned = _clean_code(code)
@@ -126,7 +126,7 @@ def find_by_receipt(number: str, code: str) -> Complaint | None:
     complaint = Complaint.objects.filter(number=(number or "").strip().upper()).first()
     expected = complaint.receipt_hash if complaint else "0" * 64
     matches = False
-    for candidate in _candidate_hashes(code):
+    for candidate in candidate_hashes(code):
         matches |= hmac.compare_digest(expected, candidate)
     return complaint if complaint is not None and matches else None
 

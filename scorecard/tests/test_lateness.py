@@ -16,7 +16,7 @@ from cases.models import Case
 from catalog.tests.factories import make_matter
 from conftest import District
 from scorecard import actions, rollups
-from scorecard.compute import _score_unit, rank_units
+from scorecard.compute import rank_units, score_unit
 from scorecard.models import DailyRollup, Indicator, Standard
 from scorecard.tests.factories import second_office
 from scorecard.tests.fixtures import at, material, submit
@@ -127,8 +127,8 @@ def test_the_default_standard_is_volume_fair(district: District) -> None:
         "rating_satisfied": 39,
     }
     quiet_sums = {"case_due": 3, "case_due_on_time": 3, "case_received": 3, "case_decided": 3}
-    busy = _score_unit(district.market, "department", indicators, busy_sums)
-    quiet = _score_unit(district.hr, "department", indicators, quiet_sums)
+    busy = score_unit(district.market, "department", indicators, busy_sums)
+    quiet = score_unit(district.hr, "department", indicators, quiet_sums)
     rank_units([busy, quiet])
 
     overdue = next(i for i in busy.indicators if i.indicator.code == "overdue")

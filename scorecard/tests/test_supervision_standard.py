@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import District
 from scorecard import actions, defaults
-from scorecard.compute import _score_unit
+from scorecard.compute import score_unit
 from scorecard.models import Indicator, Standard
 from scorecard.tests.factories import second_office
 from scorecard.tests.fixtures import at
@@ -125,13 +125,13 @@ def test_overdue_supervision_notices_lower_the_score_by_the_documented_formula(
 
     def total(due: int, overdue: int) -> Decimal:
         sums = {**service, "followup_notice_due": due, "followup_notice_overdue": overdue}
-        return _score_unit(district.market, "department", indicators, sums).total
+        return score_unit(district.market, "department", indicators, sums).total
 
     # Every notice answered in time: full marks on it too (100 × 28/31 + 100 × 3/31, the
     # terms rounded to cents as the scorecard shows them).
     assert total(5, 0) == Decimal("64.52") + Decimal("25.81") + Decimal("9.68")
     # Two of five notices answered late: 40 %, against a target of 0, scores 100 × (1 − 0.4).
-    result = _score_unit(
+    result = score_unit(
         district.market,
         "department",
         indicators,
